@@ -1,0 +1,108 @@
+"""Building the embedded store: parse → validate → load beside → swap.
+
+A build is keyed by a fingerprint of its inputs (files, graphs, contents, base IRI, parkld
+version). The database for a fingerprint is written in a temporary directory, marked complete,
+and only then made current by an atomic rename of the ``current`` link; a failed parse or
+validation leaves the current store untouched. A restart with unchanged inputs finds the
+complete build and reuses it without parsing anything.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from parkld import __version__, graphs
+from parkld.config import Settings
+from parkld.errors import ValidationFailed
+from parkld.validate import Report, validate
+
+log = logging.getLogger(__name__)
+
+COMPLETE = "COMPLETE"
+KEEP_BUILDS = 2
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """Where the store is and whether it had to be built."""
+
+    path: Path
+    fingerprint: str
+    reused: bool
+    seconds: float
+    report: Report | None = None
+
+
+def current_path(store_dir: Path) -> Path:
+    """The database directory the ``current`` link points to."""
+    return (store_dir / "current").resolve()
+
+
+def ensure_built(settings: Settings, *, force: bool = False,
+                 progress: Callable[[str], None] | None = None,
+                 extra_files: Sequence[graphs.SourceFile] = ()) -> BuildResult:
+    """Make sure a store built from the current inputs is current; build it if needed."""
+    say = progress or (lambda _msg: None)
+    started = time.perf_counter()
+    sources = graphs.discover(settings.data_paths, base=settings.base_iri) + list(extra_files)
+    key = graphs.fingerprint(sources, settings.base_iri, __version__)
+    store_dir = settings.store_dir
+    target = store_dir / "builds" / key
+    if not force and (target / COMPLETE).exists():
+        _make_current(store_dir, target)
+        return BuildResult(target, key, True, time.perf_counter() - started)
+
+    say(f"parsing {len(sources)} files")
+    files = graphs.load_all(sources, settings.base_iri)
+    say("validating against the shapes")
+    report = validate(files)
+    if not report.conforms:
+        raise ValidationFailed(
+            f"{len(report.violations)} SHACL violation(s); nothing was loaded. "
+            "Run `parkld validate` for the report."
+        )
+    say("loading the store")
+    tmp = store_dir / "builds" / f".{key}.{os.getpid()}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    store = ox.Store(str(tmp))
+    store.bulk_extend(graphs.iter_quads(files))
+    store.flush()
+    store.optimize()
+    del store
+    (tmp / COMPLETE).write_text(f"{key}\n")
+    (tmp / "generation").touch()
+    if target.exists():
+        shutil.rmtree(target)
+    tmp.rename(target)
+    _make_current(store_dir, target)
+    _prune(store_dir, keep=target)
+    seconds = time.perf_counter() - started
+    log.info("built store %s in %.2f s", key, seconds)
+    return BuildResult(target, key, False, seconds, report)
+
+
+def _make_current(store_dir: Path, target: Path) -> None:
+    link = store_dir / "current"
+    if link.is_symlink() and link.resolve() == target.resolve():
+        return
+    tmp_link = store_dir / f".current.{os.getpid()}"
+    tmp_link.unlink(missing_ok=True)
+    tmp_link.symlink_to(target.relative_to(store_dir))
+    tmp_link.replace(link)  # rename(2) is atomic: readers see the old or the new target
+
+
+def _prune(store_dir: Path, keep: Path) -> None:
+    builds = sorted((p for p in (store_dir / "builds").iterdir() if not p.name.startswith(".")),
+                    key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in builds[KEEP_BUILDS:]:
+        if old != keep:
+            shutil.rmtree(old, ignore_errors=True)

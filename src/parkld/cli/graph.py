@@ -1,0 +1,106 @@
+"""Commands on the graph itself: ``validate``, ``build``, ``stats``, ``query``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TextIO
+
+import click
+
+from parkld import graphs, mediatypes
+from parkld.build import ensure_built
+from parkld.config import Settings
+from parkld.store import QueryRequest, open_store
+from parkld.validate import validate
+
+
+@click.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text",
+              show_default=True, help="Report format.")
+@click.option("--only", is_flag=True,
+              help="Validate only PATHS (with the project's ontology and shapes), not the "
+                   "project's data too.")
+@click.pass_obj
+def validate_cmd(settings: Settings, paths: tuple[Path, ...], fmt: str, only: bool) -> None:
+    """Validate ontology + shapes + data (default: the project's own) against the shapes.
+
+    Exit 0 when the data conforms, 1 on violations, 2 when a file cannot be read.
+    """
+    sources = graphs.discover(paths, base=settings.base_iri)
+    if only and paths:
+        given = {p.resolve() for p in _expand(paths)}
+        sources = [s for s in sources if s.role != "data" or s.path.resolve() in given]
+    files = graphs.load_all(sources, settings.base_iri)
+    report = validate(files)
+    out = {"text": report.as_text, "turtle": report.as_turtle, "json": report.as_json}[fmt]()
+    click.echo(out, nl=False)
+    sys.exit(0 if report.conforms else 1)
+
+
+def _expand(paths: tuple[Path, ...]) -> list[Path]:
+    found: list[Path] = []
+    for p in paths:
+        found += [p] if p.is_file() else [q for q in p.rglob("*") if q.is_file()]
+    return found
+
+
+@click.command("build")
+@click.option("--force", is_flag=True, help="Rebuild even if the inputs did not change.")
+@click.pass_obj
+def build_cmd(settings: Settings, force: bool) -> None:
+    """Validate and load the graph into the embedded store (skipped when inputs are unchanged)."""
+    result = ensure_built(settings, force=force, progress=lambda m: click.echo(f"… {m}", err=True))
+    verb = "reused" if result.reused else "built"
+    click.echo(f"{verb} store {result.fingerprint} at {result.path} in {result.seconds:.2f} s")
+
+
+@click.command("stats")
+@click.pass_obj
+def stats_cmd(settings: Settings) -> None:
+    """Build if needed, then print the graph's statistics."""
+    ensure_built(settings)
+    with open_store(settings) as store:
+        click.echo(f"quads: {store.triple_count()}")
+        names = store.graph_names()
+        click.echo(f"named graphs: {len(names)}")
+        for name in names:
+            click.echo(f"  {name}")
+        rows = store.select(
+            "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } "
+            "GROUP BY ?class ORDER BY DESC(?n) ?class"
+        )
+        click.echo("instances per class:")
+        for row in rows.rows:
+            click.echo(f"  {row['n'].value:>6}  {row['class'].value}")
+
+
+@click.command("query")
+@click.argument("query_file", type=click.File("r"))
+@click.option("--format", "fmt", default="csv", show_default=True,
+              help="Result format: csv, tsv, json, xml, turtle, ntriples, jsonld…")
+@click.pass_obj
+def query_cmd(settings: Settings, query_file: TextIO, fmt: str) -> None:
+    """Run a SPARQL query (a file, or - for standard input) against the built store."""
+    chosen = mediatypes.by_name(fmt)
+    if chosen is None:
+        raise click.BadParameter(f"unknown format {fmt!r}", param_hint="--format")
+    ensure_built(settings)
+    graph_formats = [chosen] if chosen.kind in (mediatypes.Kind.GRAPH, mediatypes.Kind.DATASET) \
+        else [mediatypes.TURTLE]
+    result_formats = [chosen] if chosen.kind is mediatypes.Kind.RESULTS \
+        else [mediatypes.SPARQL_CSV]
+    with open_store(settings) as store:
+        response = store.run(QueryRequest(
+            query_file.read(), result_formats=result_formats, graph_formats=graph_formats,
+            timeout=settings.query_timeout, max_rows=settings.max_rows,
+        ))
+    sys.stdout.buffer.write(response.body)
+    if response.truncated:
+        click.echo(f"parkld: result cut at {settings.max_rows} rows (PARKLD_MAX_ROWS)", err=True)
+
+
+def register(group: click.Group) -> None:
+    for command in (validate_cmd, build_cmd, stats_cmd, query_cmd):
+        group.add_command(command)

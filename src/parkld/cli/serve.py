@@ -1,0 +1,73 @@
+"""``parkld serve``: build if needed, then serve under gunicorn (or Flask's server with --dev)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from parkld.build import ensure_built
+from parkld.config import Settings
+
+
+@click.command("serve")
+@click.option("--host", envvar="PARKLD_HOST", default=None, help="Address to bind [127.0.0.1].")
+@click.option("--port", envvar="PARKLD_PORT", type=int, default=None, help="Port [8080].")
+@click.option("--workers", envvar="PARKLD_WORKERS", type=int, default=None,
+              help="Web worker processes [2].")
+@click.option("--threads", envvar="PARKLD_THREADS", type=int, default=None,
+              help="Threads per worker [8].")
+@click.option("--query-timeout", envvar="PARKLD_QUERY_TIMEOUT", type=float, default=None,
+              help="Seconds before a SPARQL query is stopped [10].")
+@click.option("--dev", is_flag=True, help="Flask's reloading development server, one process.")
+@click.pass_obj
+def serve_cmd(settings: Settings, host: str | None, port: int | None, workers: int | None,
+              threads: int | None, query_timeout: float | None, dev: bool) -> None:
+    """Serve the SPARQL endpoint and the linked-data pages (builds the store first if needed)."""
+    settings = settings.replace(host=host, port=port, workers=workers, threads=threads,
+                                query_timeout=query_timeout)
+    if settings.store == "embedded":
+        result = ensure_built(settings, progress=lambda m: click.echo(f"… {m}", err=True))
+        click.echo(f"store {result.fingerprint} {'reused' if result.reused else 'built'} "
+                   f"in {result.seconds:.2f} s", err=True)
+    click.echo(f"parkld serving on http://{settings.host}:{settings.port}/", err=True)
+    if dev:
+        from parkld.web import create_app
+
+        create_app(settings).run(host=settings.host, port=settings.port, debug=True,
+                                 use_reloader=False, threaded=True)
+        return
+    run_gunicorn(settings)
+
+
+def run_gunicorn(settings: Settings) -> None:
+    """Run gunicorn in this process with gthread workers, each building its own app."""
+    from gunicorn.app.base import BaseApplication
+
+    class ParkldServer(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            options: dict[str, Any] = {
+                "bind": f"{settings.host}:{settings.port}",
+                "workers": settings.workers,
+                "worker_class": "gthread",
+                "threads": settings.threads,
+                # A worker is only killed for being silent this long; queries have their own
+                # (shorter) limit enforced by the query executor.
+                "timeout": max(30, int(settings.query_timeout * 3)),
+                "graceful_timeout": 10,
+                "accesslog": "-",
+                "loglevel": settings.log_level.lower(),
+            }
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            from parkld.web import create_app
+
+            return create_app(settings)
+
+    ParkldServer().run()
+
+
+def register(group: click.Group) -> None:
+    group.add_command(serve_cmd)

@@ -1,0 +1,138 @@
+"""Settings: one frozen dataclass, filled from defaults, ``PARKLD_*`` variables and CLI options.
+
+Every field ``name`` can be set with the environment variable ``PARKLD_<NAME>`` (upper case).
+Lists are comma-separated; booleans accept 1/0, true/false, yes/no, on/off.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, get_type_hints
+
+from parkld.errors import ConfigError
+
+WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
+
+
+def _default_store_dir() -> Path:
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "parkld" / "store"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All run-time settings of parkld (see README, *Settings*)."""
+
+    #: Canonical base of every parkld IRI; the shipped data is written against the default.
+    base_iri: str = "https://w3id.org/parkld/"
+    #: ``embedded`` (Oxigraph on disk) or ``remote`` (any SPARQL 1.1 endpoint).
+    store: str = "embedded"
+    #: Where the embedded store keeps its built databases.
+    store_dir: Path = field(default_factory=_default_store_dir)
+    #: Remote store: SPARQL query endpoint, update endpoint and credentials.
+    store_query_url: str = ""
+    store_update_url: str = ""
+    store_user: str = ""
+    store_password: str = ""
+    #: Seconds before a remote store request is abandoned.
+    store_timeout: float = 30.0
+    #: Extra RDF source directories/files loaded after the project's own data.
+    data_paths: tuple[Path, ...] = ()
+    #: HTTP server.
+    host: str = "127.0.0.1"
+    port: int = 8080
+    workers: int = 2
+    threads: int = 8
+    #: Longest a SPARQL query may run, in seconds, before it is stopped.
+    query_timeout: float = 10.0
+    #: Most result rows (or triples) a query returns; more is reported, never silently cut.
+    max_rows: int = 10_000
+    #: Largest accepted request body, in bytes.
+    max_body_bytes: int = 1_048_576
+    #: Processes that evaluate user SPARQL queries (per web worker).
+    query_workers: int = 2
+    #: Endpoints that SPARQL SERVICE may call; everything else is refused before any I/O.
+    service_allowlist: tuple[str, ...] = (WIKIDATA_SPARQL,)
+    #: SPARQL Update over HTTP: off unless enabled *and* a token is set.
+    update_enabled: bool = False
+    update_token: str = ""
+    #: Requests per minute per client address; 0 turns rate limiting off.
+    rate_limit_per_minute: int = 0
+    #: Origins allowed by CORS (``*`` for any).
+    cors_origins: str = "*"
+    #: Wikidata linking.
+    wikidata_endpoint: str = WIKIDATA_SPARQL
+    wikidata_user_agent: str = "parkld/0.1 (https://w3id.org/parkld/; parkld@users.noreply.invalid)"
+    wikidata_timeout: float = 30.0
+    wikidata_cache_dir: Path = field(
+        default_factory=lambda: _default_store_dir().parent / "wikidata-cache"
+    )
+    #: Logging level for the server and CLI.
+    log_level: str = "INFO"
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with *changes* applied (``None`` values are ignored)."""
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def _coerce(name: str, raw: str, kind: Any) -> Any:
+    text = raw.strip()
+    try:
+        if kind is bool:
+            low = text.lower()
+            if low in _TRUE:
+                return True
+            if low in _FALSE:
+                return False
+            raise ValueError(f"expected a boolean, got {raw!r}")
+        if kind is int:
+            return int(text)
+        if kind is float:
+            return float(text)
+        if kind is Path:
+            return Path(text).expanduser()
+        if kind == tuple[str, ...]:
+            return tuple(part.strip() for part in text.split(",") if part.strip())
+        if kind == tuple[Path, ...]:
+            return tuple(Path(p.strip()).expanduser() for p in text.split(",") if p.strip())
+        return text
+    except ValueError as exc:
+        raise ConfigError(f"PARKLD_{name.upper()}: {exc}") from exc
+
+
+def from_env(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """Settings from ``PARKLD_*`` variables, then *overrides* (``None`` means "not given")."""
+    env = os.environ if environ is None else environ
+    hints = get_type_hints(Settings)
+    values: dict[str, Any] = {}
+    for f in fields(Settings):
+        key = f"PARKLD_{f.name.upper()}"
+        if key in env:
+            values[f.name] = _coerce(f.name, env[key], hints[f.name])
+    settings = Settings(**values).replace(**overrides)
+    check(settings)
+    return settings
+
+
+def check(settings: Settings) -> None:
+    """Reject inconsistent settings early, with the setting's name in the message."""
+    if not settings.base_iri.endswith(("/", "#")):
+        raise ConfigError("PARKLD_BASE_IRI must end with '/' or '#'")
+    if settings.store not in {"embedded", "remote"}:
+        raise ConfigError("PARKLD_STORE must be 'embedded' or 'remote'")
+    if settings.store == "remote" and not settings.store_query_url:
+        raise ConfigError("PARKLD_STORE=remote needs PARKLD_STORE_QUERY_URL")
+    if settings.query_timeout <= 0:
+        raise ConfigError("PARKLD_QUERY_TIMEOUT must be positive")
+    if settings.max_rows < 1:
+        raise ConfigError("PARKLD_MAX_ROWS must be at least 1")
+    if settings.update_enabled and not settings.update_token:
+        raise ConfigError("PARKLD_UPDATE_ENABLED needs PARKLD_UPDATE_TOKEN (a shared secret)")

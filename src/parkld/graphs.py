@@ -1,0 +1,167 @@
+"""Reading the project's RDF files into named graphs.
+
+Convention (see ``data/README.md``): each ``data/<slug>.ttl`` holds the statements of one
+source document and becomes the named graph ``<base>graph/<slug>``; ``ontology/*.ttl`` become
+``<base>ontology`` and ``shapes/*.ttl`` ``<base>shapes``. TriG and N-Quads files keep the
+graphs they name. Parsing uses Oxigraph's parsers: fast, and their errors carry line and
+column, which we pass on to the curator.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from parkld import mediatypes, resources
+from parkld.errors import DataError
+
+Role = str  # "ontology" | "shapes" | "data"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One RDF file and the named graph it is loaded into."""
+
+    path: Path
+    graph: str
+    role: Role
+
+
+@dataclass
+class LoadedFile:
+    """A parsed file: its quads, all in their target graph."""
+
+    source: SourceFile
+    quads: list[ox.Quad]
+
+
+def _rdf_files(directory: Path) -> list[Path]:
+    if directory.is_file():
+        return [directory]
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.rglob("*") if p.is_file()
+                  and mediatypes.for_path(p.name) is not None)
+
+
+def discover(
+    paths: Sequence[Path] = (), *, base: str = resources.DEFAULT_BASE, with_project: bool = True
+) -> list[SourceFile]:
+    """The files to load: the project's own (unless ``with_project`` is False) plus *paths*.
+
+    A directory in *paths* is searched like ``data/``; a file named ``*.ttl`` under a folder
+    called ``ontology`` or ``shapes`` takes that role.
+    """
+    found: list[SourceFile] = []
+    if with_project:
+        found += [SourceFile(p, resources.ontology_graph(base), "ontology")
+                  for p in _rdf_files(resources.ontology_dir())]
+        found += [SourceFile(p, resources.shapes_graph(base), "shapes")
+                  for p in _rdf_files(resources.shapes_dir())]
+        found += [SourceFile(p, resources.source_graph(p.stem, base), "data")
+                  for p in _rdf_files(resources.data_dir())]
+    for given in paths:
+        if not given.exists():
+            raise DataError("no such file or directory", str(given))
+        for p in _rdf_files(given):
+            parent = p.parent.name
+            if parent == "ontology":
+                found.append(SourceFile(p, resources.ontology_graph(base), "ontology"))
+            elif parent == "shapes":
+                found.append(SourceFile(p, resources.shapes_graph(base), "shapes"))
+            else:
+                found.append(SourceFile(p, resources.source_graph(p.stem, base), "data"))
+    seen: set[Path] = set()
+    unique = []
+    for f in found:
+        key = f.path.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique
+
+
+def rebase(term: ox.NamedNode, base: str) -> ox.NamedNode:
+    """Move an IRI from the default base to *base* (for a deployment on another domain)."""
+    if term.value.startswith(resources.DEFAULT_BASE):
+        return ox.NamedNode(base + term.value[len(resources.DEFAULT_BASE):])
+    return term
+
+
+def _rebase_any(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, base: str
+                ) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple:
+    return rebase(term, base) if isinstance(term, ox.NamedNode) else term
+
+
+def parse_file(source: SourceFile, base: str = resources.DEFAULT_BASE) -> LoadedFile:
+    """Parse one file; raise DataError naming file, line and column on bad syntax."""
+    fmt = mediatypes.for_path(source.path.name)
+    if fmt is None or not isinstance(fmt.oxigraph, ox.RdfFormat):
+        raise DataError("unknown RDF file type", str(source.path))
+    graph = ox.NamedNode(source.graph)
+    try:
+        data = source.path.read_bytes()
+    except OSError as exc:
+        raise DataError(f"cannot read: {exc.strerror}", str(source.path)) from exc
+    try:
+        parsed = ox.parse(data, format=fmt.oxigraph, base_iri=source.path.resolve().as_uri(),
+                          without_named_graphs=fmt.kind is not mediatypes.Kind.DATASET)
+        quads = []
+        for q in parsed:
+            g = q.graph_name if not isinstance(q.graph_name, ox.DefaultGraph) else graph
+            quads.append(q if g is q.graph_name else ox.Quad(q.subject, q.predicate, q.object, g))
+    except SyntaxError as exc:
+        line, column = _position(exc)
+        raise DataError(_syntax_message(exc), str(source.path), line, column) from exc
+    except UnicodeDecodeError as exc:
+        raise DataError("not valid UTF-8", str(source.path)) from exc
+    if base != resources.DEFAULT_BASE:
+        quads = [
+            ox.Quad(_rebase_any(q.subject, base), _rebase_any(q.predicate, base),  # type: ignore[arg-type]
+                    _rebase_any(q.object, base), _rebase_any(q.graph_name, base))  # type: ignore[arg-type]
+            for q in quads
+        ]
+    return LoadedFile(source, quads)
+
+
+def _position(exc: SyntaxError) -> tuple[int | None, int | None]:
+    return exc.lineno, exc.offset
+
+
+def _syntax_message(exc: SyntaxError) -> str:
+    text = exc.msg if isinstance(exc.msg, str) else str(exc)
+    # Oxigraph prefixes "Parser error between line L column C and …": the position is already
+    # in our "file:line:col:" prefix, keep the rest.
+    if text.startswith("Parser error") and ": " in text:
+        text = text.split(": ", 1)[1]
+    return f"invalid RDF: {text}"
+
+
+def load_all(sources: Iterable[SourceFile], base: str = resources.DEFAULT_BASE
+             ) -> list[LoadedFile]:
+    """Parse every file; the first syntax error stops with a DataError."""
+    return [parse_file(s, base) for s in sources]
+
+
+def fingerprint(sources: Sequence[SourceFile], *extra: str) -> str:
+    """A hash of the inputs (paths, graphs, contents, settings): unchanged inputs → same store."""
+    digest = hashlib.sha256()
+    for s in sources:
+        digest.update(f"{s.role}\0{s.graph}\0{s.path.name}\0".encode())
+        digest.update(hashlib.sha256(s.path.read_bytes()).digest())
+    for value in extra:
+        digest.update(value.encode() + b"\0")
+    return digest.hexdigest()[:20]
+
+
+def iter_quads(files: Iterable[LoadedFile], roles: Iterable[Role] | None = None
+               ) -> Iterator[ox.Quad]:
+    """All quads of the files with one of *roles* (all when None)."""
+    wanted = set(roles) if roles is not None else None
+    for f in files:
+        if wanted is None or f.source.role in wanted:
+            yield from f.quads

@@ -1,0 +1,46 @@
+"""Where the project's own RDF lives, whether run from a clone or from an installed wheel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+DEFAULT_BASE = "https://w3id.org/parkld/"
+
+_PACKAGED = Path(__file__).parent / "_resources"
+_CLONE = Path(__file__).resolve().parents[2]
+
+
+def root() -> Path:
+    """The directory holding ``ontology/``, ``shapes/``, ``data/`` and ``queries/examples/``."""
+    return _PACKAGED if _PACKAGED.is_dir() else _CLONE
+
+
+def ontology_dir() -> Path:
+    return root() / "ontology"
+
+
+def shapes_dir() -> Path:
+    return root() / "shapes"
+
+
+def data_dir() -> Path:
+    return root() / "data"
+
+
+def examples_dir() -> Path:
+    return root() / "queries" / "examples"
+
+
+def ontology_graph(base: str = DEFAULT_BASE) -> str:
+    """Named graph holding the ontology (and its SKOS concept schemes)."""
+    return base + "ontology"
+
+
+def shapes_graph(base: str = DEFAULT_BASE) -> str:
+    """Named graph holding the SHACL shapes."""
+    return base + "shapes"
+
+
+def source_graph(stem: str, base: str = DEFAULT_BASE) -> str:
+    """Named graph of the statements taken from one source document (``data/<stem>.ttl``)."""
+    return f"{base}graph/{stem}"

@@ -1,0 +1,1 @@
+"""SPARQL protocol core: running user queries safely and serialising their results."""

@@ -1,0 +1,112 @@
+"""The store interface: the only way the web app and the CLI reach data.
+
+A store answers SPARQL with *bindings* (values travel as RDF terms, never spliced into query
+text), loads whole named graphs atomically, and runs user queries under a time limit and a row
+cap. Terms are Oxigraph's (:mod:`pyoxigraph`): cheap to create, picklable, and the embedded
+engine's own, so the hot path converts nothing.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from parkld.mediatypes import Format
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Bindings = Mapping[str, Term]
+
+
+@dataclass(frozen=True)
+class Solutions:
+    """Rows of a SELECT, in projection order."""
+
+    variables: list[str]
+    rows: list[dict[str, Term]]
+
+    def column(self, name: str) -> list[Term]:
+        """Every bound value of one variable, in row order."""
+        return [row[name] for row in self.rows if name in row]
+
+    def values(self, name: str) -> list[str]:
+        """The lexical values (IRIs as strings) of one variable, in row order."""
+        return [term.value for term in self.column(name)]
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """A user's SPARQL query as the protocol delivers it, with the limits that apply."""
+
+    query: str
+    #: Acceptable formats for SELECT/ASK results and for graphs, best first; the store picks
+    #: by the query's form. Empty means "nothing acceptable" (the caller answers 406).
+    result_formats: Sequence[Format] = ()
+    graph_formats: Sequence[Format] = ()
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    timeout: float = 10.0
+    max_rows: int = 10_000
+    base_iri: str | None = None
+
+
+@dataclass(frozen=True)
+class QueryResponse:
+    """A serialised answer to a :class:`QueryRequest`."""
+
+    body: bytes
+    format: Format
+    form: str  # "select" | "ask" | "construct" | "describe"
+    count: int  # rows, or triples
+    truncated: bool = False  # True when ``max_rows`` cut the result (reported to the client)
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+class Store(ABC):
+    """A SPARQL dataset: named graphs whose union is the default graph."""
+
+    @abstractmethod
+    def select(self, query: str, bindings: Bindings | None = None) -> Solutions:
+        """Run a SELECT over the union of all graphs (``GRAPH ?g`` reaches each one)."""
+
+    @abstractmethod
+    def ask(self, query: str, bindings: Bindings | None = None) -> bool:
+        """Run an ASK."""
+
+    @abstractmethod
+    def construct(self, query: str, bindings: Bindings | None = None) -> list[ox.Triple]:
+        """Run a CONSTRUCT (or DESCRIBE) and return its triples."""
+
+    @abstractmethod
+    def run(self, request: QueryRequest) -> QueryResponse:
+        """Run a user query under its limits; raise QueryTimeout, QuerySyntaxError, Forbidden."""
+
+    @abstractmethod
+    def update(self, update: str) -> None:
+        """Apply a SPARQL Update (the web layer checks credentials and configuration first)."""
+
+    @abstractmethod
+    def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Triple]]) -> None:
+        """Replace each named graph wholesale; readers see the old graph or the new, never a mix."""
+
+    @abstractmethod
+    def graph_names(self) -> list[str]:
+        """IRIs of the named graphs present."""
+
+    @abstractmethod
+    def triple_count(self) -> int:
+        """Number of quads in the store."""
+
+    def ping(self) -> None:  # noqa: B027 - optional hook, a no-op for stores that cannot fail
+        """Raise StoreUnavailable when the store cannot answer."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release files, processes and connections."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,188 @@
+"""The embedded backend: an Oxigraph (pyoxigraph) database on local disk.
+
+Why Oxigraph and not rdflib's memory store: measured in the README (*Engine choice*) — it
+parses ~10x faster, uses a third of the memory and answers the park queries 10-50x faster.
+
+The store directory holds complete builds (see :mod:`parkld.build`) and a ``current`` link to
+one of them. Readers open the current database read-only; such a handle is a snapshot taken
+when it is opened. Writers (updates, graph replacement) open it read-write under a file lock
+and then bump a ``generation`` file; every reader checks the link and that file's stamp before
+a query (two cheap system calls) and reopens when either changed. So a reader always sees one
+consistent version, and a write or a new build becomes visible to all web workers at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+
+from parkld.errors import QuerySyntaxError, StoreUnavailable
+from parkld.store.base import Bindings, QueryRequest, QueryResponse, Solutions, Store, Term
+
+GENERATION_FILE = "generation"
+LOCK_FILE = "write.lock"
+
+
+def substitutions(
+    bindings: Bindings | None,
+) -> dict[ox.Variable, Term | ox.Triple] | None:
+    """Bindings as Oxigraph substitutions: values are bound terms, not query text."""
+    if not bindings:
+        return None
+    return {ox.Variable(name): term for name, term in bindings.items()}
+
+
+class EmbeddedStore(Store):
+    """A pyoxigraph database directory, shared by every process of one server."""
+
+    def __init__(self, store_dir: Path, *, executor: QueryExecutorLike | None = None) -> None:
+        self.store_dir = store_dir
+        if not (self.path / "CURRENT").exists():
+            raise StoreUnavailable(f"no built store in {store_dir}; run `parkld build`")
+        self._lock = threading.Lock()
+        self._stamp: tuple[str, int] | None = None
+        self._store: ox.Store | None = None
+        self._executor = executor
+
+    @property
+    def path(self) -> Path:
+        """The current database directory."""
+        return (self.store_dir / "current").resolve()
+
+    # -- reading -------------------------------------------------------------------------
+    def _generation(self) -> tuple[str, int]:
+        try:
+            target = str((self.store_dir / "current").readlink())
+            return target, (self.store_dir / target / GENERATION_FILE).stat().st_mtime_ns
+        except (FileNotFoundError, OSError):
+            return "", 0
+
+    def reader(self) -> ox.Store:
+        """A read-only snapshot of the current generation (reopened after a write)."""
+        stamp = self._generation()
+        store = self._store
+        if store is not None and stamp == self._stamp:
+            return store
+        with self._lock:
+            if self._store is None or stamp != self._stamp:
+                try:
+                    self._store = ox.Store.read_only(str(self.path))
+                except OSError as exc:
+                    raise StoreUnavailable(f"cannot open the store at {self.path}: {exc}") from exc
+                self._stamp = stamp
+            return self._store
+
+    def _query(self, query: str, bindings: Bindings | None) -> object:
+        try:
+            return self.reader().query(
+                query, use_default_graph_as_union=True, substitutions=substitutions(bindings)
+            )
+        except SyntaxError as exc:
+            raise QuerySyntaxError(str(exc)) from exc
+        except OSError as exc:
+            raise StoreUnavailable(f"store read failed: {exc}") from exc
+
+    def select(self, query: str, bindings: Bindings | None = None) -> Solutions:
+        result = self._query(query, bindings)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QuerySyntaxError("expected a SELECT query")
+        variables = [v.value for v in result.variables]
+        rows = [
+            {name: value for name in variables if (value := sol[name]) is not None}
+            for sol in result
+        ]
+        return Solutions(variables, rows)
+
+    def ask(self, query: str, bindings: Bindings | None = None) -> bool:
+        result = self._query(query, bindings)
+        if not isinstance(result, ox.QueryBoolean):
+            raise QuerySyntaxError("expected an ASK query")
+        return bool(result)
+
+    def construct(self, query: str, bindings: Bindings | None = None) -> list[ox.Triple]:
+        result = self._query(query, bindings)
+        if not isinstance(result, ox.QueryTriples):
+            raise QuerySyntaxError("expected a CONSTRUCT or DESCRIBE query")
+        return list(result)
+
+    def run(self, request: QueryRequest) -> QueryResponse:
+        if self._executor is None:
+            from parkld.sparql.executor import InProcessExecutor
+
+            self._executor = InProcessExecutor(self.store_dir)
+        return self._executor.run(request)
+
+    def graph_names(self) -> list[str]:
+        return sorted(g.value for g in self.reader().named_graphs() if isinstance(g, ox.NamedNode))
+
+    def triple_count(self) -> int:
+        return len(self.reader())
+
+    def ping(self) -> None:
+        self.reader()
+
+    # -- writing -------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def writer(self) -> Iterator[ox.Store]:
+        """The database opened read-write under an exclusive lock; bumps the generation."""
+        with (self.path / LOCK_FILE).open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                store = ox.Store(str(self.path))
+            except OSError as exc:
+                raise StoreUnavailable(f"cannot open the store for writing: {exc}") from exc
+            try:
+                yield store
+                store.flush()
+            finally:
+                del store
+                bump_generation(self.path)
+
+    def update(self, update: str) -> None:
+        with self.writer() as store:
+            try:
+                store.update(update)
+            except SyntaxError as exc:
+                raise QuerySyntaxError(str(exc)) from exc
+
+    def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Triple]]) -> None:
+        # Readers hold snapshots and only move to the new generation once the writer is done,
+        # so each graph switches from old to new content in one step for them.
+        with self.writer() as store:
+            for iri, triples in graphs.items():
+                graph = ox.NamedNode(iri)
+                if store.contains_named_graph(graph):
+                    store.remove_graph(graph)
+                store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.close()
+        self._store = None
+
+
+def bump_generation(path: Path) -> None:
+    """Mark a new version of the database so every reader reopens it.
+
+    The stamp is the marker's mtime, forced to move forward even within one clock tick.
+    """
+    marker = path / GENERATION_FILE
+    before = marker.stat().st_mtime_ns if marker.exists() else 0
+    marker.touch()
+    stamp = max(marker.stat().st_mtime_ns, before + 1)
+    os.utime(marker, ns=(stamp, stamp))
+
+
+class QueryExecutorLike(Protocol):
+    """What EmbeddedStore needs from an executor (see :mod:`parkld.sparql.executor`)."""
+
+    def run(self, request: QueryRequest) -> QueryResponse: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,55 @@
+"""The web application: ``create_app`` assembles settings, the store and the blueprints."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, current_app
+
+from parkld import config
+from parkld.config import Settings
+from parkld.store import Store, open_store
+
+log = logging.getLogger(__name__)
+
+# Blueprint modules, each exposing ``bp`` (a flask.Blueprint).
+BLUEPRINTS = (
+    "parkld.web.errors",
+)
+
+EXTENSION = "parkld"
+
+
+def create_app(settings: Settings | None = None, *, store: Store | None = None,
+               overrides: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app. Tests pass their own *settings* and *store*; production reads PARKLD_*."""
+    settings = settings or config.from_env()
+    if overrides:
+        settings = settings.replace(**overrides)
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.extensions[EXTENSION] = {"settings": settings, "store": store}
+    for name in BLUEPRINTS:
+        module = importlib.import_module(name)
+        app.register_blueprint(module.bp)
+    return app
+
+
+def get_settings() -> Settings:
+    """The settings of the running app."""
+    settings: Settings = current_app.extensions[EXTENSION]["settings"]
+    return settings
+
+
+def get_store() -> Store:
+    """The app's store, opened on first use in each process (after gunicorn forks)."""
+    ext = current_app.extensions[EXTENSION]
+    store: Store | None = ext.get("store")
+    if store is None:
+        store = open_store(ext["settings"])
+        ext["store"] = store
+    return store

@@ -1,0 +1,78 @@
+"""Shared fixtures: settings on a temporary store, a built store, the app, its client, the CLI.
+
+The shipped graph is built once per test session (validation takes a few seconds); tests that
+write to a store build their own.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+from flask.testing import FlaskClient
+
+from parkld import config
+from parkld.build import BuildResult, ensure_built
+from parkld.cli import main
+from parkld.config import Settings
+from parkld.store.embedded import EmbeddedStore
+from parkld.web import create_app
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def make_settings(store_dir: Path, **changes: object) -> Settings:
+    """Settings isolated from the caller's PARKLD_* environment."""
+    return config.from_env({}, store_dir=store_dir, **changes)
+
+
+@pytest.fixture(scope="session")
+def shipped_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return make_settings(tmp_path_factory.mktemp("store"))
+
+
+@pytest.fixture(scope="session")
+def shipped_build(shipped_settings: Settings) -> BuildResult:
+    return ensure_built(shipped_settings)
+
+
+@pytest.fixture(scope="session")
+def shipped_store(shipped_settings: Settings, shipped_build: BuildResult) -> Iterator[EmbeddedStore]:
+    store = EmbeddedStore(shipped_settings.store_dir)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def app(shipped_settings: Settings, shipped_store: EmbeddedStore) -> Flask:
+    app = create_app(shipped_settings, store=shipped_store)
+    app.config["TESTING"] = True
+    return app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def cli(runner: CliRunner, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Invoke ``parkld`` with a private store directory and no inherited PARKLD_* settings."""
+
+    def invoke(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+        env = {k: None for k in os.environ if k.startswith("PARKLD_")}
+        env["PARKLD_STORE_DIR"] = str(tmp_path / "cli-store")
+        return runner.invoke(main, list(args), input=input, env=env, catch_exceptions=False)
+
+    return invoke

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -37,6 +37,7 @@ class LoadedFile:
 
     source: SourceFile
     quads: list[ox.Quad]
+    prefixes: dict[str, str] = field(default_factory=dict)  # as declared in the file
 
 
 def _rdf_files(directory: Path) -> list[Path]:
@@ -85,10 +86,16 @@ def discover(
     return unique
 
 
+# The vocabulary (ontology, shapes, SKOS schemes) keeps its identity on every deployment, the
+# way schema.org terms do; only the data's entity IRIs move to a deployment's own base.
+_FIXED = tuple(resources.DEFAULT_BASE + p for p in ("ontology", "shapes", "vocab/"))
+
+
 def rebase(term: ox.NamedNode, base: str) -> ox.NamedNode:
-    """Move an IRI from the default base to *base* (for a deployment on another domain)."""
-    if term.value.startswith(resources.DEFAULT_BASE):
-        return ox.NamedNode(base + term.value[len(resources.DEFAULT_BASE):])
+    """Move an entity IRI from the default base to *base* (a deployment on another domain)."""
+    value = term.value
+    if value.startswith(resources.DEFAULT_BASE) and not value.startswith(_FIXED):
+        return ox.NamedNode(base + value[len(resources.DEFAULT_BASE):])
     return term
 
 
@@ -111,9 +118,11 @@ def parse_file(source: SourceFile, base: str = resources.DEFAULT_BASE) -> Loaded
         parsed = ox.parse(data, format=fmt.oxigraph, base_iri=source.path.resolve().as_uri(),
                           without_named_graphs=fmt.kind is not mediatypes.Kind.DATASET)
         quads = []
+        prefixes: dict[str, str] = {}
         for q in parsed:
             g = q.graph_name if not isinstance(q.graph_name, ox.DefaultGraph) else graph
             quads.append(q if g is q.graph_name else ox.Quad(q.subject, q.predicate, q.object, g))
+        prefixes = dict(getattr(parsed, "prefixes", None) or {})
     except SyntaxError as exc:
         line, column = _position(exc)
         raise DataError(_syntax_message(exc), str(source.path), line, column) from exc
@@ -125,7 +134,7 @@ def parse_file(source: SourceFile, base: str = resources.DEFAULT_BASE) -> Loaded
                     _rebase_any(q.object, base), _rebase_any(q.graph_name, base))  # type: ignore[arg-type]
             for q in quads
         ]
-    return LoadedFile(source, quads)
+    return LoadedFile(source, quads, prefixes)
 
 
 def _position(exc: SyntaxError) -> tuple[int | None, int | None]:

@@ -129,9 +129,20 @@ def _label(data: rdflib.Graph, node: rdflib.term.Node) -> str | None:
     return None
 
 
+PLD_SOURCE_GRAPH = rdflib.URIRef("https://w3id.org/parkld/ontology#SourceGraph")
+
+
 def validate(files: Sequence[LoadedFile]) -> Report:
     """Validate data+ontology files against the shapes files among *files*."""
     data = to_rdflib(q for f in files if f.source.role in ("data", "ontology") for q in f.quads)
+    # Provenance is by named graph: each data file's graph must name its source document.
+    # Declaring every loaded data graph a pld:SourceGraph lets the shapes check that, even for
+    # a file that forgot to say anything about its graph.
+    for f in files:
+        if f.source.role == "data":
+            for graph_name in {q.graph_name for q in f.quads} or {ox.NamedNode(f.source.graph)}:
+                if isinstance(graph_name, ox.NamedNode):
+                    data.add((rdflib.URIRef(graph_name.value), rdflib.RDF.type, PLD_SOURCE_GRAPH))
     shapes = to_rdflib(q for f in files if f.source.role == "shapes" for q in f.quads)
     triples = sum(len(f.quads) for f in files)
     subjects_by_file: dict[str, set[str]] = defaultdict(set)
@@ -145,9 +156,11 @@ def validate(files: Sequence[LoadedFile]) -> Report:
     _, report_graph, _ = shacl_validate(
         data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True,
     )
-    report_graph.namespace_manager = data.namespace_manager
-    for prefix, ns in shapes.namespaces():
-        report_graph.bind(prefix, ns, override=False)
+    # Curators read prefixed names as they wrote them in the files.
+    for f in files:
+        for prefix, ns in f.prefixes.items():
+            for g in (report_graph, data, shapes):
+                g.bind(prefix, ns, override=False)
     findings: list[Finding] = []
     for result in report_graph.subjects(rdflib.RDF.type, SH.ValidationResult):
         focus = report_graph.value(result, SH.focusNode)

@@ -19,31 +19,39 @@ from parkld.validate import validate
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text",
               show_default=True, help="Report format.")
-@click.option("--only", is_flag=True,
-              help="Validate only PATHS (with the project's ontology and shapes), not the "
-                   "project's data too.")
+@click.option("--with-project", is_flag=True,
+              help="Validate PATHS together with the project's data (a PATH replaces the "
+                   "project file of the same name).")
 @click.pass_obj
-def validate_cmd(settings: Settings, paths: tuple[Path, ...], fmt: str, only: bool) -> None:
-    """Validate ontology + shapes + data (default: the project's own) against the shapes.
+def validate_cmd(settings: Settings, paths: tuple[Path, ...], fmt: str, with_project: bool) -> None:
+    """Validate ontology + shapes + data against the shapes (default: the project's own).
 
-    Exit 0 when the data conforms, 1 on violations, 2 when a file cannot be read.
+    PATHS (files or folders) replace the project's data; folders named ``ontology`` or
+    ``shapes`` replace those. Exit 0 when the data conforms, 1 on violations, 2 when a file
+    cannot be read.
     """
-    sources = graphs.discover(paths, base=settings.base_iri)
-    if only and paths:
-        given = {p.resolve() for p in _expand(paths)}
-        sources = [s for s in sources if s.role != "data" or s.path.resolve() in given]
-    files = graphs.load_all(sources, settings.base_iri)
+    files = graphs.load_all(select_sources(settings, paths, with_project), settings.base_iri)
     report = validate(files)
     out = {"text": report.as_text, "turtle": report.as_turtle, "json": report.as_json}[fmt]()
     click.echo(out, nl=False)
     sys.exit(0 if report.conforms else 1)
 
 
-def _expand(paths: tuple[Path, ...]) -> list[Path]:
-    found: list[Path] = []
-    for p in paths:
-        found += [p] if p.is_file() else [q for q in p.rglob("*") if q.is_file()]
-    return found
+def select_sources(settings: Settings, paths: tuple[Path, ...], with_project: bool
+                   ) -> list[graphs.SourceFile]:
+    """The project's files, with PATHS taking the place of the parts they provide."""
+    project = graphs.discover(base=settings.base_iri)
+    if not paths:
+        return project
+    given = graphs.discover(paths, base=settings.base_iri, with_project=False)
+    given_roles = {s.role for s in given}
+    given_graphs = {s.graph for s in given}
+    kept = [
+        s for s in project
+        if s.role not in given_roles
+        or (s.role == "data" and with_project and s.graph not in given_graphs)
+    ]
+    return kept + given
 
 
 @click.command("build")

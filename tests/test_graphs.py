@@ -37,7 +37,8 @@ def test_trig_keeps_its_own_graphs(tmp_path: Path) -> None:
 
 
 def test_syntax_error_names_file_line_and_column(tmp_path: Path) -> None:
-    f = write(tmp_path / "bad.ttl", '@prefix ex: <http://e/> .\nex:a ex:b ex:c .\nex:a ex:b "open .\n')
+    f = write(tmp_path / "bad.ttl",
+              '@prefix ex: <http://e/> .\nex:a ex:b ex:c .\nex:a ex:b "open .\n')
     with pytest.raises(DataError) as info:
         graphs.load_all(graphs.discover([f], with_project=False))
     err = info.value

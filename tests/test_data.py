@@ -4,7 +4,7 @@ with its source document described, and only verified Wikidata items are used.""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -17,13 +17,30 @@ BASE = "https://w3id.org/parkld/"
 PLD = Namespace(BASE + "ontology#")
 ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
-PARK, PLACE, EVENT, SOURCE, GRAPH = (Namespace(f"{BASE}{t}/") for t in ("park", "place", "event", "source", "graph"))
-ALLIANCE, AGREEMENT, PERSON = (Namespace(f"{BASE}{t}/") for t in ("alliance", "agreement", "person"))
+PARK, PLACE, EVENT, SOURCE, GRAPH = (
+    Namespace(f"{BASE}{t}/") for t in ("park", "place", "event", "source", "graph")
+)
+ALLIANCE, AGREEMENT, PERSON = (
+    Namespace(f"{BASE}{t}/") for t in ("alliance", "agreement", "person")
+)
 ROLE, STATUS, AKIND = (Namespace(f"{BASE}vocab/{s}/") for s in ("role", "status", "agreement-kind"))
 WD = "http://www.wikidata.org/entity/"
 
 # the items listed in shared/data/wikidata-parks/README.md ...
-README_QIDS = {"Q1359930", "Q986206", "Q11940149", "Q142", "Q148", "Q29", "Q145", "Q183", "Q55", "Q668", "Q801", "Q16"}
+README_QIDS = {
+    "Q1359930",
+    "Q986206",
+    "Q11940149",
+    "Q142",
+    "Q148",
+    "Q29",
+    "Q145",
+    "Q183",
+    "Q55",
+    "Q668",
+    "Q801",
+    "Q16",
+}
 # ... and those in the Wikidata snapshot itself (real Wikidata data), wherever a copy of it is found
 SNAPSHOTS = [
     ROOT / "sources" / "wikidata-parks" / "parks_wikidata_subset.ttl",
@@ -31,7 +48,7 @@ SNAPSHOTS = [
 ]
 
 
-@lru_cache(maxsize=None)
+@cache
 def verified_qids() -> set[str]:
     qids = set(README_QIDS)
     for path in SNAPSHOTS:
@@ -39,24 +56,40 @@ def verified_qids() -> set[str]:
             qids |= set(re.findall(r"\bwd:(Q[0-9]+)\b", path.read_text(encoding="utf-8")))
             break
     return qids
-TYPE_WORDS = {"park", "organisation", "alliance", "membership", "agreement", "provision", "event", "person",
-              "place", "source", "claim", "status", "graph", "vocab"}
+
+
+TYPE_WORDS = {
+    "park",
+    "organisation",
+    "alliance",
+    "membership",
+    "agreement",
+    "provision",
+    "event",
+    "person",
+    "place",
+    "source",
+    "claim",
+    "status",
+    "graph",
+    "vocab",
+}
 
 
 # ---- loading helpers (kept small so the package's own loader can replace them)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_file(path: Path) -> Graph:
     return Graph().parse(path, format="turtle")
 
 
-@lru_cache(maxsize=None)
+@cache
 def graph_of(stem: str) -> Graph:
     return load_file(ROOT / "data" / f"{stem}.ttl")
 
 
-@lru_cache(maxsize=None)
+@cache
 def union() -> Graph:
     g = Graph()
     for path in DATA_FILES:
@@ -81,7 +114,9 @@ def memberships(alliance: URIRef, role: URIRef) -> set[URIRef]:
 def test_data_file_is_one_sourced_graph(path: Path) -> None:
     g = load_file(path)
     graph, source = GRAPH[path.stem], SOURCE[path.stem]
-    assert list(g.objects(graph, PROV.wasDerivedFrom)) == [source], f"{path.name} must say {graph} prov:wasDerivedFrom {source}"
+    assert list(g.objects(graph, PROV.wasDerivedFrom)) == [source], (
+        f"{path.name} must say {graph} prov:wasDerivedFrom {source}"
+    )
     assert (graph, RDF.type, PLD.SourceGraph) in g
     assert (source, RDF.type, PLD.SourceDocument) in g
     url = g.value(source, SCHEMA.url)
@@ -91,7 +126,9 @@ def test_data_file_is_one_sourced_graph(path: Path) -> None:
     assert publisher is not None and g.value(publisher, RDFS.label) is not None
     assert g.value(source, DCTERMS.language) is not None
     # no other graph is described as derived from something in this file
-    assert set(g.subjects(PROV.wasDerivedFrom, None)) - {graph} <= {s for s in g.subjects(RDF.type, PLD.SourceDocument)}
+    assert set(g.subjects(PROV.wasDerivedFrom, None)) - {graph} <= {
+        s for s in g.subjects(RDF.type, PLD.SourceDocument)
+    }
 
 
 def test_graph_urls_are_distinct() -> None:
@@ -101,11 +138,15 @@ def test_graph_urls_are_distinct() -> None:
 
 def test_entity_iris_follow_the_pattern() -> None:
     pattern = re.compile(r"^https://w3id\.org/parkld/(?P<type>[a-z]+)(/[a-z0-9-]+)+$")
-    for node in {n for t in union() for n in t if isinstance(n, URIRef) and str(n).startswith(BASE)}:
+    for node in {
+        n for t in union() for n in t if isinstance(n, URIRef) and str(n).startswith(BASE)
+    }:
         if str(node).startswith(str(PLD)):
             continue
         match = pattern.match(str(node))
-        assert match and match.group("type") in TYPE_WORDS, f"IRI does not follow the pattern: {node}"
+        assert match and match.group("type") in TYPE_WORDS, (
+            f"IRI does not follow the pattern: {node}"
+        )
 
 
 # ---- the seed article's facts
@@ -126,7 +167,9 @@ def test_named_park_has_city_region_and_country(slug: str) -> None:
     g, park = union(), PARK[slug]
     city, region, country = NAMED_PARKS[slug]
     assert (park, RDF.type, PLD.Park) in g
-    assert any(isinstance(lab, Literal) and lab.language == "en" for lab in g.objects(park, RDFS.label))
+    assert any(
+        isinstance(lab, Literal) and lab.language == "en" for lab in g.objects(park, RDFS.label)
+    )
     assert (park, PLD.city, PLACE[city]) in g and (PLACE[city], RDF.type, PLD.City) in g
     assert (park, PLD.region, PLACE[region]) in g and (PLACE[region], RDF.type, PLD.Region) in g
     assert (park, PLD.country, PLACE[country]) in g and (PLACE[country], RDF.type, PLD.Country) in g
@@ -135,8 +178,16 @@ def test_named_park_has_city_region_and_country(slug: str) -> None:
     assert len(set(g.objects(park, PLD.city))) == 1
 
 
-UNNAMED = {"britain": "united-kingdom", "germany": "germany", "spain": "spain", "netherlands": "netherlands",
-           "india": "india", "israel": "israel", "canada": "canada", "qatar": "qatar"}
+UNNAMED = {
+    "britain": "united-kingdom",
+    "germany": "germany",
+    "spain": "spain",
+    "netherlands": "netherlands",
+    "india": "india",
+    "israel": "israel",
+    "canada": "canada",
+    "qatar": "qatar",
+}
 
 
 def test_eight_unnamed_parks_with_their_countries() -> None:
@@ -156,7 +207,9 @@ SKOS_ALT = URIRef("http://www.w3.org/2004/02/skos/core#altLabel")
 
 
 def test_confederation_collaborators_are_the_five_named_and_eight_unnamed_parks() -> None:
-    collaborators = memberships(ALLIANCE["first-class-hi-tech-parks-confederation"], ROLE.collaborator)
+    collaborators = memberships(
+        ALLIANCE["first-class-hi-tech-parks-confederation"], ROLE.collaborator
+    )
     expected = {PARK[s] for s in NAMED_PARKS if s != "barcelona-science-park"}
     expected |= {PARK[f"unnamed-{k}-2017-confederation"] for k in UNNAMED}
     assert collaborators == expected
@@ -184,7 +237,10 @@ def test_summit_of_about_80_representatives_during_the_fair() -> None:
 def test_confederation_proposed_by_chengdu_and_sophia_antipolis_at_the_summit() -> None:
     g = graph_of("urenio-2017-07-04-chengdu-partnership")
     confederation = ALLIANCE["first-class-hi-tech-parks-confederation"]
-    assert memberships(confederation, ROLE.proposer) == {PARK["chengdu-hi-tech-zone"], PARK["sophia-antipolis"]}
+    assert memberships(confederation, ROLE.proposer) == {
+        PARK["chengdu-hi-tech-zone"],
+        PARK["sophia-antipolis"],
+    }
     status = URIRef(BASE + "status/first-class-hi-tech-parks-confederation-proposed-2017")
     assert g.value(status, PLD.about) == confederation
     assert g.value(status, PLD.status) == STATUS.proposed
@@ -211,13 +267,20 @@ def test_two_agreements_signed_on_2_july_2016_with_provisions() -> None:
     kinds = {g.value(a, PLD.agreementKind) for a in agreements}
     assert kinds == {AKIND["sister-park-agreement"], AKIND["cooperation-agreement"]}
     for agreement in agreements:
-        assert set(g.objects(agreement, PLD.party)) == {PARK["chengdu-hi-tech-zone"], PARK["sophia-antipolis"]}
+        assert set(g.objects(agreement, PLD.party)) == {
+            PARK["chengdu-hi-tech-zone"],
+            PARK["sophia-antipolis"],
+        }
         assert list(g.objects(agreement, PLD.provides))
         assert g.value(agreement, PLD.atEvent) == EVENT["franco-chinese-forum-future-leaders-2016"]
     # the article's own account: exchanges, delegations and an innovation centre at Chengdu
     urenio = graph_of("urenio-2017-07-04-chengdu-partnership")
-    provided = {str(urenio.value(p, PLD.provisionKind)).rsplit("/", 1)[1]
-                for p in urenio.objects(AGREEMENT["sophia-antipolis-chengdu-sister-parks-2016"], PLD.provides)}
+    provided = {
+        str(urenio.value(p, PLD.provisionKind)).rsplit("/", 1)[1]
+        for p in urenio.objects(
+            AGREEMENT["sophia-antipolis-chengdu-sister-parks-2016"], PLD.provides
+        )
+    }
     assert provided == {"exchange", "delegation", "innovation-centre"}
 
 
@@ -234,7 +297,11 @@ def test_disagreeing_signing_places_are_kept_in_different_source_graphs() -> Non
 def test_philippe_mariani_chief_executive_of_sophia_antipolis_and_his_statement() -> None:
     g = graph_of("urenio-2017-07-04-chengdu-partnership")
     mariani = PERSON["philippe-mariani"]
-    roles = {(g.value(m, ORG.organization), r) for m in g.subjects(ORG.member, mariani) for r in g.objects(m, ORG.role)}
+    roles = {
+        (g.value(m, ORG.organization), r)
+        for m in g.subjects(ORG.member, mariani)
+        for r in g.objects(m, ORG.role)
+    }
     assert (PARK["sophia-antipolis"], ROLE["chief-executive-officer"]) in roles
     quotes = list(g.subjects(PLD.speaker, mariani))
     assert len(quotes) == 1
@@ -248,12 +315,14 @@ def test_the_article_and_its_citation_of_the_telegraph() -> None:
     g = graph_of("urenio-2017-07-04-chengdu-partnership")
     article = SOURCE["urenio-2017-07-04-chengdu-partnership"]
     assert g.value(article, SCHEMA.url) == URIRef(
-        "https://urenio.org/2017/07/04/chengdu-building-global-technology-park-partnership/")
+        "https://urenio.org/2017/07/04/chengdu-building-global-technology-park-partnership/"
+    )
     assert g.value(article, DCTERMS.issued) == Literal("2017-07-04", datatype=XSD.date)
     telegraph = g.value(article, DCTERMS.references)
     assert (telegraph, RDF.type, PLD.SourceDocument) in g
     assert str(g.value(g.value(telegraph, DCTERMS.publisher), RDFS.label)) == "The Telegraph"
-    assert g.value(telegraph, SCHEMA.url) is None  # not found: recorded as a known gap, never made up
+    # not found: recorded as a known gap, never made up
+    assert g.value(telegraph, SCHEMA.url) is None
 
 
 def test_chengdu_hi_tech_zone_founded_1988_state_level_1991() -> None:
@@ -269,7 +338,12 @@ def test_chengdu_hi_tech_zone_founded_1988_state_level_1991() -> None:
 
 
 def test_only_verified_wikidata_items_are_used() -> None:
-    used = {str(o)[len(WD):] for t in union() for o in t if isinstance(o, URIRef) and str(o).startswith(WD)}
+    used = {
+        str(o)[len(WD) :]
+        for t in union()
+        for o in t
+        if isinstance(o, URIRef) and str(o).startswith(WD)
+    }
     assert used and used <= verified_qids(), f"unverified QIDs: {used - verified_qids()}"
     assert (None, OWL.sameAs, None) not in union()
 
@@ -283,5 +357,9 @@ def test_wikidata_links_of_the_parks() -> None:
         (PARK["barcelona-science-park"], WD + "Q11940149"),
     }
     assert (PLACE.qatar, PLD.wikidata, None) not in g  # Qatar's item is not in the verified list
-    for park in seed_parks - {PARK["sophia-antipolis"], PARK["zhangjiang-hi-tech-park"], PARK["barcelona-science-park"]}:
+    for park in seed_parks - {
+        PARK["sophia-antipolis"],
+        PARK["zhangjiang-hi-tech-park"],
+        PARK["barcelona-science-park"],
+    }:
         assert (park, PLD.wikidata, None) not in g  # no QID was verified for these: left unlinked

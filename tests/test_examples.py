@@ -12,7 +12,7 @@ import re
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -33,14 +33,14 @@ Row = dict[str, str | None]
 
 
 def graph_files() -> Iterator[tuple[str, Path]]:
-    """(graph IRI, file) for everything the store holds: ontology files, then one graph per data file."""
+    """(graph IRI, file) for all the store holds: ontology files, then one graph per data file."""
     for path in sorted((ROOT / "ontology").glob("*.ttl")):
         yield ONTOLOGY_GRAPH, path
     for path in sorted((ROOT / "data").glob("*.ttl")):
         yield f"{BASE}graph/{path.stem}", path
 
 
-@lru_cache(maxsize=None)
+@cache
 def oxigraph_store() -> ox.Store:
     store = ox.Store()
     for graph, path in graph_files():
@@ -57,7 +57,7 @@ def rdflib_deprecations_ignored() -> Iterator[None]:
         yield
 
 
-@lru_cache(maxsize=None)
+@cache
 def rdflib_dataset() -> Dataset:
     ds = Dataset(default_union=True)
     with rdflib_deprecations_ignored():
@@ -117,7 +117,9 @@ engines = pytest.mark.parametrize("engine", sorted(ENGINES))
 @pytest.mark.parametrize("path", sorted(QUERIES.glob("*.rq")), ids=lambda p: p.name)
 def test_query_starts_with_a_question_comment(path: Path) -> None:
     first = path.read_text(encoding="utf-8").splitlines()[0]
-    assert first.startswith("# ") and len(first) > 20, f"{path.name} must start with a '# ...' line saying what it answers"
+    assert first.startswith("# ") and len(first) > 20, (
+        f"{path.name} must start with a '# ...' line saying what it answers"
+    )
 
 
 def test_every_query_is_checked_here() -> None:
@@ -149,18 +151,29 @@ def test_confederation_collaborators(engine: str) -> None:
         ("xian-hi-tech-zone", "china"),
     }
     unnamed = {
-        "britain": "united-kingdom", "germany": "germany", "spain": "spain", "netherlands": "netherlands",
-        "india": "india", "israel": "israel", "canada": "canada", "qatar": "qatar",
+        "britain": "united-kingdom",
+        "germany": "germany",
+        "spain": "spain",
+        "netherlands": "netherlands",
+        "india": "india",
+        "israel": "israel",
+        "canada": "canada",
+        "qatar": "qatar",
     }
     expected = {(iri("park", p), iri("place", c), "true") for p, c in named} | {
-        (iri("park", f"unnamed-{k}-2017-confederation"), iri("place", c), "false") for k, c in unnamed.items()
+        (iri("park", f"unnamed-{k}-2017-confederation"), iri("place", c), "false")
+        for k, c in unnamed.items()
     }
     assert got == expected
     assert len(rows) == 13
     names = {r["park"]: r["parkName"] for r in rows}
     assert names[iri("park", "xian-hi-tech-zone")] in {
-        "Xi'an Hi-Tech Industries Development Zone", "Xi'an Hi-tech Industries Development Zone"}
-    assert names[iri("park", "unnamed-qatar-2017-confederation")].startswith("Unnamed technology park from Qatar")
+        "Xi'an Hi-Tech Industries Development Zone",
+        "Xi'an Hi-tech Industries Development Zone",
+    }
+    assert names[iri("park", "unnamed-qatar-2017-confederation")].startswith(
+        "Unnamed technology park from Qatar"
+    )
     assert all(r["countryName"] for r in rows)
 
 
@@ -168,14 +181,22 @@ def test_confederation_collaborators(engine: str) -> None:
 def test_sister_parks_of_sophia_antipolis(engine: str) -> None:
     rows = run(engine, "sister-parks-of-sophia-antipolis.rq")
     assert [(r["park"], r["agreement"], r["since"], r["sinceYear"]) for r in rows] == [
-        (iri("park", "chengdu-hi-tech-zone"), iri("agreement", "sophia-antipolis-chengdu-sister-parks-2016"), "2016-07-02", "2016")
+        (
+            iri("park", "chengdu-hi-tech-zone"),
+            iri("agreement", "sophia-antipolis-chengdu-sister-parks-2016"),
+            "2016-07-02",
+            "2016",
+        )
     ]
 
 
 @engines
 def test_what_the_2016_agreements_provide_for(engine: str) -> None:
     rows = run(engine, "agreements-2016-provisions.rq")
-    sister, centre = "sophia-antipolis-chengdu-sister-parks-2016", "sophia-antipolis-china-innovation-center-2016"
+    sister, centre = (
+        "sophia-antipolis-chengdu-sister-parks-2016",
+        "sophia-antipolis-china-innovation-center-2016",
+    )
     urenio, invest, kyodo = (
         "urenio-2017-07-04-chengdu-partnership",
         "investincotedazur-sister-parks-2016",
@@ -206,7 +227,10 @@ def test_what_the_2016_agreements_provide_for(engine: str) -> None:
     assert got == expected
     assert len(rows) == len(expected)
     urls = {r["source"]: r["url"] for r in rows}
-    assert urls[iri("source", urenio)] == "https://urenio.org/2017/07/04/chengdu-building-global-technology-park-partnership/"
+    assert (
+        urls[iri("source", urenio)]
+        == "https://urenio.org/2017/07/04/chengdu-building-global-technology-park-partnership/"
+    )
 
 
 @engines
@@ -215,7 +239,9 @@ def test_who_proposed_the_confederation_where_and_when(engine: str) -> None:
     summit = iri("event", "technology-park-summit-chengdu-2017")
     fair = iri("event", "global-innovation-entrepreneurship-fair-2017")
     chengdu = iri("place", "chengdu")
-    assert [(r["proposer"], r["event"], r["fair"], r["start"], r["end"], r["place"]) for r in rows] == [
+    assert [
+        (r["proposer"], r["event"], r["fair"], r["start"], r["end"], r["place"]) for r in rows
+    ] == [
         (iri("park", "chengdu-hi-tech-zone"), summit, fair, "2017-05-10", "2017-05-12", chengdu),
         (iri("park", "sophia-antipolis"), summit, fair, "2017-05-10", "2017-05-12", chengdu),
     ]
@@ -226,7 +252,11 @@ def test_signing_place_by_source(engine: str) -> None:
     rows = run(engine, "signing-place-by-source.rq")
     got = {(r["place"], r["source"], r["issued"]) for r in rows}
     assert got == {
-        (iri("place", "nice"), iri("source", "kyodo-prw-2016-07-05-chengdu-sophia-antipolis"), "2016-07-05"),
+        (
+            iri("place", "nice"),
+            iri("source", "kyodo-prw-2016-07-05-chengdu-sophia-antipolis"),
+            "2016-07-05",
+        ),
         (iri("place", "skema-campus"), iri("source", "investincotedazur-sister-parks-2016"), None),
     }
     assert all(r["url"] and r["title"] for r in rows)
@@ -243,19 +273,28 @@ def test_claims_about_the_sister_park_agreement_with_sources(engine: str) -> Non
         (pld + "place", iri("place", "nice"), "kyodo-prw-2016-07-05-chengdu-sophia-antipolis"),
         (pld + "date", "2016-07-02", "investincotedazur-sister-parks-2016"),
         (pld + "year", "2016", "urenio-2017-07-04-chengdu-partnership"),
-        (pld + "party", iri("park", "chengdu-hi-tech-zone"), "urenio-2017-07-04-chengdu-partnership"),
+        (
+            pld + "party",
+            iri("park", "chengdu-hi-tech-zone"),
+            "urenio-2017-07-04-chengdu-partnership",
+        ),
         (pld + "party", iri("park", "chengdu-hi-tech-zone"), "investincotedazur-sister-parks-2016"),
-        (pld + "party", iri("park", "chengdu-hi-tech-zone"), "kyodo-prw-2016-07-05-chengdu-sophia-antipolis"),
+        (
+            pld + "party",
+            iri("park", "chengdu-hi-tech-zone"),
+            "kyodo-prw-2016-07-05-chengdu-sophia-antipolis",
+        ),
     ]:
         assert claim in got
     assert all(r["url"] and r["publisherName"] for r in rows)
 
 
 def test_every_statement_in_the_data_has_a_source() -> None:
-    """Unbound, the provenance query returns one row per data triple: none lacks a source with a URL."""
+    """Unbound, the provenance query gives one row per data triple: none lacks a sourced URL."""
     rows = run("oxigraph", "claims-with-sources.rq")
     data_quads = sum(
-        1 for q in oxigraph_store().quads_for_pattern(None, None, None, None)
+        1
+        for q in oxigraph_store().quads_for_pattern(None, None, None, None)
         if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value.startswith(BASE + "graph/")
     )
     assert len(rows) == data_quads
@@ -272,9 +311,18 @@ def test_parks_linked_to_wikidata(engine: str) -> None:
         (iri("park", "zhangjiang-hi-tech-park"), wd + "Q986206", "31.20781", "121.6103"),
         (iri("park", "sophia-antipolis"), wd + "Q1359930", "43.622222222", "7.05"),
     } <= got
-    unlinked = {iri("park", s) for s in ("chengdu-hi-tech-zone", "xian-hi-tech-zone", "shenzhen-science-technology-industrial-park")}
+    unlinked = {
+        iri("park", s)
+        for s in (
+            "chengdu-hi-tech-zone",
+            "xian-hi-tech-zone",
+            "shenzhen-science-technology-industrial-park",
+        )
+    }
     assert not unlinked & {r["park"] for r in rows}
-    assert all(re.fullmatch(r"http://www\.wikidata\.org/entity/Q[1-9][0-9]*", str(r["item"])) for r in rows)
+    assert all(
+        re.fullmatch(r"http://www\.wikidata\.org/entity/Q[1-9][0-9]*", str(r["item"])) for r in rows
+    )
     assert len({r["park"] for r in rows}) == len(rows)  # one row per park
 
 

@@ -3,7 +3,7 @@ used in shapes and data is declared, and the OWL RL closure of ontology + data i
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import owlrl
@@ -18,7 +18,8 @@ VOCAB = "https://w3id.org/parkld/vocab/"
 ONTOLOGY_IRI = URIRef("https://w3id.org/parkld/ontology")
 VANN = Namespace("http://purl.org/vocab/vann/")
 WD = Namespace("http://www.wikidata.org/entity/")
-ERRNS = Namespace("http://www.daml.org/2002/03/agents/agent-ont#")  # where owlrl records inconsistencies
+# where owlrl records inconsistencies
+ERRNS = Namespace("http://www.daml.org/2002/03/agents/agent-ont#")
 
 # Fixtures that are meant not to parse (bad-input tests) live under an ``invalid`` folder or are
 # named ``*.invalid.ttl``; everything else must parse.
@@ -40,17 +41,17 @@ def parse(paths: list[Path]) -> Graph:
     return g
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_ontology() -> Graph:
     return parse(sorted((ROOT / "ontology").glob("*.ttl")))
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_shapes() -> Graph:
     return parse(sorted((ROOT / "shapes").glob("*.ttl")))
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_data_union() -> Graph:
     return parse(sorted((ROOT / "data").glob("*.ttl")))
 
@@ -96,7 +97,13 @@ def test_turtle_file_parses(path: Path) -> None:
 def test_ontology_metadata() -> None:
     g = load_ontology()
     assert (ONTOLOGY_IRI, RDF.type, OWL.Ontology) in g
-    for prop in (DCTERMS.title, DCTERMS.description, OWL.versionIRI, DCTERMS.license, DCTERMS.creator):
+    for prop in (
+        DCTERMS.title,
+        DCTERMS.description,
+        OWL.versionIRI,
+        DCTERMS.license,
+        DCTERMS.creator,
+    ):
         assert g.value(ONTOLOGY_IRI, prop) is not None, f"ontology lacks {prop}"
     assert str(g.value(ONTOLOGY_IRI, VANN.preferredNamespacePrefix)) == "pld"
     assert str(g.value(ONTOLOGY_IRI, VANN.preferredNamespaceUri)) == str(PLD)
@@ -117,7 +124,9 @@ def test_term_is_documented(term: URIRef) -> None:
     assert "en" in languages, f"{term} has no English rdfs:label"
     assert languages - {"en"}, f"{term} has no label in a second language"
     definitions = list(g.objects(term, SKOS.definition)) + list(g.objects(term, RDFS.comment))
-    assert any(isinstance(d, Literal) and d.language == "en" for d in definitions), f"{term} has no definition"
+    assert any(isinstance(d, Literal) and d.language == "en" for d in definitions), (
+        f"{term} has no definition"
+    )
 
 
 def test_every_concept_is_in_a_scheme_under_the_vocab_base() -> None:
@@ -132,7 +141,13 @@ def test_every_concept_is_in_a_scheme_under_the_vocab_base() -> None:
 def test_required_concept_schemes_exist() -> None:
     g = load_ontology()
     expected = {
-        "park-kind": {"science-park", "technology-park", "high-tech-zone", "innovation-district", "incubator"},
+        "park-kind": {
+            "science-park",
+            "technology-park",
+            "high-tech-zone",
+            "innovation-district",
+            "incubator",
+        },
         "role": {"proposer", "founder", "member"},
         "agreement-kind": {"sister-park-agreement", "memorandum-of-understanding", "declaration"},
         "status": {"proposed", "founded", "active", "dissolved"},
@@ -180,7 +195,9 @@ def owl_rl_closure(g: Graph) -> Graph:
     closed = Graph()
     for triple in g:
         closed.add(triple)
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, rdfs_closure=False, axiomatic_triples=False).expand(closed)
+    owlrl.DeductiveClosure(
+        owlrl.OWLRL_Semantics, rdfs_closure=False, axiomatic_triples=False
+    ).expand(closed)
     return closed
 
 
@@ -190,7 +207,7 @@ def inconsistencies(closed: Graph) -> list[str]:
     return errors
 
 
-@lru_cache(maxsize=None)
+@cache
 def closure_of_ontology_and_data() -> Graph:
     return owl_rl_closure(load_ontology() + load_data_union())
 

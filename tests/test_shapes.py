@@ -10,7 +10,7 @@ inference would add nothing the shapes check but cost time and make results depe
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pyshacl
@@ -27,7 +27,7 @@ PLD = Namespace("https://w3id.org/parkld/ontology#")
 # ---- loading helpers (kept small so the package's own loader can replace them)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_ontology() -> Graph:
     g = Graph()
     for path in sorted((ROOT / "ontology").glob("*.ttl")):
@@ -35,7 +35,7 @@ def load_ontology() -> Graph:
     return g
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_shapes() -> Graph:
     g = Graph()
     for path in sorted((ROOT / "shapes").glob("*.ttl")):
@@ -43,7 +43,7 @@ def load_shapes() -> Graph:
     return g
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_data_union() -> Graph:
     g = Graph()
     for path in sorted((ROOT / "data").glob("*.ttl")):
@@ -82,7 +82,8 @@ def expected_shape(fixture: Path) -> URIRef:
 def message_pattern(shape: URIRef) -> re.Pattern[str]:
     """The shape's English sh:message as a regex ({?var} placeholders match anything)."""
     shapes = load_shapes()
-    holders = [shape, *shapes.objects(shape, SH.sparql)]  # a SPARQL constraint carries its own message
+    # a SPARQL constraint carries its own message
+    holders = [shape, *shapes.objects(shape, SH.sparql)]
     messages = [m for h in holders for m in shapes.objects(h, SH.message) if isinstance(m, Literal)]
     assert messages, f"{shape} has no sh:message"
     english = next((m for m in messages if m.language == "en"), messages[0])
@@ -110,17 +111,27 @@ def test_shipped_data_conforms() -> None:
 def test_shapes_cover_every_class_of_the_ontology() -> None:
     ontology, shapes = load_ontology(), load_shapes()
     targeted = set(shapes.objects(None, SH.targetClass))
-    classes = {c for c in ontology.subjects(RDF.type, URIRef("http://www.w3.org/2002/07/owl#Class")) if str(c).startswith(str(PLD))}
+    classes = {
+        c
+        for c in ontology.subjects(RDF.type, URIRef("http://www.w3.org/2002/07/owl#Class"))
+        if str(c).startswith(str(PLD))
+    }
 
     def covered(cls: URIRef) -> bool:
-        # a subclass is covered by the shape of any of its superclasses (targetClass follows subClassOf)
+        # a subclass is covered by a shape of any superclass (targetClass follows subClassOf)
         seen, todo = set(), [cls]
         while todo:
             c = todo.pop()
             if c in targeted:
                 return True
             seen.add(c)
-            todo += [s for s in ontology.objects(c, URIRef("http://www.w3.org/2000/01/rdf-schema#subClassOf")) if s not in seen]
+            todo += [
+                s
+                for s in ontology.objects(
+                    c, URIRef("http://www.w3.org/2000/01/rdf-schema#subClassOf")
+                )
+                if s not in seen
+            ]
         return False
 
     missing = sorted(str(c) for c in classes if not covered(c))
@@ -148,7 +159,7 @@ def test_shape_fires_on_its_fixture(shape: URIRef) -> None:
     expected = expected_shape(fixture)
     # the expected result comes from the shape itself or from one of its property shapes
     assert expected == shape or (shape, SH.property, expected) in load_shapes(), (
-        f"{fixture.name} expects {expected}, which is neither {shape} nor one of its property shapes"
+        f"{fixture.name} expects {expected}: neither {shape} nor one of its property shapes"
     )
     conforms, report = validate(data)
     assert not conforms, f"{fixture.name} should violate {local(shape)}"

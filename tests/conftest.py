@@ -21,6 +21,7 @@ from parkld.cli import main
 from parkld.config import Settings
 from parkld.store.embedded import EmbeddedStore
 from parkld.web import create_app
+from tests.live import live_server, live_server_factory  # noqa: F401 - shared fixtures
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 ROOT = Path(__file__).resolve().parents[1]

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from parkld.build import ensure_built
-from parkld.config import Settings
+from parkld.config import Settings, check
 
 
 @click.command("serve")
@@ -19,14 +19,26 @@ from parkld.config import Settings
               help="Threads per worker [8].")
 @click.option("--query-timeout", envvar="PARKLD_QUERY_TIMEOUT", type=float, default=None,
               help="Seconds before a SPARQL query is stopped [10].")
-@click.option("--dev", is_flag=True, help="Flask's reloading development server, one process.")
+@click.option("--query-workers", envvar="PARKLD_QUERY_WORKERS", type=int, default=None,
+              help="Query worker processes per web worker [2].")
+@click.option("--max-rows", envvar="PARKLD_MAX_ROWS", type=int, default=None,
+              help="Most rows/triples a query returns [10000].")
+@click.option("--no-build", is_flag=True,
+              help="Serve the store as it is (e.g. loaded by other means); do not build.")
+@click.option("--dev", is_flag=True, help="Flask's development server, one process, debug on.")
 @click.pass_obj
 def serve_cmd(settings: Settings, host: str | None, port: int | None, workers: int | None,
-              threads: int | None, query_timeout: float | None, dev: bool) -> None:
-    """Serve the SPARQL endpoint and the linked-data pages (builds the store first if needed)."""
+              threads: int | None, query_timeout: float | None, query_workers: int | None,
+              max_rows: int | None, no_build: bool, dev: bool) -> None:
+    """Serve the SPARQL endpoint and the linked-data pages (builds the store first if needed).
+
+    Every setting can also come from its PARKLD_* environment variable (see docs/sparql.md).
+    """
     settings = settings.replace(host=host, port=port, workers=workers, threads=threads,
-                                query_timeout=query_timeout)
-    if settings.store == "embedded":
+                                query_timeout=query_timeout, query_workers=query_workers,
+                                max_rows=max_rows)
+    check(settings)
+    if settings.store == "embedded" and not no_build:
         result = ensure_built(settings, progress=lambda m: click.echo(f"… {m}", err=True))
         click.echo(f"store {result.fingerprint} {'reused' if result.reused else 'built'} "
                    f"in {result.seconds:.2f} s", err=True)

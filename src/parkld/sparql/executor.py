@@ -1,48 +1,192 @@
-"""Running user queries against the embedded store.
+"""Running user queries so that a runaway query is *stopped*, not just abandoned.
 
-Placeholder: runs in-process, no time limit. Replaced by the killable worker-process pool.
+Oxigraph's ``Store.query`` has no timeout and no cancel, and a thread cannot be interrupted
+inside native code. So each web worker keeps a small pool of query worker processes
+(:mod:`parkld.sparql.worker`). A request borrows an idle worker, sends it the job and waits
+for the answer at most ``timeout`` seconds; on expiry it SIGKILLs the worker — its work ends
+with it — starts a replacement and raises :class:`QueryTimeout`. Other requests keep being
+served by the other workers meanwhile; when every worker is busy, a request waits (at most the
+timeout) for one to come free and otherwise gets 503.
+
+Workers come from a ``forkserver``: forking the threaded web worker itself is unsafe, and
+the fork server (single-threaded, modules preloaded) makes a replacement cheap.
 """
 
 from __future__ import annotations
 
+import logging
+import multiprocessing
+import os
+import queue
+import threading
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.context import BaseContext
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from parkld import mediatypes
-from parkld.errors import NotAcceptable, QuerySyntaxError
+from parkld.errors import QueryTimeout, StoreUnavailable
+from parkld.sparql import analysis
+from parkld.sparql.evaluate import Job, Outcome, evaluate, raise_error
 from parkld.store.base import QueryRequest, QueryResponse
+
+log = logging.getLogger(__name__)
+
+_PRELOAD = ["parkld.sparql.worker", "parkld.store.embedded", "pyoxigraph"]
+
+
+def make_job(request: QueryRequest) -> tuple[Job, analysis.Analysis]:
+    """Check a request (SERVICE allow-list) and turn it into a picklable Job."""
+    found = analysis.check_query(request.query, request.service_allowlist, request.base_iri)
+    dataset_given = bool(request.default_graphs or request.named_graphs)
+    job = Job(
+        query=request.query,
+        result_formats=tuple(f.name for f in request.result_formats),
+        graph_formats=tuple(f.name for f in request.graph_formats),
+        default_graphs=request.default_graphs,
+        named_graphs=request.named_graphs,
+        dataset_given=dataset_given,
+        union_default=not found.has_dataset_clause,
+        max_rows=request.max_rows,
+        base_iri=request.base_iri,
+        prefixes=tuple(found.prefixes.items()),
+    )
+    return job, found
+
+
+def to_response(outcome: Outcome, found: analysis.Analysis) -> QueryResponse:
+    """A worker's Outcome as a QueryResponse, or the error it reports, raised here."""
+    if outcome.error == "InternalError":
+        # A bug, not a user error: becomes a logged 500 without details for the client.
+        raise RuntimeError(f"query worker error: {outcome.message}")
+    raise_error(outcome)
+    fmt = mediatypes.by_name(outcome.format)
+    assert fmt is not None
+    form = found.form if outcome.form == "construct" and found.form == "describe" \
+        else outcome.form
+    return QueryResponse(outcome.body, fmt, form, outcome.count, outcome.truncated)
+
+
+@dataclass
+class _Worker:
+    process: BaseProcess
+    conn: Connection
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid or 0
+
+
+class WorkerPool:
+    """A fixed number of killable query worker processes over one store directory."""
+
+    def __init__(self, store_dir: Path, size: int = 2, *,
+                 start_method: str = "forkserver") -> None:
+        self.store_dir = store_dir
+        self.size = max(1, size)
+        self.owner_pid = os.getpid()
+        self.killed = 0  # workers stopped for running too long (for tests and logs)
+        self._ctx: BaseContext = multiprocessing.get_context(start_method)
+        if start_method == "forkserver":
+            self._ctx.set_forkserver_preload(_PRELOAD)
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
+        self._all: dict[int, _Worker] = {}
+        self._lock = threading.Lock()
+        self._closed = False
+        for _ in range(self.size):
+            self._idle.put(self._spawn())
+
+    def _spawn(self) -> _Worker:
+        from parkld.sparql import worker
+
+        parent, child = self._ctx.Pipe(duplex=True)
+        process = self._ctx.Process(  # type: ignore[attr-defined]
+            target=worker.serve, args=(child, str(self.store_dir)),
+            name="parkld-query-worker", daemon=True,
+        )
+        process.start()
+        child.close()
+        spawned = _Worker(process, parent)
+        with self._lock:
+            self._all[spawned.pid] = spawned
+        return spawned
+
+    def pids(self) -> list[int]:
+        """Process ids of the current workers (busy or idle)."""
+        with self._lock:
+            return sorted(self._all)
+
+    def _retire(self, w: _Worker, *, kill: bool) -> None:
+        with self._lock:
+            self._all.pop(w.pid, None)
+        if kill and w.process.is_alive():
+            w.process.kill()  # SIGKILL: the query's work ends now, whatever it was doing
+        w.process.join(timeout=5)
+        w.conn.close()
+
+    def _replace(self, w: _Worker, *, kill: bool) -> None:
+        self._retire(w, kill=kill)
+        if not self._closed:
+            self._idle.put(self._spawn())
+
+    def run(self, request: QueryRequest) -> QueryResponse:
+        """Evaluate *request* in a worker under its time limit."""
+        job, found = make_job(request)
+        return to_response(self.submit(job, request.timeout), found)
+
+    def submit(self, job: Job, timeout: float) -> Outcome:
+        """Send *job* to an idle worker; kill the worker if no answer comes within *timeout*."""
+        if self._closed:
+            raise StoreUnavailable("the query executor is shut down")
+        try:
+            w = self._idle.get(timeout=timeout)
+        except queue.Empty:
+            raise StoreUnavailable(
+                "every query worker is busy; try again shortly (PARKLD_QUERY_WORKERS)"
+            ) from None
+        started = time.monotonic()
+        try:
+            w.conn.send(job)
+            if not w.conn.poll(timeout):
+                self.killed += 1
+                log.warning("query stopped after %.1f s (worker %d killed)",
+                            time.monotonic() - started, w.pid)
+                self._replace(w, kill=True)
+                raise QueryTimeout(
+                    f"the query ran longer than {timeout:g} s and was stopped "
+                    "(PARKLD_QUERY_TIMEOUT); simplify it or add a LIMIT"
+                )
+            outcome: Outcome = w.conn.recv()
+        except (EOFError, OSError) as exc:
+            log.error("query worker %d died: %s", w.pid, exc)
+            self._replace(w, kill=True)
+            raise StoreUnavailable("the query worker stopped unexpectedly; try again") from exc
+        self._idle.put(w)
+        return outcome
+
+    def close(self) -> None:
+        """Stop every worker (idle ones get EOF and exit; busy ones are killed)."""
+        self._closed = True
+        with self._lock:
+            workers = list(self._all.values())
+        for w in workers:
+            self._retire(w, kill=True)
 
 
 class InProcessExecutor:
-    """Evaluate in the calling process (tests and CLI only: it cannot stop a runaway query)."""
+    """Evaluate in the calling process: no time limit, for trusted callers only (tests)."""
 
     def __init__(self, store_dir: Path) -> None:
-        self.store = ox.Store.read_only(str((store_dir / "current").resolve()))
+        self.store_dir = store_dir
 
     def run(self, request: QueryRequest) -> QueryResponse:
-        try:
-            result = self.store.query(request.query, use_default_graph_as_union=True)
-        except SyntaxError as exc:
-            raise QuerySyntaxError(str(exc)) from exc
-        if isinstance(result, ox.QueryTriples):
-            if not request.graph_formats:
-                raise NotAcceptable("no acceptable RDF format for this query's result")
-            fmt = request.graph_formats[0]
-            assert isinstance(fmt.oxigraph, ox.RdfFormat)
-            triples = list(result)
-            body = ox.serialize(triples, format=fmt.oxigraph) or b""
-            return QueryResponse(body, fmt, "construct", len(triples))
-        if not request.result_formats:
-            raise NotAcceptable("no acceptable results format for this query")
-        fmt = request.result_formats[0]
-        assert isinstance(fmt.oxigraph, ox.QueryResultsFormat)
-        form = "ask" if isinstance(result, ox.QueryBoolean) else "select"
-        body = result.serialize(format=fmt.oxigraph) or b""
-        return QueryResponse(body, fmt, form, 0)
+        job, found = make_job(request)
+        store = ox.Store.read_only(str((self.store_dir / "current").resolve()))
+        return to_response(evaluate(store, job), found)
 
     def close(self) -> None:
         pass
-
-
-__all__ = ["InProcessExecutor", "mediatypes"]

@@ -17,4 +17,4 @@ def open_store(settings: Settings) -> Store:
         return RemoteStore(settings)  # type: ignore[return-value]
     from parkld.store.embedded import EmbeddedStore
 
-    return EmbeddedStore(settings.store_dir)
+    return EmbeddedStore(settings.store_dir, query_workers=settings.query_workers)

@@ -50,6 +50,8 @@ class QueryRequest:
     timeout: float = 10.0
     max_rows: int = 10_000
     base_iri: str | None = None
+    #: SERVICE endpoints the query may call; anything else is refused before evaluation.
+    service_allowlist: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -42,14 +42,17 @@ def substitutions(
 class EmbeddedStore(Store):
     """A pyoxigraph database directory, shared by every process of one server."""
 
-    def __init__(self, store_dir: Path, *, executor: QueryExecutorLike | None = None) -> None:
+    def __init__(self, store_dir: Path, *, executor: QueryExecutorLike | None = None,
+                 query_workers: int = 2) -> None:
         self.store_dir = store_dir
+        self.query_workers = query_workers
         if not (self.path / "CURRENT").exists():
             raise StoreUnavailable(f"no built store in {store_dir}; run `parkld build`")
         self._lock = threading.Lock()
         self._stamp: tuple[str, int] | None = None
         self._store: ox.Store | None = None
         self._executor = executor
+        self._executor_pid = os.getpid()
 
     @property
     def path(self) -> Path:
@@ -113,11 +116,22 @@ class EmbeddedStore(Store):
         return list(result)
 
     def run(self, request: QueryRequest) -> QueryResponse:
-        if self._executor is None:
-            from parkld.sparql.executor import InProcessExecutor
+        """Run a user query in a killable worker process (see :mod:`parkld.sparql.executor`)."""
+        return self.executor().run(request)
 
-            self._executor = InProcessExecutor(self.store_dir)
-        return self._executor.run(request)
+    def executor(self) -> QueryExecutorLike:
+        """This process's query executor, started on first use.
+
+        Made lazily and per process: gunicorn forks its workers after the app exists, and a
+        pool's pipes and child processes belong to the process that started them.
+        """
+        with self._lock:
+            if self._executor is None or self._executor_pid != os.getpid():
+                from parkld.sparql.executor import WorkerPool
+
+                self._executor = WorkerPool(self.store_dir, self.query_workers)
+                self._executor_pid = os.getpid()
+            return self._executor
 
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self.reader().named_graphs() if isinstance(g, ox.NamedNode))
@@ -163,8 +177,9 @@ class EmbeddedStore(Store):
                 store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
 
     def close(self) -> None:
-        if self._executor is not None:
+        if self._executor is not None and self._executor_pid == os.getpid():
             self._executor.close()
+        self._executor = None
         self._store = None
 
 

@@ -1,0 +1,127 @@
+"""Evaluating one user query on an Oxigraph store and serialising the answer, row cap included.
+
+This is the code a query worker process runs; it is also usable in-process (CLI, tests). It
+sees plain, picklable :class:`Job` values and returns :class:`Outcome` values, so the process
+boundary carries no live objects.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyoxigraph as ox
+
+from parkld import mediatypes
+from parkld.errors import (
+    Forbidden,
+    NotAcceptable,
+    ParkldError,
+    QuerySyntaxError,
+    StoreUnavailable,
+)
+from parkld.mediatypes import Format
+from parkld.sparql import results
+
+
+@dataclass(frozen=True)
+class Job:
+    """One query as sent to a worker: only strings, numbers and tuples (cheap to pickle)."""
+
+    query: str
+    result_formats: tuple[str, ...]  # format names, best first
+    graph_formats: tuple[str, ...]
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    dataset_given: bool = False  # the protocol named a dataset (possibly empty lists)
+    union_default: bool = True  # no FROM in the query: default graph = union of all graphs
+    max_rows: int = 10_000
+    base_iri: str | None = None
+    prefixes: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A worker's answer: a serialised body, or an error to re-raise in the parent."""
+
+    body: bytes = b""
+    format: str = ""
+    form: str = ""
+    count: int = 0
+    truncated: bool = False
+    error: str | None = None  # name of a ParkldError subclass
+    message: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+_ERRORS: dict[str, type[ParkldError]] = {
+    cls.__name__: cls
+    for cls in (QuerySyntaxError, NotAcceptable, StoreUnavailable, Forbidden, ParkldError)
+}
+
+
+def raise_error(outcome: Outcome) -> None:
+    """Re-raise a worker's error in the calling process (unknown names become ParkldError)."""
+    if outcome.error is not None:
+        raise _ERRORS.get(outcome.error, ParkldError)(outcome.message)
+
+
+def _formats(names: tuple[str, ...]) -> list[Format]:
+    return [f for f in (mediatypes.by_name(n) for n in names) if f is not None]
+
+
+def query_arguments(job: Job) -> dict[str, Any]:
+    """The dataset arguments of ``Store.query`` for a job (protocol dataset wins over FROM)."""
+    if job.dataset_given:
+        return {
+            "default_graph": [ox.NamedNode(g) for g in job.default_graphs]
+            if job.default_graphs else ox.DefaultGraph(),
+            "named_graphs": [ox.NamedNode(g) for g in job.named_graphs],
+        }
+    # Oxigraph's union flag overrides FROM clauses, so it is only set without them.
+    return {"use_default_graph_as_union": job.union_default}
+
+
+def evaluate(store: ox.Store, job: Job) -> Outcome:
+    """Run *job* on *store*; errors a user can cause come back as an error Outcome."""
+    try:
+        return _evaluate(store, job)
+    except ParkldError as exc:
+        return Outcome(error=type(exc).__name__, message=exc.message)
+
+
+def _evaluate(store: ox.Store, job: Job) -> Outcome:
+    try:
+        result = store.query(job.query, base_iri=job.base_iri, **query_arguments(job))
+    except SyntaxError as exc:
+        raise QuerySyntaxError(f"malformed query: {exc}") from exc
+    except ValueError as exc:  # e.g. an invalid IRI in default-graph-uri
+        raise QuerySyntaxError(str(exc)) from exc
+    except OSError as exc:
+        raise StoreUnavailable(f"the query could not be evaluated: {exc}") from exc
+    cap = job.max_rows
+    if isinstance(result, ox.QueryTriples):
+        graph_formats = _formats(job.graph_formats)
+        if not graph_formats:
+            raise NotAcceptable("no acceptable RDF format for a CONSTRUCT/DESCRIBE result")
+        fmt = graph_formats[0]
+        triples = list(itertools.islice(result, cap + 1))
+        truncated = len(triples) > cap
+        triples = triples[:cap]
+        body = results.write_triples(triples, fmt, dict(job.prefixes))
+        return Outcome(body, fmt.name, "construct", len(triples), truncated)
+    result_formats = _formats(job.result_formats)
+    if not result_formats:
+        raise NotAcceptable("no acceptable SPARQL results format for a SELECT/ASK result")
+    fmt = result_formats[0]
+    if isinstance(result, ox.QueryBoolean):
+        return Outcome(results.write_boolean(bool(result), fmt), fmt.name, "ask", 1)
+    variables = [v.value for v in result.variables]
+    rows = []
+    for solution in itertools.islice(result, cap + 1):
+        rows.append({v: t for v in variables if (t := solution[v]) is not None})
+    truncated = len(rows) > cap
+    rows = rows[:cap]
+    body = results.write_solutions(variables, rows, fmt)
+    return Outcome(body, fmt.name, "select", len(rows), truncated)

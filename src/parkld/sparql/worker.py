@@ -1,0 +1,61 @@
+"""The query worker process: receive a Job, evaluate it on a read-only snapshot, send an Outcome.
+
+A worker holds the store open read-only through :class:`EmbeddedStore`, which reopens it when
+the build or the generation changes, so workers always query the current data. The parent
+kills a worker (SIGKILL) whose query runs past the time limit: the engine has no cancel
+button, and ending the process is the only way to really stop its work.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import logging
+import signal
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from parkld.errors import ParkldError
+from parkld.sparql.evaluate import Job, Outcome, evaluate
+
+log = logging.getLogger(__name__)
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to SIGKILL this process when its parent dies, so no query outlives the server."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def serve(conn: Connection, store_dir: str) -> None:
+    """Answer jobs until the parent closes the pipe."""
+    _die_with_parent()
+    # The web server's SIGTERM/SIGINT handling belongs to the parent; a worker just stops
+    # when its pipe closes or it is killed.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from parkld.store.embedded import EmbeddedStore
+
+    store: EmbeddedStore | None = None
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if not isinstance(job, Job):
+            continue
+        try:
+            if store is None:
+                store = EmbeddedStore(Path(store_dir))
+            outcome = evaluate(store.reader(), job)
+        except ParkldError as exc:
+            outcome = Outcome(error=type(exc).__name__, message=exc.message)
+        except Exception as exc:  # a bug: report it to the parent, which logs it as a 500
+            log.exception("query worker failed")
+            outcome = Outcome(error="InternalError", message=f"{type(exc).__name__}: {exc}")
+        try:
+            conn.send(outcome)
+        except (BrokenPipeError, OSError):
+            return

@@ -1,0 +1,422 @@
+"""``/sparql``: the SPARQL 1.1 Protocol (queries; updates only when configured), the Service
+Description, and an HTML query page for people.
+
+The blueprint only speaks HTTP: it reads the protocol's parameters, negotiates the response
+format, checks credentials, CORS and the rate limit, and hands the query to the store
+(:meth:`Store.run`), which enforces the time limit, the row cap and the SERVICE allow-list.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, render_template, request
+from werkzeug.datastructures import MIMEAccept
+
+from parkld import mediatypes, resources
+from parkld.errors import (
+    BadRequest,
+    Forbidden,
+    NotAcceptable,
+    ParkldError,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+)
+from parkld.mediatypes import Format, Kind
+from parkld.sparql import analysis, results
+from parkld.sparql.ratelimit import RateLimiter
+from parkld.sparql.service_description import describe_service
+from parkld.store.base import QueryRequest, QueryResponse
+from parkld.web import EXTENSION, get_settings, get_store
+
+bp = Blueprint("sparql", __name__)
+
+FORM = "application/x-www-form-urlencoded"
+QUERY = "application/sparql-query"
+UPDATE = "application/sparql-update"
+#: Headers a browser script may read on a cross-origin answer.
+EXPOSED = "X-Parkld-Result-Count, X-Parkld-Truncated, X-Parkld-Max-Rows, Retry-After"
+#: A ``format=xml``/``json`` means the matching RDF syntax when the result is a graph, and back.
+_COUNTERPART = {
+    "json": mediatypes.JSONLD, "xml": mediatypes.RDFXML,
+    "jsonld": mediatypes.SPARQL_JSON, "rdfxml": mediatypes.SPARQL_XML,
+}
+#: Prefixes offered on the HTML page (the parkld ones first).
+PAGE_PREFIXES = {
+    "pld": "https://w3id.org/parkld/ontology#",
+    "pv": "https://w3id.org/parkld/vocab/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dct": "http://purl.org/dc/terms/",
+    "schema": "https://schema.org/",
+    "org": "http://www.w3.org/ns/org#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "wgs84": "http://www.w3.org/2003/01/geo/wgs84_pos#",
+    "time": "http://www.w3.org/2006/time#",
+    "wd": "http://www.wikidata.org/entity/",
+    "wdt": "http://www.wikidata.org/prop/direct/",
+}
+
+
+# -- the protocol request ---------------------------------------------------------------
+@dataclass(frozen=True)
+class Operation:
+    """What a request asks for: a query, an update, or nothing (service description/page)."""
+
+    kind: str | None  # "query" | "update" | None
+    text: str = ""
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    using_graphs: tuple[str, ...] = field(default=())
+
+
+def _media_type(header: str | None) -> tuple[str, dict[str, str]]:
+    if not header:
+        return "", {}
+    main, *params = header.split(";")
+    options = {}
+    for p in params:
+        key, _, value = p.partition("=")
+        options[key.strip().lower()] = value.strip().strip('"')
+    return main.strip().lower(), options
+
+
+def _check_charset(options: dict[str, str]) -> None:
+    charset = options.get("charset", "utf-8").lower()
+    if charset not in {"utf-8", "utf8"}:
+        raise UnsupportedMediaType(f"the request body must be UTF-8, not {charset}")
+
+
+def _utf8_body() -> str:
+    try:
+        return request.get_data(cache=True).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadRequest(f"the request body is not valid UTF-8: {exc}") from exc
+
+
+def _one(values: list[str], name: str) -> str | None:
+    if len(values) > 1:
+        raise BadRequest(f"give exactly one '{name}' parameter, not {len(values)}")
+    return values[0] if values else None
+
+
+def read_operation() -> Operation:
+    """The protocol operation of the current request (GET, POST form, POST direct)."""
+    args = request.args
+    if request.method == "GET":
+        if "update" in args:
+            raise BadRequest("SPARQL Update must be sent with POST")
+        text = _one(args.getlist("query"), "query")
+        return Operation("query" if text is not None else None, text or "",
+                         tuple(args.getlist("default-graph-uri")),
+                         tuple(args.getlist("named-graph-uri")))
+    limit = get_settings().max_body_bytes
+    if request.content_length is not None and request.content_length > limit:
+        raise PayloadTooLarge(f"the request body is larger than {limit} bytes "
+                              "(PARKLD_MAX_BODY_BYTES)")
+    mime, options = _media_type(request.headers.get("Content-Type"))
+    if mime == FORM:
+        _check_charset(options)
+        body = _utf8_body()  # refuse bad bytes before werkzeug decodes them leniently
+        del body
+        form = request.form
+        queries = form.getlist("query") + args.getlist("query")
+        updates = form.getlist("update") + args.getlist("update")
+        if queries and updates:
+            raise BadRequest("give either 'query' or 'update', not both")
+        graphs = (tuple(form.getlist("default-graph-uri") + args.getlist("default-graph-uri")),
+                  tuple(form.getlist("named-graph-uri") + args.getlist("named-graph-uri")))
+        using = tuple(form.getlist("using-graph-uri") + args.getlist("using-graph-uri")
+                      + form.getlist("using-named-graph-uri")
+                      + args.getlist("using-named-graph-uri"))
+        if updates:
+            return Operation("update", _one(updates, "update") or "", using_graphs=using)
+        text = _one(queries, "query")
+        if text is None:
+            raise BadRequest("a form POST needs a 'query' (or 'update') parameter")
+        return Operation("query", text, *graphs)
+    if mime == QUERY:
+        _check_charset(options)
+        return Operation("query", _utf8_body(), tuple(args.getlist("default-graph-uri")),
+                         tuple(args.getlist("named-graph-uri")))
+    if mime == UPDATE:
+        _check_charset(options)
+        using = tuple(args.getlist("using-graph-uri") + args.getlist("using-named-graph-uri"))
+        return Operation("update", _utf8_body(), using_graphs=using)
+    raise UnsupportedMediaType(
+        f"POST a query as {FORM} or {QUERY} (or an update as {UPDATE}), "
+        f"not {mime or 'a body without Content-Type'}"
+    )
+
+
+# -- negotiation ------------------------------------------------------------------------
+def _quality(accept: MIMEAccept, fmt: Format) -> float:
+    return max(accept.quality(mt) for mt in (fmt.media_type, *fmt.aliases))
+
+
+def ranked(accept: MIMEAccept, candidates: tuple[Format, ...]) -> list[Format]:
+    """*candidates* the client accepts, by its preference, ours breaking ties."""
+    if not accept:
+        return list(candidates)
+    scored = [(q, i, f) for i, f in enumerate(candidates) if (q := _quality(accept, f)) > 0]
+    return [f for _, _, f in sorted(scored, key=lambda s: (-s[0], s[1]))]
+
+
+def negotiate(form: str | None) -> tuple[list[Format], list[Format]]:
+    """Acceptable (results formats, graph formats): ``format``/``output`` beats Accept."""
+    accept = request.accept_mimetypes
+    result_formats = ranked(accept, mediatypes.RESULT_FORMATS)
+    graph_formats = ranked(accept, mediatypes.GRAPH_FORMATS)
+    asked = request.values.get("format") or request.values.get("output")
+    if asked:
+        fmt = mediatypes.by_name(asked)
+        if fmt is None or fmt.kind is Kind.PAGE:
+            raise NotAcceptable(f"unknown format {asked!r}; use one of "
+                                + ", ".join(f.name for f in mediatypes.ALL if f.kind
+                                            is not Kind.PAGE))
+        other = _COUNTERPART.get(fmt.name)
+        if fmt.kind is Kind.RESULTS:
+            result_formats = [fmt]
+            graph_formats = [other] if other else graph_formats
+        else:
+            graph_formats = [fmt]
+            result_formats = [other] if other else result_formats
+    wanted = graph_formats if form in ("construct", "describe") else result_formats
+    if form in QUERY_FORMS and not wanted:
+        kinds = "RDF" if form in ("construct", "describe") else "SPARQL results"
+        raise NotAcceptable(f"cannot answer a {form.upper()} in any format the Accept header "
+                            f"allows; this endpoint writes {kinds} as " + ", ".join(
+                                f.media_type for f in (mediatypes.GRAPH_FORMATS if kinds == "RDF"
+                                                       else mediatypes.RESULT_FORMATS)))
+    return result_formats, graph_formats
+
+
+QUERY_FORMS = analysis.QUERY_FORMS
+
+
+def wants_page() -> bool:
+    """A browser asking for HTML explicitly (not through ``*/*``), or ``format=html``."""
+    asked = request.values.get("format")
+    if asked:
+        return mediatypes.by_name(asked) is mediatypes.HTML
+    accept = request.accept_mimetypes
+    explicit = any(v in ("text/html", "application/xhtml+xml") for v in accept.values())
+    if not explicit:
+        return False
+    others = [f.media_type for f in (*mediatypes.RESULT_FORMATS, *mediatypes.GRAPH_FORMATS)]
+    return accept.best_match(["text/html", *others]) == "text/html"
+
+
+# -- responses --------------------------------------------------------------------------
+def query_response(answer: QueryResponse, max_rows: int) -> Response:
+    """The HTTP answer to a query, with the row count and an explicit truncation notice."""
+    response = Response(answer.body, content_type=answer.format.content_type)
+    response.headers["X-Parkld-Result-Count"] = str(answer.count)
+    if answer.truncated:
+        response.headers["X-Parkld-Truncated"] = "true"
+        response.headers["X-Parkld-Max-Rows"] = str(max_rows)
+        response.headers["Warning"] = (f'199 parkld "result truncated to the first {max_rows} '
+                                       'rows (PARKLD_MAX_ROWS)"')
+    return response
+
+
+def service_description() -> Response:
+    """The Service Description, negotiated among the RDF formats (Turtle by default)."""
+    settings = get_settings()
+    formats = ranked(request.accept_mimetypes, mediatypes.GRAPH_FORMATS)
+    asked = request.values.get("format")
+    if asked:
+        fmt = mediatypes.by_name(asked)
+        formats = [fmt] if fmt in mediatypes.GRAPH_FORMATS and fmt is not None else []
+    if not formats:
+        raise NotAcceptable("the service description is RDF: ask for "
+                            + ", ".join(f.media_type for f in mediatypes.GRAPH_FORMATS))
+    triples = describe_service(
+        request.base_url, get_store().graph_names(),
+        federation=bool(settings.service_allowlist),
+        update=settings.update_enabled,
+    )
+    sd = {"sd": "http://www.w3.org/ns/sparql-service-description#",
+          "formats": "http://www.w3.org/ns/formats/"}
+    return Response(results.write_triples(triples, formats[0], sd),
+                    content_type=formats[0].content_type)
+
+
+def run_query(op: Operation, result_formats: list[Format],
+              graph_formats: list[Format]) -> QueryResponse:
+    """Hand a query to the store with the configured limits."""
+    settings = get_settings()
+    return get_store().run(QueryRequest(
+        op.text, result_formats=result_formats, graph_formats=graph_formats,
+        default_graphs=op.default_graphs, named_graphs=op.named_graphs,
+        timeout=settings.query_timeout, max_rows=settings.max_rows,
+        service_allowlist=settings.service_allowlist,
+    ))
+
+
+def run_update(op: Operation) -> Response:
+    """Apply an update: only when enabled, with the bearer token, never LOAD."""
+    settings = get_settings()
+    if not settings.update_enabled:
+        raise Forbidden("this endpoint is read-only: SPARQL Update is disabled "
+                        "(PARKLD_UPDATE_ENABLED)")
+    given = request.headers.get("Authorization", "")
+    scheme, _, token = given.partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(
+            token.strip().encode(), settings.update_token.encode()):
+        response = Response("401 Unauthorized: SPARQL Update needs "
+                            "'Authorization: Bearer <PARKLD_UPDATE_TOKEN>'\n", status=401,
+                            content_type="text/plain; charset=utf-8")
+        response.headers["WWW-Authenticate"] = 'Bearer realm="parkld"'
+        return response
+    if op.using_graphs:
+        raise BadRequest("using-graph-uri / using-named-graph-uri are not supported; "
+                         "write USING / WITH in the update instead")
+    analysis.check_update(op.text, settings.service_allowlist)
+    get_store().update(op.text)
+    return Response(status=204)
+
+
+# -- the HTML page ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Example:
+    """One example query shown on the page."""
+
+    name: str
+    title: str
+    text: str
+
+
+def example_queries(directory: Path) -> list[Example]:
+    """The ``.rq`` files of *directory*, titled by their first ``#`` comment line."""
+    found = []
+    for path in sorted(directory.glob("*.rq")) if directory.is_dir() else []:
+        text = path.read_text(encoding="utf-8")
+        title = next((line.lstrip("#").strip() for line in text.splitlines()
+                      if line.startswith("#") and line.lstrip("#").strip()), path.stem)
+        found.append(Example(path.stem, title, text))
+    return found
+
+
+def _cell(term: dict[str, Any], base_iri: str) -> dict[str, str]:
+    kind, value = term.get("type", "literal"), str(term.get("value", ""))
+    if kind == "uri":
+        href = "/" + value[len(base_iri):] if value.startswith(base_iri) else value
+        return {"kind": "iri", "value": value, "href": href}
+    if kind == "bnode":
+        return {"kind": "bnode", "value": f"_:{value}"}
+    if kind == "triple":
+        return {"kind": "literal", "value": json.dumps(value)}
+    note = f"@{term['xml:lang']}" if term.get("xml:lang") else ""
+    if "datatype" in term:
+        note = "^^" + str(term["datatype"]).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    return {"kind": "literal", "value": value, "note": note}
+
+
+def _table(answer: QueryResponse, base_iri: str) -> dict[str, Any]:
+    if answer.form == "ask":
+        return {"boolean": json.loads(answer.body)["boolean"]}
+    if answer.form in ("construct", "describe"):
+        head = ["subject", "predicate", "object"]
+        rows = []
+        for t in ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES):
+            terms = []
+            for term in (t.subject, t.predicate, t.object):
+                terms.append(_cell(results.json_term(term), base_iri))
+            rows.append(terms)
+        return {"head": head, "rows": rows}
+    doc = json.loads(answer.body)
+    head = doc["head"]["vars"]
+    rows = [[_cell(b[v], base_iri) if v in b else {"kind": "empty", "value": ""} for v in head]
+            for b in doc["results"]["bindings"]]
+    return {"head": head, "rows": rows}
+
+
+def page(op: Operation) -> Response:
+    """The query page; with a query, its results as a table (rendered here: works without JS)."""
+    settings = get_settings()
+    context: dict[str, Any] = {
+        "query": op.text, "examples": example_queries(resources.examples_dir()),
+        "prefixes": PAGE_PREFIXES, "endpoint": request.base_url,
+        "max_rows": settings.max_rows, "timeout": settings.query_timeout,
+    }
+    status = 200
+    if op.kind == "query" and op.text.strip():
+        try:
+            answer = run_query(op, [mediatypes.SPARQL_JSON], [mediatypes.NTRIPLES])
+            context.update(table=_table(answer, settings.base_iri), count=answer.count,
+                           truncated=answer.truncated, form=answer.form)
+        except ParkldError as exc:
+            status = exc.status
+            context["error"] = exc.message
+    body = render_template("sparql.html", **context)
+    response = Response(body, status=status, content_type=mediatypes.HTML.content_type)
+    if context.get("truncated"):
+        response.headers["X-Parkld-Truncated"] = "true"
+        response.headers["X-Parkld-Max-Rows"] = str(settings.max_rows)
+    return response
+
+
+# -- the route --------------------------------------------------------------------------
+def _limiter() -> RateLimiter:
+    ext = current_app.extensions[EXTENSION]
+    limiter: RateLimiter | None = ext.get("sparql.ratelimiter")
+    if limiter is None:
+        settings = get_settings()
+        limiter = RateLimiter(settings.store_dir / "ratelimit.sqlite3",
+                              settings.rate_limit_per_minute)
+        ext["sparql.ratelimiter"] = limiter
+    return limiter
+
+
+@bp.route("/sparql", methods=["GET", "POST", "OPTIONS"], provide_automatic_options=False)
+def endpoint() -> Response:
+    """The SPARQL 1.1 Protocol endpoint."""
+    if request.method == "OPTIONS":
+        return Response(status=204)
+    _limiter().hit(request.remote_addr or "unknown")
+    op = read_operation()
+    if op.kind == "update":
+        return run_update(op)
+    if wants_page():
+        return page(op)
+    if op.kind is None:
+        return service_description()
+    settings = get_settings()
+    form = analysis.analyse(op.text).form
+    if form == "update":
+        raise BadRequest("this is a SPARQL Update; send it as 'update' (POST), not 'query'")
+    result_formats, graph_formats = negotiate(form)
+    return query_response(run_query(op, result_formats, graph_formats), settings.max_rows)
+
+
+@bp.after_request
+def protocol_headers(response: Response) -> Response:
+    """``Vary: Accept`` on every answer, and CORS for GET/POST from configured origins."""
+    response.vary.add("Accept")
+    origin = request.headers.get("Origin")
+    allowed = get_settings().cors_origins.strip()
+    if origin and allowed:
+        origins = {o.strip() for o in allowed.split(",")}
+        if "*" in origins:
+            response.headers["Access-Control-Allow-Origin"] = "*"
+        elif origin in origins:
+            response.headers["Access-Control-Allow-Origin"] = origin
+            response.vary.add("Origin")
+        else:
+            return response
+        response.headers["Access-Control-Expose-Headers"] = EXPOSED
+        if request.method == "OPTIONS":
+            response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+            response.headers["Access-Control-Allow-Headers"] = (
+                "Accept, Content-Type, Authorization")
+            response.headers["Access-Control-Max-Age"] = "86400"
+    return response

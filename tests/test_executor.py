@@ -1,0 +1,146 @@
+"""The killable query worker pool: answers, limits, dataset arguments, and runaway queries."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from parkld import mediatypes as mt
+from parkld.errors import Forbidden, NotAcceptable, QuerySyntaxError, QueryTimeout
+from parkld.sparql.executor import WorkerPool
+from parkld.store.base import QueryRequest
+from tests.sparql_support import GRAPH, PARK, RUNAWAY, parks_store
+
+
+@pytest.fixture(scope="module")
+def pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WorkerPool]:
+    store_dir = parks_store(tmp_path_factory.mktemp("pool"), filler=3000)
+    workers = WorkerPool(store_dir, size=2)
+    yield workers
+    workers.close()
+
+
+def select(pool: WorkerPool, query: str, **options: object) -> dict[str, object]:
+    answer = pool.run(QueryRequest(query, result_formats=[mt.SPARQL_JSON], **options))  # type: ignore[arg-type]
+    doc: dict[str, object] = json.loads(answer.body)
+    return doc
+
+
+def labels(doc: dict[str, object]) -> list[str]:
+    bindings = doc["results"]["bindings"]  # type: ignore[index]
+    return sorted(b["label"]["value"] for b in bindings)  # type: ignore[index]
+
+
+def test_default_graph_is_the_union_and_graphs_are_reachable(pool: WorkerPool) -> None:
+    q = ("SELECT ?label { ?p a <https://w3id.org/parkld/ontology#TechnologyPark> ; "
+         "<http://www.w3.org/2000/01/rdf-schema#label> ?label FILTER(lang(?label) != 'zh') }")
+    assert len(labels(select(pool, q))) == 5
+    q_graph = (f"SELECT ?label {{ GRAPH <{GRAPH}source-b> {{ ?p "
+               "<http://www.w3.org/2000/01/rdf-schema#label> ?label } }")
+    assert labels(select(pool, q_graph)) == ["Xi'an Hi-Tech Zone\twith a tab",
+                                             "Zhangjiang Hi-Tech Park"]
+
+
+def test_protocol_dataset_replaces_the_union(pool: WorkerPool) -> None:
+    q = "SELECT ?label { ?p <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
+    doc = select(pool, q, default_graphs=(f"{GRAPH}source-b",))
+    assert labels(doc) == ["Xi'an Hi-Tech Zone\twith a tab", "Zhangjiang Hi-Tech Park"]
+    # FROM in the query is honoured when the protocol names no dataset.
+    doc = select(pool, f"SELECT ?label FROM <{GRAPH}source-b> {{ ?p "
+                 "<http://www.w3.org/2000/01/rdf-schema#label> ?label }")
+    assert len(labels(doc)) == 2
+    ask = pool.run(QueryRequest(f"ASK {{ GRAPH ?g {{ <{PARK}xian> ?p ?o }} }}",
+                                result_formats=[mt.SPARQL_JSON],
+                                named_graphs=(f"{GRAPH}source-a",)))
+    assert json.loads(ask.body) == {"head": {}, "boolean": False}
+
+
+def test_row_cap_says_so(pool: WorkerPool) -> None:
+    answer = pool.run(QueryRequest("SELECT ?s { ?s ?p ?o }", result_formats=[mt.SPARQL_CSV],
+                                   max_rows=7))
+    assert answer.truncated and answer.count == 7
+    assert answer.body.decode().splitlines()[1:] and len(answer.body.decode().splitlines()) == 8
+    small = pool.run(QueryRequest("SELECT ?s { ?s ?p ?o } LIMIT 3",
+                                  result_formats=[mt.SPARQL_CSV], max_rows=3))
+    assert not small.truncated and small.count == 3
+    graph = pool.run(QueryRequest("CONSTRUCT WHERE { ?s ?p ?o }", graph_formats=[mt.NTRIPLES],
+                                  max_rows=5))
+    assert graph.truncated and graph.form == "construct"
+    assert len(list(ox.parse(graph.body, format=ox.RdfFormat.N_TRIPLES))) == 5
+
+
+def test_user_errors_come_back_as_their_type(pool: WorkerPool) -> None:
+    with pytest.raises(QuerySyntaxError, match="malformed query"):
+        pool.run(QueryRequest("SELECT * {", result_formats=[mt.SPARQL_JSON]))
+    with pytest.raises(NotAcceptable):
+        pool.run(QueryRequest("CONSTRUCT WHERE { ?s ?p ?o }", result_formats=[mt.SPARQL_JSON]))
+    with pytest.raises(Forbidden):
+        pool.run(QueryRequest("SELECT * { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }",
+                              result_formats=[mt.SPARQL_JSON]))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_runaway_query_is_killed_while_others_are_served(pool: WorkerPool) -> None:
+    before = set(pool.pids())
+    outcome: dict[str, object] = {}
+
+    def runaway() -> None:
+        started = time.monotonic()
+        try:
+            pool.run(QueryRequest(RUNAWAY, result_formats=[mt.SPARQL_JSON], timeout=1.5))
+        except QueryTimeout as exc:
+            outcome["error"] = exc.message
+        outcome["seconds"] = time.monotonic() - started
+
+    thread = threading.Thread(target=runaway)
+    thread.start()
+    time.sleep(0.3)
+    # Meanwhile another client is answered by the other worker.
+    doc = select(pool, f"SELECT ?label {{ <{PARK}sophia> "
+                 "<http://www.w3.org/2000/01/rdf-schema#label> ?label }")
+    assert labels(doc) == ["Sophia Antipolis"]
+    assert thread.is_alive(), "the runaway query should still be running"
+    thread.join(timeout=10)
+    assert "was stopped" in str(outcome["error"]) and "1.5 s" in str(outcome["error"])
+    assert 1.4 <= float(outcome["seconds"]) <= 3.5  # type: ignore[arg-type]
+    after = set(pool.pids())
+    killed = before - after
+    assert len(killed) == 1 and len(after) == 2
+    assert not any(_alive(pid) for pid in killed)
+    assert pool.killed >= 1
+    # The replacement answers.
+    assert labels(select(pool, f"SELECT ?label {{ <{PARK}barcelona> "
+                         "<http://www.w3.org/2000/01/rdf-schema#label> ?label }")) == [
+        "Barcelona Science Park"]
+
+
+def test_workers_follow_a_new_generation(tmp_path: Path) -> None:
+    from parkld.store.embedded import EmbeddedStore
+
+    store_dir = parks_store(tmp_path)
+    store = EmbeddedStore(store_dir, query_workers=1)
+    try:
+        q = QueryRequest(f"ASK {{ <{PARK}new> ?p ?o }}", result_formats=[mt.SPARQL_JSON])
+        assert json.loads(store.run(q).body)["boolean"] is False
+        store.replace_graphs({f"{GRAPH}new": [ox.Triple(ox.NamedNode(f"{PARK}new"),
+                                                        ox.NamedNode(f"{PARK}p"),
+                                                        ox.Literal("x"))]})
+        assert json.loads(store.run(q).body)["boolean"] is True
+        assert store.executor() is store.executor()
+        assert os.getpid() == store._executor_pid
+    finally:
+        store.close()

@@ -1,0 +1,48 @@
+"""The small schema.org JSON-LD document each HTML page embeds (for search engines).
+
+Built by hand with :mod:`json` (pyoxigraph writes expanded JSON-LD only) and escaped so that
+no label can close the ``<script>`` element it sits in.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pyoxigraph as ox
+
+from parkld.linked.describe import Description
+from parkld.linked.index import Index
+
+PLD_TO_SCHEMA = {
+    "Park": "Place", "SciencePark": "Place", "TechnologyPark": "Place", "HighTechZone": "Place",
+    "InnovationDistrict": "Place", "Incubator": "Place", "UnidentifiedPark": "Place",
+    "Organisation": "Organization", "Alliance": "Organization", "Agreement": "CreativeWork",
+    "Declaration": "CreativeWork", "Event": "Event", "Fair": "Event", "Summit": "Event",
+    "Forum": "Event", "Person": "Person", "Place": "Place", "City": "City",
+    "Country": "Country", "Region": "AdministrativeArea", "SourceDocument": "CreativeWork",
+    "Quotation": "Quotation",
+}
+
+
+def schema_document(desc: Description, index: Index, url: str) -> dict[str, Any]:
+    """``{"@context": "https://schema.org", "@id": …, "@type": …, "name": …}`` for *desc*."""
+    pld = index.base + "ontology#"
+    types = sorted({PLD_TO_SCHEMA[t[len(pld):]] for t in index.types.get(desc.iri, ())
+                    if t.startswith(pld) and t[len(pld):] in PLD_TO_SCHEMA}) or ["Thing"]
+    doc: dict[str, Any] = {"@context": "https://schema.org", "@id": desc.iri,
+                           "@type": types[0] if len(types) == 1 else types,
+                           "name": index.label(desc.iri), "url": url}
+    names = sorted({n.text for n in index.names.get(desc.iri, ()) if n.display} - {doc["name"]})
+    if names:
+        doc["alternateName"] = names
+    same = [o.value for o in desc.values(pld + "wikidata") if isinstance(o, ox.NamedNode)]
+    if same:
+        doc["sameAs"] = same
+    return doc
+
+
+def script_json(doc: dict[str, Any]) -> str:
+    """JSON safe inside ``<script type="application/ld+json">``: ``<``, ``>``, ``&`` escaped."""
+    text = json.dumps(doc, ensure_ascii=False, sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

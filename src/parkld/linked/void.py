@@ -1,0 +1,176 @@
+"""The dataset description: VoID and DCAT in one graph, served at ``/.well-known/void``.
+
+Counts come from the store at the current generation; titles, licence and links are fixed by
+the URI policy (see docs/linked-data.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from parkld import __version__, mediatypes, queries, resources
+from parkld.linked.index import Index, project_prefixes
+from parkld.mediatypes import Format
+from parkld.store import Store
+
+VOID = "http://rdfs.org/ns/void#"
+DCAT = "http://www.w3.org/ns/dcat#"
+DCT = "http://purl.org/dc/terms/"
+FOAF = "http://xmlns.com/foaf/0.1/"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+WIKIDATA = "http://www.wikidata.org/entity/"
+DEFAULT_LICENCE = "https://creativecommons.org/licenses/by/4.0/"
+EXAMPLES = ("park/sophia-antipolis", "park/chengdu-hi-tech-zone",
+            "alliance/first-class-hi-tech-parks-confederation",
+            "agreement/sophia-antipolis-chengdu-sister-parks-2016")
+
+
+@dataclass(frozen=True)
+class Dump:
+    """One downloadable file of the whole dataset."""
+
+    name: str  # file name under /dumps/
+    format: Format
+    gzip: bool = False
+
+    @property
+    def media_type(self) -> str:
+        """What the file is (DCAT mediaType); gzip is its compression (DCAT compressFormat)."""
+        return self.format.media_type
+
+
+DUMPS: tuple[Dump, ...] = (
+    Dump("parkld.trig", mediatypes.TRIG),
+    Dump("parkld.nq.gz", mediatypes.NQUADS, gzip=True),
+    Dump("parkld.jsonld", mediatypes.JSONLD),
+)
+
+
+def dataset_iri(base: str) -> str:
+    """The IRI of the dataset itself."""
+    return base + "dataset"
+
+
+def void_triples(store: Store, index: Index) -> list[ox.Triple]:
+    """The VoID + DCAT description of the dataset."""
+    base = index.base
+    ds = ox.NamedNode(dataset_iri(base))
+    triples: list[ox.Triple] = []
+
+    def add(s: ox.NamedNode | ox.BlankNode, p: str, o: ox.NamedNode | ox.BlankNode | ox.Literal
+            ) -> None:
+        triples.append(ox.Triple(s, ox.NamedNode(p), o))
+
+    def count(n: int) -> ox.Literal:
+        return ox.Literal(str(n), datatype=XSD_INTEGER)
+
+    add(ds, RDF_TYPE.value, ox.NamedNode(VOID + "Dataset"))
+    add(ds, RDF_TYPE.value, ox.NamedNode(DCAT + "Dataset"))
+    add(ds, DCT + "title", ox.Literal("parkld: technology parks, alliances and agreements",
+                                      language="en"))
+    add(ds, DCT + "description", ox.Literal(
+        "An open linked-data knowledge graph of technology parks, the alliances they form and "
+        "the agreements they sign; every statement names the source document it comes from.",
+        language="en"))
+    add(ds, DCT + "license", ox.NamedNode(_licence(store, base)))
+    publisher = ox.BlankNode("publisher")
+    add(ds, DCT + "publisher", publisher)
+    add(publisher, RDF_TYPE.value, ox.NamedNode(FOAF + "Organization"))
+    add(publisher, FOAF + "name", ox.Literal("parkld contributors"))
+    add(ds, FOAF + "homepage", ox.NamedNode(base))
+    add(ds, "http://www.w3.org/2002/07/owl#versionInfo", ox.Literal(__version__))
+    add(ds, VOID + "uriSpace", ox.Literal(base))
+    add(ds, VOID + "sparqlEndpoint", ox.NamedNode(base + "sparql"))
+    service = ox.NamedNode(base + "sparql")
+    add(ds, DCAT + "accessService", service)
+    add(service, RDF_TYPE.value, ox.NamedNode(DCAT + "DataService"))
+    add(service, DCAT + "endpointURL", service)
+    add(ds, VOID + "rootResource", ox.NamedNode(base))
+    for dump in DUMPS:
+        url = ox.NamedNode(f"{base}dumps/{dump.name}")
+        add(ds, VOID + "dataDump", url)
+        dist = ox.NamedNode(f"{base}dumps/{dump.name}#distribution")
+        add(ds, DCAT + "distribution", dist)
+        add(dist, RDF_TYPE.value, ox.NamedNode(DCAT + "Distribution"))
+        add(dist, DCAT + "downloadURL", url)
+        add(dist, DCAT + "mediaType",
+            ox.NamedNode(f"https://www.iana.org/assignments/media-types/{dump.media_type}"))
+        if dump.gzip:
+            add(dist, DCAT + "compressFormat",
+                ox.NamedNode("https://www.iana.org/assignments/media-types/application/gzip"))
+    for path in EXAMPLES:
+        if base + path in index.types:
+            add(ds, VOID + "exampleResource", ox.NamedNode(base + path))
+    add(ds, VOID + "vocabulary", ox.NamedNode(resources.ontology_graph(base) + "#"))
+    add(ds, VOID + "triples", count(store.triple_count()))
+    add(ds, VOID + "entities", count(len(index.entities())))
+    _partitions(store, index, ds, add, count)
+    _linkset(store, base, ds, add, count)
+    return triples
+
+
+def _licence(store: Store, base: str) -> str:
+    rows = store.select(queries.load("linked_licence"),
+                        {"s": ox.NamedNode(resources.ontology_graph(base))}).rows
+    return rows[0]["licence"].value if rows else DEFAULT_LICENCE
+
+
+def _partitions(store: Store, index: Index, ds: ox.NamedNode, add, count) -> None:  # type: ignore[no-untyped-def]
+    """Class and property partitions, subsets per source graph, vocabularies used."""
+    per_class: dict[str, int] = {}
+    for types in index.types.values():
+        for t in types:
+            per_class[t] = per_class.get(t, 0) + 1
+    add(ds, VOID + "classes", count(len(per_class)))
+    for n, cls in enumerate(sorted(per_class)):
+        part = ox.BlankNode(f"class{n}")
+        add(ds, VOID + "classPartition", part)
+        add(part, VOID + "class", ox.NamedNode(cls))
+        add(part, VOID + "entities", count(per_class[cls]))
+    rows = store.select(queries.load("linked_predicate_counts")).rows
+    add(ds, VOID + "properties", count(len(rows)))
+    namespaces: set[str] = set()
+    for n, row in enumerate(rows):
+        part = ox.BlankNode(f"property{n}")
+        add(ds, VOID + "propertyPartition", part)
+        add(part, VOID + "property", row["p"])
+        add(part, VOID + "triples", count(int(row["n"].value)))
+        namespaces.add(_namespace(row["p"].value))
+    for cls in per_class:
+        namespaces.add(_namespace(cls))
+    known = set(project_prefixes(index.base).values())
+    for ns in sorted(namespaces & known):
+        add(ds, VOID + "vocabulary", ox.NamedNode(ns))
+    for row in store.select(queries.load("linked_graph_counts")).rows:
+        graph = row["g"]
+        add(ds, VOID + "subset", graph)
+        add(graph, RDF_TYPE.value, ox.NamedNode(VOID + "Dataset"))
+        add(graph, VOID + "triples", count(int(row["n"].value)))
+        for source in index.sources_of(graph.value):
+            add(graph, "http://www.w3.org/ns/prov#wasDerivedFrom", ox.NamedNode(source.iri))
+
+
+def _linkset(store: Store, base: str, ds: ox.NamedNode, add, count) -> None:  # type: ignore[no-untyped-def]
+    """The links to Wikidata (``pld:wikidata``) as a VoID linkset."""
+    predicate = base + "ontology#wikidata"
+    rows = store.select(queries.load("linked_predicate_counts")).rows
+    n = next((int(r["n"].value) for r in rows if r["p"].value == predicate), 0)
+    linkset = ox.NamedNode(dataset_iri(base) + "/wikidata-links")
+    wikidata = ox.NamedNode("http://www.wikidata.org/")
+    add(ds, VOID + "subset", linkset)
+    add(linkset, RDF_TYPE.value, ox.NamedNode(VOID + "Linkset"))
+    add(linkset, VOID + "subjectsTarget", ds)
+    add(linkset, VOID + "objectsTarget", wikidata)
+    add(linkset, VOID + "linkPredicate", ox.NamedNode(predicate))
+    add(linkset, VOID + "triples", count(n))
+    add(wikidata, RDF_TYPE.value, ox.NamedNode(VOID + "Dataset"))
+    add(wikidata, VOID + "uriSpace", ox.Literal(WIKIDATA))
+    add(wikidata, VOID + "sparqlEndpoint", ox.NamedNode("https://query.wikidata.org/sparql"))
+
+
+def _namespace(iri: str) -> str:
+    cut = max(iri.rfind("#"), iri.rfind("/"))
+    return iri[: cut + 1]

@@ -1,0 +1,106 @@
+"""Content negotiation and cached, conditional responses for the linked-data routes.
+
+Negotiation uses werkzeug's Accept parser (``best_match``) over the formats a resource has,
+after two overrides: a format extension in the path, then ``?format=``. Every answer carries
+``Vary: Accept`` and a ``Link: <…>; rel="alternate"; type="…"`` for each other representation;
+a negotiated one also says which document it is (``Content-Location``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Response, current_app, request
+
+from parkld import mediatypes
+from parkld.errors import NotAcceptable
+from parkld.linked.cache import GenerationCache, generation
+from parkld.linked.index import Index, build_index
+from parkld.mediatypes import Format
+from parkld.web import get_settings, get_store
+
+_STATE = "parkld.linked"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A rendered representation, as cached."""
+
+    body: bytes
+    content_type: str
+    etag: str
+
+
+def rendered(body: bytes | str, content_type: str) -> Rendered:
+    """Wrap a body with its strong ETag (a hash of the bytes)."""
+    data = body.encode() if isinstance(body, str) else body
+    return Rendered(data, content_type, hashlib.blake2b(data, digest_size=12).hexdigest())
+
+
+def _state() -> dict[str, Any]:
+    # setdefault is atomic under the GIL: two threads racing here still share one state.
+    state: dict[str, Any] = current_app.extensions.setdefault(
+        _STATE, {"responses": GenerationCache[Rendered](), "index": GenerationCache[Index](2)})
+    return state
+
+
+def current_index() -> Index:
+    """The label index of the current store generation (built on first use)."""
+    store = get_store()
+    base = get_settings().base_iri
+    cache: GenerationCache[Index] = _state()["index"]
+    return cache.get_or_make(generation(store), base, lambda: build_index(store, base))
+
+
+def cached(key: Hashable, make: Callable[[], Rendered]) -> Rendered:
+    """The rendered response for *key* in the current store generation."""
+    cache: GenerationCache[Rendered] = _state()["responses"]
+    return cache.get_or_make(generation(get_store()), (request.script_root, key), make)
+
+
+def choose(formats: Sequence[Format], explicit: Format | None = None) -> Format:
+    """The format to answer with: *explicit* (an extension), ``?format=``, or the Accept header.
+
+    Raise NotAcceptable (406) when none of *formats* fits.
+    """
+    if explicit is not None:
+        return explicit
+    named = request.args.get("format")
+    if named is not None:
+        fmt = mediatypes.by_name(named)
+        if fmt is None or fmt not in formats:
+            offered = ", ".join(f.name for f in formats)
+            raise NotAcceptable(f"format {named!r} is not available here; try one of {offered}")
+        return fmt
+    if not request.accept_mimetypes:
+        return formats[0]  # no Accept header: same as */*
+    offers = [(mt, f) for f in formats for mt in (f.media_type, *f.aliases)]
+    best = request.accept_mimetypes.best_match([mt for mt, _ in offers])
+    if best is None or request.accept_mimetypes[best] <= 0:
+        wanted = request.headers.get("Accept", "")
+        raise NotAcceptable(
+            f"none of {', '.join(f.media_type for f in formats)} matches Accept: {wanted}")
+    return next(f for mt, f in offers if mt == best)
+
+
+def respond(result: Rendered, *, path: str, formats: Sequence[Format], chosen: Format,
+            negotiated: bool, query: str = "") -> Response:
+    """A conditional response with Vary, Link alternates and (if negotiated) Content-Location.
+
+    *path* is the document's path without extension (``/park/x``); each representation lives
+    at ``path.<ext>``; *query* (``?in=…&page=…``) is kept on every link.
+    """
+    response = Response(result.body, content_type=result.content_type)
+    response.vary.add("Accept")
+    links = [f'<{path}.{f.extension}{query}>; rel="alternate"; type="{f.media_type}"'
+             for f in formats if f is not chosen]
+    response.headers["Link"] = ", ".join(links)
+    if negotiated:
+        response.headers["Content-Location"] = f"{path}.{chosen.extension}{query}"
+    response.set_etag(result.etag)
+    response.headers["Cache-Control"] = "public, max-age=300"
+    response.make_conditional(request)  # turns a matching If-None-Match into a 304
+    return response

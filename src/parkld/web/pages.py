@@ -1,0 +1,264 @@
+"""What HTML pages need beyond the description: labels, links, sources numbered, rows grouped.
+
+Templates get a :class:`PageView` and call its methods; every string they print goes through
+Jinja's autoescaping, so a label holding markup is shown as text.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import pyoxigraph as ox
+
+from parkld.linked.describe import Description, Statement
+from parkld.linked.index import Index, SourceInfo
+from parkld.linked.iris import local_path
+from parkld.store import Term
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
+
+#: Properties shown as the page's key facts, per kind (local names in the pld: namespace, or
+#: full IRIs), in this order.
+FACTS: dict[str, tuple[str, ...]] = {
+    "park": ("parkKind", "city", "region", "country", "near", "partOf", "foundingDate",
+             "foundingYear", "foundedBy", "operatedBy", "website", "wikidata"),
+    "organisation": ("country", "city", "foundingDate", "foundingYear", "website", "wikidata"),
+    "alliance": ("foundedBy", "foundingDate", "foundingYear", "atEvent", "website", "wikidata"),
+    "agreement": ("agreementKind", "party", "date", "year", "place", "atEvent", "adoptedAt",
+                  "provides"),
+    "provision": ("provisionKind",),
+    "event": ("date", "year", "startDate", "endDate", "place", "partOfEvent",
+              "participantCount", "participantCountApproximate"),
+    "person": ("wikidata",),
+    "place": ("partOf", "country", "wikidata"),
+    "source": ("https://schema.org/url", "http://purl.org/dc/terms/title",
+               "http://purl.org/dc/terms/publisher", "http://purl.org/dc/terms/creator",
+               "http://purl.org/dc/terms/issued", "http://purl.org/dc/terms/language"),
+    "claim": ("speaker", "about", "text", "reportedSpeech", "http://purl.org/dc/terms/source"),
+    "status": ("about", "status", "date", "year", "atEvent", "http://purl.org/dc/terms/source"),
+    "membership": ("http://www.w3.org/ns/org#member", "http://www.w3.org/ns/org#organization",
+                   "http://www.w3.org/ns/org#role", "startDate", "endDate", "atEvent"),
+}
+#: Agreement properties whose values are compared source by source.
+CLAIMS = ("date", "year", "place", "atEvent", "adoptedAt", "party")
+
+
+@dataclass
+class Membership:
+    """One membership row, roles gathered."""
+
+    iri: str
+    other: str
+    roles: list[str]
+    start: str | None
+    end: str | None
+    event: str | None
+    graphs: list[str]
+
+
+class PageView:
+    """The description of one resource, shaped for its HTML page."""
+
+    def __init__(self, desc: Description, index: Index) -> None:
+        self.desc = desc
+        self.index = index
+        self.base = index.base
+        self.pld = self.base + "ontology#"
+        # Sources numbered in order of first use, for [n] marks beside statements.
+        self.source_numbers: dict[str, int] = {}
+        for g in desc.graphs():
+            for s in index.sources_of(g):
+                self.source_numbers.setdefault(s.iri, len(self.source_numbers) + 1)
+
+    # -- words and links -------------------------------------------------------------------
+    def label(self, iri: str) -> str:
+        """The name to show for *iri*."""
+        return self.index.label(iri)
+
+    def href(self, iri: str) -> str:
+        """Where a link to *iri* goes: this host for our IRIs, the IRI itself otherwise."""
+        return local_path(iri, self.base) or iri
+
+    def is_iri(self, term: Term) -> bool:
+        """Whether *term* is a NamedNode (a link) rather than a literal or blank node."""
+        return isinstance(term, ox.NamedNode)
+
+    def lang(self, term: Term) -> str:
+        """A literal's language tag, or ``""``."""
+        return term.language or "" if isinstance(term, ox.Literal) else ""
+
+    def datatype(self, term: Term) -> str:
+        """A non-string literal's datatype, shortened (``xsd:date``), or ``""``."""
+        if isinstance(term, ox.Literal) and term.language is None:
+            dt = term.datatype.value
+            if not dt.endswith("#string"):
+                return self.index.short(dt)
+        return ""
+
+    @property
+    def title(self) -> str:
+        """The page heading."""
+        return self.label(self.desc.iri)
+
+    @property
+    def types(self) -> list[str]:
+        """The resource's classes, by label."""
+        return sorted(self.index.types.get(self.desc.iri, ()), key=self.label)
+
+    # -- sources ---------------------------------------------------------------------------
+    def sources(self) -> list[tuple[int, SourceInfo]]:
+        """The numbered source documents this page draws on."""
+        infos = {s.iri: s for g in self.desc.graphs() for s in self.index.sources_of(g)}
+        return sorted(((n, infos[iri]) for iri, n in self.source_numbers.items()),
+                      key=lambda item: item[0])
+
+    def marks(self, graphs: list[str] | tuple[str, ...]) -> list[tuple[int, str]]:
+        """``[(n, source IRI)]`` for the graphs a statement comes from (ontology: none)."""
+        found = {(self.source_numbers[s.iri], s.iri) for g in graphs
+                 for s in self.index.sources_of(g) if s.iri in self.source_numbers}
+        return sorted(found)
+
+    def graph_note(self, graphs: list[str] | tuple[str, ...]) -> list[str]:
+        """Graphs without a source document (ontology, shapes), shortened for display."""
+        return [self.index.short(g) for g in graphs if not self.index.sources_of(g)]
+
+    # -- statements ------------------------------------------------------------------------
+    def prop(self, name: str) -> str:
+        """A FACTS entry as a full IRI."""
+        return name if ":" in name else self.pld + name
+
+    def facts(self) -> list[tuple[str, list[Statement]]]:
+        """The key facts of this kind of page: (property, statements) for those present."""
+        out = []
+        for name in FACTS.get(self.desc.kind, ()):
+            iri = self.prop(name)
+            found = [st for st in self.desc.statements if st.predicate == iri]
+            if found:
+                out.append((iri, found))
+        return out
+
+    def names(self) -> list[Statement]:
+        """Every name in every language (rdfs:label, skos:prefLabel), sorted by language."""
+        return sorted((st for st in self.desc.statements
+                       if st.predicate in (RDFS_LABEL, SKOS_PREF)),
+                      key=lambda st: (self.lang(st.object), st.object.value))
+
+    def grouped(self) -> list[tuple[str, list[Statement]]]:
+        """All statements grouped by property, type first, then by property label."""
+        groups: dict[str, list[Statement]] = defaultdict(list)
+        for st in self.desc.statements:
+            groups[st.predicate].append(st)
+        return sorted(groups.items(), key=lambda kv: (kv[0] != RDF_TYPE, self.label(kv[0])))
+
+    def claims(self) -> tuple[list[SourceInfo], list[tuple[str, list[list[Term]]]]]:
+        """Agreement claims side by side: the sources, and per property each source's values."""
+        sources = [info for _, info in self.sources()]
+        rows = []
+        for name in CLAIMS:
+            iri = self.prop(name)
+            cells: list[list[Term]] = []
+            for info in sources:
+                cells.append([st.object for st in self.desc.statements if st.predicate == iri
+                              and any(s.iri == info.iri for g in st.graphs
+                                      for s in self.index.sources_of(g))])
+            if any(cells):
+                rows.append((iri, cells))
+        return sources, rows
+
+    # -- related rows ----------------------------------------------------------------------
+    def memberships(self, key: str) -> list[Membership]:
+        """Rows of ``memberships`` (where this is the member) or ``members`` (its members)."""
+        merged: dict[str, Membership] = {}
+        for row in self.desc.related.get(key, []):
+            m = row["m"].value
+            item = merged.setdefault(m, Membership(
+                m, row["other"].value, [], _value(row, "start"), _value(row, "end"),
+                _value(row, "event"), []))
+            if "role" in row and row["role"].value not in item.roles:
+                item.roles.append(row["role"].value)
+            if row["g"].value not in item.graphs:
+                item.graphs.append(row["g"].value)
+        return sorted(merged.values(), key=lambda m: self.label(m.other))
+
+    def people(self) -> list[Membership]:
+        """Members that are persons (a park's chief executive…)."""
+        person = self.pld + "Person"
+        return [m for m in self.memberships("members")
+                if person in self.index.types.get(m.other, ())]
+
+    def organisations_members(self) -> list[Membership]:
+        """Members that are not persons (an alliance's parks)."""
+        person = self.pld + "Person"
+        return [m for m in self.memberships("members")
+                if person not in self.index.types.get(m.other, ())]
+
+    def rows(self, key: str, by: str) -> list[dict[str, Any]]:
+        """Rows of a related query merged per *by* (the row's resource), as plain values.
+
+        OPTIONAL patterns and several graphs multiply rows; one row per resource remains, with
+        its first value of each variable and every graph in ``graphs``.
+        """
+        merged: dict[str, dict[str, Any]] = {}
+        for row in self.desc.related.get(key, []):
+            item = merged.setdefault(row[by].value, {"graphs": []})
+            for name, term in row.items():
+                item.setdefault(name, term.value)
+            if "g" in row and row["g"].value not in item["graphs"]:
+                item["graphs"].append(row["g"].value)
+        return list(merged.values())
+
+    def source_graphs(self) -> dict[str, list[str]]:
+        """For a source page: each graph taken from it and what the graph describes."""
+        out: dict[str, list[str]] = defaultdict(list)
+        for row in self.desc.related.get("graphs", []):
+            out[row["g"].value].append(row["x"].value)
+        return dict(out)
+
+
+def _value(row: dict[str, Term], key: str) -> str | None:
+    term = row.get(key)
+    return term.value if term is not None else None
+
+
+OWL = "http://www.w3.org/2002/07/owl#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+SH = "http://www.w3.org/ns/shacl#"
+DOC_SECTIONS = (
+    ("Classes", OWL + "Class"), ("Object properties", OWL + "ObjectProperty"),
+    ("Datatype properties", OWL + "DatatypeProperty"), ("Concept schemes", SKOS + "ConceptScheme"),
+    ("Concepts", SKOS + "Concept"), ("Node shapes", SH + "NodeShape"),
+)
+
+
+@dataclass
+class DocTerm:
+    """One documented term of the ontology or the shapes."""
+
+    iri: str
+    anchor: str
+    facts: list[tuple[str, Term]]
+
+
+def document_sections(view: PageView) -> list[tuple[str, list[DocTerm]]]:
+    """The ontology/shapes page: terms by kind, each with its statements (label, comment…)."""
+    by_subject: dict[str, list[tuple[str, Term]]] = defaultdict(list)
+    types: dict[str, set[str]] = defaultdict(set)
+    for q in view.desc.document:
+        if not isinstance(q.subject, ox.NamedNode):
+            continue
+        by_subject[q.subject.value].append((q.predicate.value, q.object))  # type: ignore[arg-type]
+        if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode):
+            types[q.subject.value].add(q.object.value)
+    sections = []
+    for title, cls in DOC_SECTIONS:
+        terms = [DocTerm(iri, iri.rsplit("#", 1)[-1] if "#" in iri else iri.rsplit("/", 1)[-1],
+                       sorted(by_subject[iri], key=lambda f: (f[0] != RDF_TYPE, f[0])))
+                 for iri in sorted(by_subject, key=view.label) if cls in types[iri]]
+        if terms:
+            sections.append((title, terms))
+    return sections

@@ -1,0 +1,104 @@
+"""Dereferenceable IRIs: ``/<type>/<slug>``, the ontology, shapes and vocabularies.
+
+The pipeline per request: parse the path (unknown shapes → 404) → negotiate (406) → look the
+rendered answer up in the generation-keyed cache, else exists? → describe → serialise or
+render HTML → answer with ETag/304, ``Vary: Accept``, ``Link`` alternates and, when negotiated,
+``Content-Location``. URI policy: 200 with ``Content-Location`` (no 303 round trip); see
+docs/linked-data.md.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, render_template, request
+
+from parkld import mediatypes
+from parkld.errors import BadRequest, NotFound
+from parkld.linked import rdf
+from parkld.linked.describe import Description, describe
+from parkld.linked.index import Index
+from parkld.linked.iris import RESOURCE_FORMATS, Target, parse_path
+from parkld.linked.schemaorg import schema_document, script_json
+from parkld.mediatypes import Format
+from parkld.web import get_settings, get_store
+from parkld.web.negotiate import Rendered, cached, choose, current_index, rendered, respond
+from parkld.web.pages import PageView, document_sections
+
+bp = Blueprint("resources", __name__)
+
+KIND_NAMES = {
+    "park": "Park", "organisation": "Organisation", "alliance": "Alliance",
+    "membership": "Membership", "agreement": "Agreement", "provision": "Provision",
+    "event": "Event", "person": "Person", "place": "Place", "source": "Source document",
+    "claim": "Claim", "status": "Status", "graph": "Source graph", "vocab": "Vocabulary",
+    "ontology": "Ontology", "shapes": "Shapes", "dataset": "Dataset",
+}
+
+
+@bp.route("/<path:path>", methods=["GET", "HEAD"])
+def resource(path: str) -> Response:
+    """Any entity, ontology, shapes or vocabulary IRI, with or without a format extension."""
+    target = parse_path(path)
+    if target is None or target.kind == "dataset":
+        # /dataset is served by the site blueprint's VoID route; everything else is unknown.
+        if target is not None:
+            from parkld.web.site import void_document
+
+            return void_document(target.format)
+        raise NotFound(f"/{path} is not a parkld resource")
+    fmt = choose(RESOURCE_FORMATS, target.format)
+    page_property, page = _paging()
+    query = _query_string(page_property, page)
+    key = ("resource", target.path, fmt.name, page_property, page)
+    result = cached(key, lambda: _render(target, fmt, page_property, page, query))
+    return respond(result, path="/" + target.path, formats=RESOURCE_FORMATS, chosen=fmt,
+                   negotiated=target.format is None, query=query)
+
+
+def _paging() -> tuple[str | None, int]:
+    """``?in=<property IRI>&page=<n>``: one page of one property's incoming links."""
+    prop = request.args.get("in")
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or len(raw) > 6:
+        raise BadRequest("page must be a positive whole number")
+    if prop is not None and not prop.startswith(("http://", "https://")):
+        raise BadRequest("in must be a property IRI")
+    return prop, int(raw)
+
+
+def _query_string(prop: str | None, page: int) -> str:
+    if prop is None:
+        return ""
+    return "?" + urlencode({"in": prop, "page": page})
+
+
+def _render(target: Target, fmt: Format, prop: str | None, page: int, query: str) -> Rendered:
+    settings = get_settings()
+    base = settings.base_iri
+    iri = target.iri(base)
+    kind = target.kind
+    if kind == "ontology" or kind == "shapes":
+        iri = base + kind  # the version IRI (ontology/0.1.0) names the same document
+    desc = describe(get_store(), iri, kind, base=base, page_property=prop, page=page)
+    index = current_index()
+    if fmt is mediatypes.HTML:
+        return rendered(render_page(desc, index, "/" + target.path, query), fmt.content_type)
+    quads = rdf.description_quads(desc, index)
+    doc = f"{base}{target.path}.{fmt.extension}"
+    extra = rdf.document_triples(desc, index, doc, f"{base}{target.path}.trig") \
+        if not desc.document else []
+    return rendered(rdf.serialise(quads, fmt, base, extra), fmt.content_type)
+
+
+def render_page(desc: Description, index: Index, path: str, query: str = "") -> str:
+    """The HTML page of a description (the ontology and shapes have their own template)."""
+    view = PageView(desc, index)
+    url = index.base + path.lstrip("/")
+    template = "document.html" if desc.document else "resource.html"
+    return render_template(
+        template, view=view, desc=desc, kind_name=KIND_NAMES.get(desc.kind, desc.kind),
+        path=path, query=query, formats=[f for f in RESOURCE_FORMATS if f is not mediatypes.HTML],
+        schema_json=script_json(schema_document(desc, index, url)),
+        document_sections=document_sections,
+    )

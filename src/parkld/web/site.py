@@ -1,0 +1,175 @@
+"""The dataset around the resources: landing page, label search, VoID/DCAT, dumps, the JSON-LD
+context and the sitemap."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Response, jsonify, render_template, request
+
+from parkld import mediatypes, resources
+from parkld.errors import NotFound
+from parkld.linked import dumps as dumps_mod
+from parkld.linked import rdf
+from parkld.linked.iris import RESOURCE_FORMATS
+from parkld.linked.search import MAX_QUERY_CHARS, search
+from parkld.linked.sitemap import sitemap_xml
+from parkld.linked.void import DUMPS, dataset_iri, void_triples
+from parkld.mediatypes import Format
+from parkld.web import get_settings, get_store
+from parkld.web.negotiate import Rendered, cached, choose, current_index, rendered, respond
+
+bp = Blueprint("site", __name__)
+
+VOID_FORMATS = tuple(f for f in RESOURCE_FORMATS
+                     if f.kind is mediatypes.Kind.GRAPH or f is mediatypes.HTML
+                     or f is mediatypes.JSONLD)
+LANDING_FORMATS = (mediatypes.HTML, *(f for f in VOID_FORMATS if f is not mediatypes.HTML))
+PLD_CLASSES = ("Park", "Alliance", "Agreement", "Event", "Person", "Organisation",
+               "Place", "SourceDocument")
+
+
+@bp.route("/", methods=["GET", "HEAD"])
+def landing() -> Response:
+    """Dataset statistics, example queries and the search box; RDF clients get the VoID.
+
+    ``<base>`` is the dataset's ``void:rootResource``, so asking it for Turtle describes the
+    dataset.
+    """
+    fmt = choose(LANDING_FORMATS)
+    if fmt is not mediatypes.HTML:
+        return void_document(fmt)
+    result = cached(("landing",), _render_landing)
+    response = respond(result, path="/index", formats=(mediatypes.HTML,),
+                       chosen=mediatypes.HTML, negotiated=False)
+    response.headers["Link"] = ", ".join(
+        f'</.well-known/void.{f.extension}>; rel="alternate"; type="{f.media_type}"'
+        for f in LANDING_FORMATS if f is not mediatypes.HTML)
+    return response
+
+
+def _render_landing() -> Rendered:
+    store = get_store()
+    index = current_index()
+    pld = index.base + "ontology#"
+    counts = {name: sum(1 for ts in index.types.values() if pld + name in ts)
+              for name in PLD_CLASSES}
+    parks = sorted((iri for iri, ts in index.types.items() if pld + "Park" in ts),
+                   key=index.label)
+    alliances = sorted((iri for iri, ts in index.types.items() if pld + "Alliance" in ts),
+                       key=index.label)
+    html = render_template(
+        "index.html", triples=store.triple_count(), graphs=len(index.graph_sources),
+        entities=len(index.entities()), counts=counts, parks=parks, alliances=alliances,
+        examples=example_queries(), label=index.label, base=index.base)
+    return rendered(html, mediatypes.HTML.content_type)
+
+
+def example_queries() -> list[tuple[str, str]]:
+    """(title, query text) of the shipped example queries; the title is the first comment."""
+    found = []
+    directory = resources.examples_dir()
+    for path in sorted(Path(directory).glob("*.rq")) if directory.is_dir() else []:
+        text = path.read_text(encoding="utf-8")
+        first = next((ln.lstrip("# ").strip() for ln in text.splitlines()
+                      if ln.startswith("#") and ln.strip("# ")), path.stem)
+        found.append((first, text))
+    return found
+
+
+@bp.route("/search", methods=["GET"])
+def search_page() -> Response:
+    """Label search: HTML for people, JSON for programs (``Accept`` or ``?format=json``)."""
+    text = request.args.get("q", "")[:MAX_QUERY_CHARS]
+    index = current_index()
+    hits = search(index, text) if text.strip() else []
+    wants_json = request.args.get("format") == "json" or request.accept_mimetypes.best_match(
+        ["text/html", "application/json"], default="text/html") == "application/json"
+    if wants_json:
+        response = jsonify([{"iri": h.iri, "label": h.label, "matched": h.matched.text,
+                             "lang": h.matched.lang, "types": list(h.types)} for h in hits])
+    else:
+        response = Response(render_template("search.html", q=text, hits=hits,
+                                            label=index.label, base=index.base),
+                            content_type=mediatypes.HTML.content_type)
+    response.vary.add("Accept")
+    return response
+
+
+@bp.route("/.well-known/void", methods=["GET", "HEAD"])
+@bp.route("/.well-known/void.<ext>", methods=["GET", "HEAD"])
+def well_known_void(ext: str | None = None) -> Response:
+    """The VoID/DCAT description, negotiated; ``/dataset`` answers the same."""
+    fmt = None
+    if ext is not None:
+        fmt = mediatypes.by_extension(ext)
+        if fmt not in VOID_FORMATS:
+            raise NotFound(f"no VoID document as .{ext}")
+    return void_document(fmt, path="/.well-known/void")
+
+
+def void_document(explicit: Format | None, path: str = "/dataset") -> Response:
+    """The VoID description in the chosen format."""
+    fmt = choose(VOID_FORMATS, explicit)
+
+    def make() -> Rendered:
+        store = get_store()
+        index = current_index()
+        triples = void_triples(store, index)
+        if fmt is mediatypes.HTML:
+            html = render_template("void.html", triples=triples, label=index.label,
+                                   short=index.short, base=index.base,
+                                   dataset=dataset_iri(index.base), dumps=DUMPS,
+                                   formats=[f for f in VOID_FORMATS if f is not fmt])
+            return rendered(html, fmt.content_type)
+        import pyoxigraph as ox
+
+        quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+        return rendered(rdf.serialise(quads, fmt, index.base), fmt.content_type)
+
+    result = cached(("void", fmt.name), make)
+    return respond(result, path=path, formats=VOID_FORMATS, chosen=fmt,
+                   negotiated=explicit is None)
+
+
+@bp.route("/dumps/<name>", methods=["GET", "HEAD"])
+def dump(name: str) -> Response:
+    """A whole-dataset dump, rendered once per store generation."""
+    found = dumps_mod.dump_by_name(name)
+    if found is None:
+        raise NotFound(f"no dump called {name}")
+    base = get_settings().base_iri
+    result = cached(("dump", name), lambda: rendered(
+        dumps_mod.render_dump(dumps_mod.all_quads(get_store()), found, base),
+        "application/gzip" if found.gzip else found.format.content_type))
+    response = respond(result, path=f"/dumps/{name.split('.', 1)[0]}", formats=(found.format,),
+                       chosen=found.format, negotiated=False)
+    response.headers.pop("Link", None)
+    response.headers["Content-Disposition"] = f"attachment; filename={name}"
+    return response
+
+
+@bp.route("/context.jsonld", methods=["GET", "HEAD"])
+def context() -> Response:
+    """The JSON-LD @context of the ontology (terms → IRIs)."""
+    base = get_settings().base_iri
+    result = cached(("context",), lambda: rendered(
+        dumps_mod.context_bytes(get_store(), base), "application/ld+json"))
+    response = respond(result, path="/context", formats=(mediatypes.JSONLD,),
+                       chosen=mediatypes.JSONLD, negotiated=False)
+    response.headers.pop("Link", None)
+    response.headers["Access-Control-Allow-Origin"] = "*"  # contexts are fetched cross-origin
+    return response
+
+
+@bp.route("/sitemap.xml", methods=["GET", "HEAD"])
+def sitemap() -> Response:
+    """Every page, with this host's URLs."""
+    site = request.host_url.rstrip("/")
+    result = cached(("sitemap", site), lambda: rendered(
+        sitemap_xml(current_index(), site), "application/xml; charset=utf-8"))
+    response = respond(result, path="/sitemap", formats=(), chosen=mediatypes.HTML,
+                       negotiated=False)
+    response.headers.pop("Link", None)
+    return response
+

@@ -1,0 +1,180 @@
+"""Dereferencing entity IRIs: the W3C "Best Practice Recipes" checks for every entity type.
+
+For each type, one shipped resource is asked for with no Accept header, each RDF format, HTML
+and the mixed q-value headers of the recipes; the answer must be 200 with the right
+Content-Type and a body (parsed, not grepped) that describes the requested IRI.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+from flask.testing import FlaskClient
+
+from parkld.linked.iris import ENTITY_TYPES
+from parkld.store.embedded import EmbeddedStore
+
+BASE = "https://w3id.org/parkld/"
+
+# (Accept header or None, expected media type)
+RECIPE_HEADERS = [
+    (None, "text/turtle"),
+    ("*/*", "text/turtle"),
+    ("application/rdf+xml", "application/rdf+xml"),
+    ("text/turtle", "text/turtle"),
+    ("application/ld+json", "application/ld+json"),
+    ("application/n-triples", "application/n-triples"),
+    ("text/html", "text/html"),
+    ("application/rdf+xml;q=0.5,text/html;q=.3", "application/rdf+xml"),
+    ("text/html;q=0.5,application/rdf+xml;q=.3", "text/html"),
+    ("application/rdf+xml;q=0.5,text/html;q=0.5", "text/html"),
+    ("text/html,application/rdf+xml", "text/html"),
+    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "text/html"),  # Chrome
+]
+PARSERS = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/trig": ox.RdfFormat.TRIG,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+}
+
+
+def _one_per_type(store: EmbeddedStore) -> list[str]:
+    rows = store.select("SELECT DISTINCT ?s WHERE { ?s a ?t } ORDER BY ?s").values("s")
+    chosen = []
+    for kind in ENTITY_TYPES:
+        found = [iri for iri in rows if iri.startswith(f"{BASE}{kind}/")]
+        if found:
+            chosen.append(found[0][len(BASE) - 1:])
+    return chosen
+
+
+@pytest.fixture(scope="module")
+def entity_paths(shipped_store: EmbeddedStore) -> list[str]:
+    return _one_per_type(shipped_store)
+
+
+def test_every_main_entity_type_is_present(entity_paths: list[str]) -> None:
+    kinds = {p.split("/")[1] for p in entity_paths}
+    assert {"park", "alliance", "agreement", "event", "person", "source", "place"} <= kinds
+
+
+def describes(body: bytes, media_type: str, iri: str) -> bool:
+    """Whether *body* (parsed as *media_type*) says something about *iri*."""
+    if media_type == "text/html":
+        text = body.decode()
+        return f"<code>{iri}</code>" in text and "<h1>" in text
+    quads = list(ox.parse(body, format=PARSERS[media_type]))
+    return any(q.subject == ox.NamedNode(iri) for q in quads)
+
+
+def check(client: FlaskClient, path: str, accept: str | None, expected: str,
+          iri: str | None = None) -> None:
+    headers = {"Accept": accept} if accept is not None else {}
+    r = client.get(path, headers=headers, follow_redirects=True)
+    assert r.status_code == 200, (path, accept, r.data[:200])
+    assert r.mimetype == expected, (path, accept, r.mimetype)
+    assert "Accept" in r.headers.get("Vary", "")
+    assert describes(r.data, expected, iri or BASE + path.lstrip("/")), (path, accept)
+
+
+@pytest.mark.parametrize(("accept", "expected"), RECIPE_HEADERS)
+def test_recipe_checks_for_each_entity_type(client: FlaskClient, entity_paths: list[str],
+                                            accept: str | None, expected: str) -> None:
+    for path in entity_paths:
+        check(client, path, accept, expected)
+
+
+@pytest.mark.parametrize(("accept", "expected"), RECIPE_HEADERS)
+def test_recipe_checks_for_the_ontology(client: FlaskClient, accept: str | None,
+                                        expected: str) -> None:
+    check(client, "/ontology", accept, expected, BASE + "ontology")
+
+
+def test_ontology_terms_and_vocabularies_dereference(client: FlaskClient) -> None:
+    # A hash IRI: the client strips the fragment and gets the whole ontology.
+    r = client.get("/ontology", headers={"Accept": "text/turtle"})
+    assert describes(r.data, "text/turtle", BASE + "ontology#Park")
+    page = client.get("/ontology", headers={"Accept": "text/html"}).data.decode()
+    assert 'id="Park"' in page and 'id="party"' in page
+    check(client, "/ontology/0.1.0", "text/turtle", "text/turtle", BASE + "ontology")
+    check(client, "/vocab/park-kind", "text/turtle", "text/turtle")
+    check(client, "/vocab/park-kind/technology-park", "text/html", "text/html")
+
+
+@pytest.mark.parametrize("ext", ["ttl", "jsonld", "nt", "rdf", "html", "trig", "nq"])
+def test_extension_urls_need_no_negotiation(client: FlaskClient, ext: str) -> None:
+    r = client.get(f"/park/sophia-antipolis.{ext}", headers={"Accept": "image/png"})
+    assert r.status_code == 200
+    expected = {"ttl": "text/turtle", "jsonld": "application/ld+json",
+                "nt": "application/n-triples", "rdf": "application/rdf+xml",
+                "html": "text/html", "trig": "application/trig", "nq": "application/n-quads"}
+    assert r.mimetype == expected[ext]
+    assert describes(r.data, expected[ext], BASE + "park/sophia-antipolis")
+    assert "Content-Location" not in r.headers
+
+
+def test_format_parameter_overrides_accept(client: FlaskClient) -> None:
+    r = client.get("/park/sophia-antipolis?format=jsonld", headers={"Accept": "text/html"})
+    assert r.mimetype == "application/ld+json"
+    assert describes(r.data, "application/ld+json", BASE + "park/sophia-antipolis")
+
+
+def test_negotiated_answer_names_its_document_and_alternates(client: FlaskClient) -> None:
+    r = client.get("/park/sophia-antipolis", headers={"Accept": "text/turtle"})
+    assert r.headers["Content-Location"] == "/park/sophia-antipolis.ttl"
+    links = r.headers["Link"]
+    for ext, mt in [("html", "text/html"), ("jsonld", "application/ld+json"),
+                    ("rdf", "application/rdf+xml"), ("nt", "application/n-triples")]:
+        assert f'</park/sophia-antipolis.{ext}>; rel="alternate"; type="{mt}"' in links
+    assert 'type="text/turtle"' not in links  # only the *other* representations
+    same = client.get(r.headers["Content-Location"])
+    assert same.data == r.data
+
+
+def test_etag_gives_304(client: FlaskClient) -> None:
+    r = client.get("/park/sophia-antipolis.ttl")
+    etag = r.headers["ETag"]
+    again = client.get("/park/sophia-antipolis.ttl", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.data == b""
+
+
+def test_statement_sources_in_trig(client: FlaskClient) -> None:
+    """Each statement sits in the graph of its source; each graph names its source document."""
+    r = client.get("/agreement/sophia-antipolis-chengdu-sister-parks-2016.trig")
+    quads = list(ox.parse(r.data, format=ox.RdfFormat.TRIG))
+    agreement = ox.NamedNode(BASE + "agreement/sophia-antipolis-chengdu-sister-parks-2016")
+    place = ox.NamedNode(BASE + "ontology#place")
+    claims = {q.graph_name.value: q.object.value for q in quads
+              if q.subject == agreement and q.predicate == place}
+    assert len(set(claims.values())) >= 2, "sources disagree about the place; both are kept"
+    derived = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
+    for graph in claims:
+        sources = [q.object.value for q in quads
+                   if q.subject == ox.NamedNode(graph) and q.predicate == derived]
+        assert sources and all(s.startswith(BASE + "source/") for s in sources)
+
+
+def test_turtle_has_labels_of_linked_resources_and_provenance(client: FlaskClient) -> None:
+    r = client.get("/park/sophia-antipolis", headers={"Accept": "text/turtle"})
+    triples = list(ox.parse(r.data, format=ox.RdfFormat.TURTLE))
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    france = ox.NamedNode(BASE + "place/france")
+    assert any(t.subject == france and t.predicate == label for t in triples)
+    doc = ox.NamedNode(BASE + "park/sophia-antipolis.ttl")
+    derived = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
+    assert any(t.subject == doc and t.predicate == derived for t in triples)
+    # Incoming links: the memberships naming the park as member.
+    member = ox.NamedNode("http://www.w3.org/ns/org#member")
+    assert any(t.predicate == member and t.object.value.endswith("/park/sophia-antipolis")
+               for t in triples)
+
+
+def test_head_matches_get(client: FlaskClient) -> None:
+    get = client.get("/park/sophia-antipolis.ttl")
+    head = client.head("/park/sophia-antipolis.ttl")
+    assert head.status_code == 200 and head.data == b""
+    assert head.headers["ETag"] == get.headers["ETag"]

@@ -21,6 +21,7 @@ BLUEPRINTS = (
     "parkld.web.site",
     "parkld.web.resources",
     "parkld.web.sparql",
+    "parkld.web.viz",
 )
 
 EXTENSION = "parkld"

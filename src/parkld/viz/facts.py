@@ -1,0 +1,308 @@
+"""The facts the pictures draw, read from the store by the ``viz-*.rq`` queries.
+
+Sources may give a park several labels or an agreement several dates, so the queries return one
+row per combination and this module folds them into one record per resource, choosing values
+deterministically (an English label first, then the alphabetically first) so that pictures and
+downloads do not change from one request to the next.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TypedDict
+
+import pyoxigraph as ox
+
+from parkld.queries import load
+from parkld.store import Solutions, Store, Term
+from parkld.viz.asof import bindings
+
+
+@dataclass
+class Park:
+    """A park as the map and the network show it."""
+
+    iri: str
+    label: str
+    kind: str = ""
+    kind_label: str = ""
+    country: str = ""
+    country_label: str = ""
+    lat: float | None = None
+    long: float | None = None
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.lat is not None and self.long is not None
+
+
+@dataclass
+class Dated:
+    """What every dated fact carries: when it is known to hold from, what the sources say."""
+
+    iri: str
+    label: str
+    start: dt.date | None = None  # first day known to hold (the asOf criterion)
+    on: dt.date | None = None  # the exact day a source gives
+    in_year: int | None = None  # the year a source gives when it gives no day
+    end: dt.date | None = None
+
+    @property
+    def precision(self) -> str:
+        """``day``, ``year``, ``reported`` (dated only by its source) or ``none``."""
+        if self.on is not None:
+            return "day"
+        if self.in_year is not None:
+            return "year"
+        return "reported" if self.start is not None else "none"
+
+
+@dataclass
+class Agreement(Dated):
+    """An agreement and its parties."""
+
+    kind: str = ""
+    kind_label: str = ""
+    parties: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Membership(Dated):
+    """A park's membership in an alliance."""
+
+    member: str = ""
+    alliance: str = ""
+    alliance_label: str = ""
+    roles: list[str] = field(default_factory=list)
+
+
+@dataclass
+class StatusRecord(Dated):
+    """An organisation's status reached at a date."""
+
+    about: str = ""
+    about_label: str = ""
+    status: str = ""
+    status_label: str = ""
+
+
+@dataclass
+class Event(Dated):
+    """A fair, summit or forum, and who was involved in what happened there."""
+
+    parent: str = ""
+    involved: list[str] = field(default_factory=list)
+
+
+# -- reading values ---------------------------------------------------------------------------
+def _text(term: Term | None) -> str:
+    return term.value if term is not None else ""
+
+
+def _date(term: Term | None) -> dt.date | None:
+    if term is None:
+        return None
+    try:
+        return dt.date.fromisoformat(term.value[:10])
+    except ValueError:
+        return None  # a malformed date in the data is shown as undated, not as a crash
+
+
+def _year(term: Term | None) -> int | None:
+    try:
+        return int(term.value[:4]) if term is not None else None
+    except ValueError:
+        return None
+
+
+def _float(term: Term | None) -> float | None:
+    try:
+        return float(term.value) if term is not None else None
+    except ValueError:
+        return None
+
+
+def best_label(terms: Iterable[Term], fallback: str) -> str:
+    """English (or untagged) labels first, then the alphabetically first; else *fallback*."""
+    ranked = sorted(
+        (0 if (t.language or "en").startswith("en") else 1, t.value)
+        for t in terms
+        if isinstance(t, ox.Literal)
+    )
+    return ranked[0][1] if ranked else fallback
+
+
+def local_name(iri: str) -> str:
+    """The last path segment of an IRI, used as a label of last resort."""
+    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+def _group(solutions: Solutions, key: str) -> dict[str, list[dict[str, Term]]]:
+    groups: dict[str, list[dict[str, Term]]] = defaultdict(list)
+    for row in solutions.rows:
+        if key in row:
+            groups[row[key].value].append(row)
+    return groups
+
+
+def _all(rows: list[dict[str, Term]], name: str) -> list[Term]:
+    return [row[name] for row in rows if name in row]
+
+
+def _first(rows: list[dict[str, Term]], name: str) -> Term | None:
+    values = sorted(_all(rows, name), key=lambda t: t.value)
+    return values[0] if values else None
+
+
+class _Dates(TypedDict):
+    start: dt.date | None
+    on: dt.date | None
+    in_year: int | None
+    end: dt.date | None
+
+
+def _dating(rows: list[dict[str, Term]]) -> _Dates:
+    return {
+        "start": _date(_first(rows, "from")),
+        "on": _date(_first(rows, "on")),
+        "in_year": _year(_first(rows, "inYear")),
+        "end": _date(_first(rows, "end")),
+    }
+
+
+def _distinct(rows: list[dict[str, Term]], name: str) -> list[str]:
+    return sorted({t.value for t in _all(rows, name)})
+
+
+# -- the facts --------------------------------------------------------------------------------
+def parks(store: Store, as_of: dt.date | None = None) -> list[Park]:
+    """Every park (founded by *as_of*, when given), sorted by label."""
+    result = []
+    for iri, rows in _group(store.select(load("viz-parks"), bindings(as_of)), "park").items():
+        # Coordinates are taken as a pair from one row, never latitude from one source and
+        # longitude from another.
+        coords = sorted(
+            (_float(r.get("lat")), _float(r.get("long")))
+            for r in rows
+            if "lat" in r and "long" in r
+        )
+        kind = _first(rows, "kind")
+        kind_rows = [r for r in rows if kind is not None and r.get("kind") == kind]
+        country = _first(rows, "country")
+        country_rows = [r for r in rows if country is not None and r.get("country") == country]
+        lat, long = coords[0] if coords else (None, None)
+        result.append(
+            Park(
+                iri=iri,
+                label=best_label(_all(rows, "label"), local_name(iri)),
+                kind=_text(kind),
+                kind_label=best_label(_all(kind_rows, "kindLabel"), local_name(_text(kind))),
+                country=_text(country),
+                country_label=best_label(
+                    _all(country_rows, "countryLabel"), local_name(_text(country))
+                ),
+                lat=lat,
+                long=long,
+            )
+        )
+    return sorted(result, key=lambda p: (p.label.casefold(), p.iri))
+
+
+def agreements(
+    store: Store, as_of: dt.date | None = None, *, past_too: bool = False
+) -> list[Agreement]:
+    """Agreements holding on *as_of* (or ever, without it), sorted by start date and IRI."""
+    found = []
+    solutions = store.select(load("viz-agreements"), bindings(as_of, past_too=past_too))
+    for iri, rows in _group(solutions, "agreement").items():
+        kind = _first(rows, "kind")
+        found.append(
+            Agreement(
+                iri=iri,
+                label=best_label(_all(rows, "label"), local_name(iri)),
+                kind=_text(kind),
+                kind_label=best_label(_all(rows, "kindLabel"), local_name(_text(kind))),
+                parties=_distinct(rows, "party"),
+                **_dating(rows),
+            )
+        )
+    return sorted(found, key=lambda a: (a.start or dt.date.max, a.iri))
+
+
+def memberships(
+    store: Store, as_of: dt.date | None = None, *, past_too: bool = False
+) -> list[Membership]:
+    """Parks' alliance memberships holding on *as_of* (or ever), sorted by start and IRI."""
+    found = []
+    solutions = store.select(load("viz-memberships"), bindings(as_of, past_too=past_too))
+    for iri, rows in _group(solutions, "membership").items():
+        alliance = _text(_first(rows, "alliance"))
+        found.append(
+            Membership(
+                iri=iri,
+                label="",
+                member=_text(_first(rows, "member")),
+                alliance=alliance,
+                alliance_label=best_label(_all(rows, "allianceLabel"), local_name(alliance)),
+                roles=sorted(
+                    {
+                        best_label(
+                            [r["roleLabel"]] if "roleLabel" in r else [],
+                            local_name(r["role"].value),
+                        )
+                        for r in rows
+                        if "role" in r
+                    }
+                ),
+                **_dating(rows),
+            )
+        )
+    return sorted(found, key=lambda m: (m.start or dt.date.max, m.iri))
+
+
+def status_records(store: Store, as_of: dt.date | None = None) -> list[StatusRecord]:
+    """Status records reached by *as_of* (or all), sorted by start date and IRI."""
+    found = []
+    for iri, rows in _group(store.select(load("viz-status"), bindings(as_of)), "record").items():
+        about = _text(_first(rows, "about"))
+        status = _text(_first(rows, "status"))
+        found.append(
+            StatusRecord(
+                iri=iri,
+                label="",
+                about=about,
+                about_label=best_label(_all(rows, "aboutLabel"), local_name(about)),
+                status=status,
+                status_label=best_label(_all(rows, "statusLabel"), local_name(status)),
+                **_dating(rows),
+            )
+        )
+    return sorted(found, key=lambda s: (s.start or dt.date.max, s.iri))
+
+
+def current_status(records: Iterable[StatusRecord], about: str) -> StatusRecord | None:
+    """The latest dated record about *about*: its status on the day the records were cut at."""
+    dated = [r for r in records if r.about == about and r.start is not None]
+    return max(dated, key=lambda r: (r.start, r.iri)) if dated else None
+
+
+def events(store: Store, as_of: dt.date | None = None) -> list[Event]:
+    """Events begun by *as_of* (or all), sorted by start date and IRI."""
+    found = []
+    for iri, rows in _group(store.select(load("viz-events"), bindings(as_of)), "event").items():
+        start = _date(_first(rows, "start"))
+        found.append(
+            Event(
+                iri=iri,
+                label=best_label(_all(rows, "label"), local_name(iri)),
+                start=start,
+                on=start,
+                end=_date(_first(rows, "end")),
+                parent=_text(_first(rows, "parent")),
+                involved=_distinct(rows, "involved"),
+            )
+        )
+    return sorted(found, key=lambda e: (e.start or dt.date.max, e.iri))

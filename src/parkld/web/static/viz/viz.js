@@ -1,0 +1,92 @@
+// Boots every picture on the page: elements with data-viz="map|network|timeline" fetch their
+// JSON (data-src, with the page's asOf and data-focus) and draw. A form[data-viz-asof] moves
+// the day: pictures and download links follow without reloading the page.
+import { addFilters, drawMap, loadWorld } from "./map.js";
+import { drawLegend, drawNetwork } from "./network.js";
+import { drawStatus, drawTimeline } from "./timeline.js";
+
+function pageAsOf() {
+  return new URLSearchParams(window.location.search).get("asOf") || "";
+}
+
+function withParams(url, params) {
+  const target = new URL(url, window.location.href);
+  for (const [key, value] of Object.entries(params)) {
+    if (value) target.searchParams.set(key, value); else target.searchParams.delete(key);
+  }
+  return target.pathname + target.search;
+}
+
+async function render(figure, asOf) {
+  const part = (name) => figure.querySelector(`[data-part="${name}"]`);
+  figure.dataset.state = "loading";
+  const response = await fetch(withParams(figure.dataset.src,
+                                          { asOf, focus: figure.dataset.focus }));
+  if (!response.ok) {
+    part("canvas").textContent = `Could not load the picture: ${await response.text()}`;
+    figure.dataset.state = "error";
+    return;
+  }
+  const data = await response.json();
+  const note = part("note");
+  if (figure.dataset.viz === "map") {
+    const world = await loadWorld(figure.dataset.world);
+    const svg = drawMap(part("canvas"), data.parks, world, { fit: Boolean(figure.dataset.focus) });
+    if (part("filters")) addFilters(part("filters"), svg, data.parks);
+    if (note) note.textContent = data.withoutCoordinates
+      ? `${data.withoutCoordinates} more park(s) have no coordinates yet.` : "";
+  } else if (figure.dataset.viz === "network") {
+    drawNetwork(part("canvas"), data, { focus: figure.dataset.focus });
+    if (part("legend")) drawLegend(part("legend"));
+    if (note) note.textContent = `${data.nodes.length} parks, ${data.edges.length} links.`;
+  } else if (figure.dataset.viz === "timeline") {
+    drawTimeline(part("canvas"), data, part("list"));
+    if (part("status")) drawStatus(part("status"), data);
+    if (note) note.textContent = data.undated ? `${data.undated} undated item(s) not shown.` : "";
+  }
+  for (const label of figure.querySelectorAll("[data-part=as-of]")) {
+    label.textContent = asOf ? `as of ${asOf}` : "all dates";
+  }
+  figure.dataset.state = "ready";
+}
+
+function renderAll(asOf) {
+  for (const link of document.querySelectorAll("a[data-viz-download]")) {
+    link.setAttribute("href", withParams(link.getAttribute("href"), { asOf }));
+  }
+  return Promise.all([...document.querySelectorAll("[data-viz]")].map((f) => render(f, asOf)));
+}
+
+function shift(text, { months = 0, years = 0 }) {
+  const base = text ? new Date(`${text}T00:00:00Z`) : new Date();
+  base.setUTCMonth(base.getUTCMonth() + months + 12 * years);
+  return base.toISOString().slice(0, 10);
+}
+
+function setUpControl(form) {
+  const input = form.querySelector("input[name=asOf]");
+  const go = (value) => {
+    input.value = value;
+    const url = withParams(window.location.href, { asOf: value });
+    window.history.replaceState(null, "", url);
+    renderAll(value);
+  };
+  form.addEventListener("submit", (event) => { event.preventDefault(); go(input.value); });
+  input.addEventListener("change", () => go(input.value));
+  for (const button of form.querySelectorAll("[data-step]")) {
+    button.addEventListener("click", (event) => {
+      event.preventDefault();
+      const [amount, unit] = button.dataset.step.split(" ");
+      go(shift(input.value, { [unit]: Number(amount) }));
+    });
+  }
+  const clear = form.querySelector("[data-clear]");
+  if (clear) clear.addEventListener("click", (event) => { event.preventDefault(); go(""); });
+}
+
+const forms = [...document.querySelectorAll("form[data-viz-asof]")];
+forms.forEach((form, i) => {
+  // One control per page is enough: a page that includes several partials keeps the first.
+  if (i > 0) form.hidden = true; else setUpControl(form);
+});
+renderAll(pageAsOf());

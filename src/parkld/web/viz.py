@@ -1,0 +1,202 @@
+"""Pictures on the web: the map, network and timeline pages, their JSON, the network downloads.
+
+Every route takes ``?asOf=YYYY-MM-DD`` (a bad one is a 400). Pictures are drawn in the browser
+by the modules in ``static/viz/`` from the JSON routes here; the partial templates
+``viz/_map.html``, ``viz/_network.html`` and ``viz/_timeline.html`` let any page show them,
+optionally about one resource (``viz_focus``: a park, alliance or agreement IRI).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, jsonify, render_template, request
+
+from parkld.errors import BadRequest
+from parkld.mediatypes import SPARQL_CSV
+from parkld.viz import export, geo, network, timeline
+from parkld.viz.asof import parse_as_of
+from parkld.viz.facts import Park, StatusRecord
+from parkld.web import get_settings, get_store
+
+bp = Blueprint("viz", __name__)
+
+
+# -- request parameters ------------------------------------------------------------------------
+def as_of_arg() -> dt.date | None:
+    """The request's ``asOf`` day, or None; BadRequest when it is not a date."""
+    return parse_as_of(request.args.get("asOf"))
+
+
+def focus_arg() -> str | None:
+    """The request's ``focus`` IRI (the resource a picture is about), or None."""
+    text = request.args.get("focus", "").strip()
+    if not text:
+        return None
+    try:
+        return ox.NamedNode(text).value
+    except ValueError as exc:
+        raise BadRequest(f"focus must be an absolute IRI, got {text!r}") from exc
+
+
+def href(iri: str) -> str:
+    """The local link for an IRI under the base (``/park/x``), so pages stay on this host."""
+    base = get_settings().base_iri
+    return "/" + iri[len(base) :] if iri.startswith(base) else iri
+
+
+def _day(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _park(p: Park) -> dict[str, Any]:
+    return {
+        "iri": p.iri,
+        "href": href(p.iri),
+        "label": p.label,
+        "kind": p.kind,
+        "kindLabel": p.kind_label,
+        "country": p.country,
+        "countryLabel": p.country_label,
+        "lat": p.lat,
+        "long": p.long,
+    }
+
+
+def _status(s: StatusRecord) -> dict[str, Any]:
+    return {
+        "about": s.about,
+        "aboutLabel": s.about_label,
+        "status": s.status,
+        "statusLabel": s.status_label,
+        "since": _day(s.on or s.start),
+        "precision": s.precision,
+    }
+
+
+# -- JSON for the pictures ---------------------------------------------------------------------
+@bp.get("/viz/map.json")
+def map_json() -> Response:
+    """Parks with coordinates (all, or those tied to ``focus``) as of ``asOf``."""
+    points = geo.points(get_store(), as_of_arg(), focus_arg())
+    return jsonify(
+        asOf=_day(points.as_of),
+        parks=[_park(p) for p in points.parks],
+        withoutCoordinates=len(points.without_coordinates),
+    )
+
+
+def _network_dict(net: network.Network) -> dict[str, Any]:
+    return {
+        "asOf": _day(net.as_of),
+        "nodes": [_park(p) for p in net.nodes],
+        "edges": [
+            {
+                "id": e.id,
+                "source": e.source,
+                "target": e.target,
+                "type": e.type,
+                "via": e.via,
+                "viaHref": href(e.via),
+                "viaLabel": e.via_label,
+                "kindLabel": e.kind_label,
+                "start": _day(e.start),
+                "end": _day(e.end),
+                "precision": e.precision,
+            }
+            for e in net.edges
+        ],
+    }
+
+
+@bp.get("/viz/network.json")
+def network_json() -> Response:
+    """The linked parks (or ``focus``'s neighbourhood) and their edges as of ``asOf``."""
+    focus = focus_arg()
+    net = network.build(get_store(), as_of_arg())
+    net = net.neighbourhood(focus) if focus else net.connected()
+    return jsonify(_network_dict(net))
+
+
+@bp.get("/viz/timeline.json")
+def timeline_json() -> Response:
+    """Dated items up to ``asOf`` (of ``focus`` alone when given) and the latest statuses."""
+    line = timeline.build(get_store(), as_of_arg(), focus_arg())
+    return jsonify(
+        asOf=_day(line.as_of),
+        undated=line.undated,
+        status=[_status(s) for s in line.status.values()],
+        items=[
+            {
+                "iri": i.iri,
+                "href": href(i.iri),
+                "type": i.type,
+                "label": i.label,
+                "date": _day(i.date),
+                "end": _day(i.end),
+                "precision": i.precision,
+            }
+            for i in line.items
+        ],
+    )
+
+
+# -- downloads ---------------------------------------------------------------------------------
+def _download(body: bytes | str, media_type: str, stem: str, extension: str) -> Response:
+    as_of = as_of_arg()
+    name = f"{stem}-{as_of.isoformat()}.{extension}" if as_of else f"{stem}.{extension}"
+    response = Response(body, content_type=media_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@bp.get("/network.graphml")
+def network_graphml() -> Response:
+    """Every park and every edge holding on ``asOf`` (all edges without it), as GraphML."""
+    net = network.build(get_store(), as_of_arg())
+    return _download(
+        export.graphml(net),
+        f"{export.GRAPHML_MEDIA_TYPE}; charset=utf-8",
+        "parkld-network",
+        "graphml",
+    )
+
+
+@bp.get("/network-nodes.csv")
+def network_nodes_csv() -> Response:
+    """The network's node list (every park) as CSV."""
+    net = network.build(get_store(), as_of_arg())
+    return _download(export.nodes_csv(net), SPARQL_CSV.content_type, "parkld-network-nodes", "csv")
+
+
+@bp.get("/network-edges.csv")
+def network_edges_csv() -> Response:
+    """The network's edge list as of ``asOf`` as CSV."""
+    net = network.build(get_store(), as_of_arg())
+    return _download(export.edges_csv(net), SPARQL_CSV.content_type, "parkld-network-edges", "csv")
+
+
+# -- pages -------------------------------------------------------------------------------------
+def _page(template: str) -> str:
+    as_of = as_of_arg()  # checked here too, so a bad date is a 400 page, not a broken picture
+    return render_template(template, as_of=_day(as_of))
+
+
+@bp.get("/map")
+def map_page() -> str:
+    """Every park with coordinates on a world map, with filters."""
+    return _page("viz/map.html")
+
+
+@bp.get("/network")
+def network_page() -> str:
+    """The cooperation network and its downloads."""
+    return _page("viz/network.html")
+
+
+@bp.get("/timeline")
+def timeline_page() -> str:
+    """Agreements, memberships, status changes and events over time."""
+    return _page("viz/timeline.html")

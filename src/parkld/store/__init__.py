@@ -14,7 +14,7 @@ def open_store(settings: Settings) -> Store:
     if settings.store == "remote":
         from parkld.store.remote import RemoteStore
 
-        return RemoteStore(settings)  # type: ignore[return-value]
+        return RemoteStore(settings)
     from parkld.store.embedded import EmbeddedStore
 
     return EmbeddedStore(settings.store_dir, query_workers=settings.query_workers)

@@ -1,18 +1,486 @@
-"""The remote backend: any SPARQL 1.1 endpoint (Virtuoso, Fuseki, GraphDB…).
+"""The remote backend: any SPARQL 1.1 endpoint (Virtuoso, Fuseki, GraphDB, Neptune, QLever…).
 
-Not implemented yet (tracked by the remote-store issue): selecting it fails loudly.
+Reads use the SPARQL 1.1 Protocol (POST, form-encoded); writes use SPARQL 1.1 Update on a
+separate, authenticated endpoint. Everything the embedded store guarantees holds here too:
+
+* The default graph is the union of parkld's named graphs, made explicit: every query that
+  does not name its own dataset is sent with one ``default-graph-uri`` and one
+  ``named-graph-uri`` per visible graph. Stores differ in what "no dataset" means (Virtuoso:
+  every graph, *including its system graphs*; Fuseki: an empty default graph), so parkld does
+  not rely on it.
+* Bindings become a ``VALUES`` block built from serialised terms (:mod:`.querytext`).
+* User queries are parsed by Oxigraph first (same syntax errors), the SERVICE allow-list and
+  the LOAD refusal apply before any request, the store is asked to stop at the time limit
+  (and the HTTP read times out shortly after), and results come back through the same
+  pyoxigraph serialisers as on the embedded store, cut at the row cap.
+* Failures are never 404s: unreachable or overloaded → StoreUnavailable (503); too slow →
+  QueryTimeout (504); refused credentials → StoreCredentialsError (503, says which setting).
+
+Graph replacement is load-beside-then-swap (see :meth:`RemoteStore.stage` and
+:meth:`RemoteStore.swap`): readers see the old graph or the new one, never a mix.
 """
 
 from __future__ import annotations
 
+import hashlib
+import itertools
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+import pyoxigraph as ox
+import requests
+from requests.adapters import HTTPAdapter
+from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
+
+from parkld import mediatypes
 from parkld.config import Settings
-from parkld.errors import ConfigError
+from parkld.errors import (
+    Forbidden,
+    NotAcceptable,
+    QuerySyntaxError,
+    QueryTimeout,
+    StoreUnavailable,
+    UpstreamError,
+)
+from parkld.sparql import analysis, results
+from parkld.store import querytext
+from parkld.store.base import Bindings, QueryRequest, QueryResponse, Solutions, Store, Term
+
+#: parkld's own bookkeeping graph: one content hash per published graph.
+META_GRAPH = "urn:parkld:meta"
+HASH = ox.NamedNode("urn:parkld:meta#sha256")
+#: Staging graphs of load-beside-then-swap; a stale one (an interrupted publish) is dropped
+#: by the next publish of the same graph.
+STAGING_PREFIX = "urn:parkld:staging:"
+#: Graphs a store keeps for itself (Virtuoso's schemas, service description, DAV); hidden
+#: from parkld's dataset so they never show up in the union or in statistics.
+SYSTEM_GRAPHS = frozenset({
+    "http://www.openlinksw.com/schemas/virtrdf#",
+    "http://www.w3.org/ns/ldp#",
+    "http://www.w3.org/2002/07/owl#",
+})
+_SYSTEM_PATTERN = re.compile(r"^https?://[^/]+/(sparql|DAV/)$")
+#: How long the list of visible graphs is reused before asking the store again.
+GRAPH_LIST_TTL = 5.0
+#: Extra seconds the HTTP read waits beyond a query's limit, for the store to say it stopped.
+TIMEOUT_MARGIN = 2.0
+CONNECT_TIMEOUT = 5.0
+#: Triples per update request when loading a staging graph.
+CHUNK_TRIPLES = 2000
+
+class StoreCredentialsError(StoreUnavailable):
+    """The store refused parkld's credentials: a deployment problem, reported as such."""
 
 
-class RemoteStore:
-    """Placeholder that refuses to start, so a misconfiguration is never silent."""
+def is_hidden(graph: str) -> bool:
+    """True for bookkeeping, staging and store-system graphs."""
+    return (graph == META_GRAPH or graph.startswith(STAGING_PREFIX) or graph in SYSTEM_GRAPHS
+            or bool(_SYSTEM_PATTERN.match(graph)))
+
+
+def staging_graph(graph: str) -> str:
+    """The staging graph of *graph*: stable, so a rerun finds and drops a stale one."""
+    return STAGING_PREFIX + hashlib.sha256(graph.encode()).hexdigest()[:32]
+
+
+class _ChallengeAuth(AuthBase):
+    """Digest or Basic, whichever the server's challenge names.
+
+    Virtuoso's ``/sparql-auth`` asks for Digest; Fuseki and GraphDB for Basic.
+    """
+
+    def __init__(self, user: str, password: str) -> None:
+        self.digest = HTTPDigestAuth(user, password)
+        self.basic = HTTPBasicAuth(user, password)
+        self.use_basic = False
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        if self.use_basic:
+            basic: requests.PreparedRequest = self.basic(request)
+            return basic
+        digest: requests.PreparedRequest = self.digest(request)
+        digest.hooks["response"].append(self._basic_fallback)
+        return digest
+
+    def _basic_fallback(self, response: requests.Response, **kwargs: Any) -> requests.Response:
+        challenge = response.headers.get("www-authenticate", "").lower()
+        if response.status_code != 401 or "basic" not in challenge or "digest" in challenge:
+            return response
+        self.use_basic = True
+        retry = response.request.copy()
+        self.basic(retry)
+        response.close()
+        again: requests.Response = response.connection.send(retry, **kwargs)
+        again.history.append(response)
+        return again
+
+
+def _bnode_id(raw: str) -> str:
+    """A valid blank-node label for a store's node id (Virtuoso says ``nodeID://b10007``)."""
+    label = raw.removeprefix("nodeID://").removeprefix("_:")
+    return re.sub(r"[^A-Za-z0-9_]", "_", label) or "b"
+
+
+def _json_term(cell: Mapping[str, str]) -> Term:
+    kind = cell.get("type")
+    value = cell["value"]
+    if kind == "uri":
+        return ox.NamedNode(value)
+    if kind == "bnode":
+        return ox.BlankNode(_bnode_id(value))
+    if kind in ("literal", "typed-literal"):
+        if "xml:lang" in cell:
+            return ox.Literal(value, language=cell["xml:lang"])
+        if "datatype" in cell:
+            return ox.Literal(value, datatype=ox.NamedNode(cell["datatype"]))
+        return ox.Literal(value)
+    raise UpstreamError(f"the store answered with an unknown term type {kind!r}")
+
+
+class RemoteStore(Store):
+    """A SPARQL 1.1 endpoint reached over HTTP with a connection pool."""
 
     def __init__(self, settings: Settings) -> None:
-        raise ConfigError(
-            f"PARKLD_STORE=remote ({settings.store_query_url}) is not supported by this version"
-        )
+        self.settings = settings
+        self.query_url = settings.store_query_url
+        self.update_url = settings.store_update_url
+        self.timeout = settings.store_timeout
+        self.session = requests.Session()
+        adapter = HTTPAdapter(pool_connections=2, pool_maxsize=max(4, settings.threads),
+                              max_retries=0)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self.session.headers["User-Agent"] = "parkld (remote store client)"
+        self.auth = (_ChallengeAuth(settings.store_user, settings.store_password)
+                     if settings.store_user else None)
+        # Parsing only: user queries are checked here, never evaluated.
+        self._parser = ox.Store()
+        self._graphs: tuple[float, list[str]] | None = None
+        self._graphs_lock = threading.Lock()
+
+    # -- HTTP ------------------------------------------------------------------------------
+    def _post(self, url: str, data: Mapping[str, str | Sequence[str]], accept: str,
+              read_timeout: float, *, auth: AuthBase | None = None) -> requests.Response:
+        """POST a protocol request and map every failure to a parkld error."""
+        try:
+            response = self.session.post(
+                url, data=data, headers={"Accept": accept}, auth=auth,
+                timeout=(min(CONNECT_TIMEOUT, read_timeout), read_timeout),
+            )
+        except requests.ConnectTimeout as exc:
+            raise StoreUnavailable(f"the SPARQL store at {url} does not accept connections "
+                                   f"(no answer within {CONNECT_TIMEOUT:g} s)") from exc
+        except requests.ReadTimeout as exc:
+            raise QueryTimeout(f"the SPARQL store did not answer within {read_timeout:g} s; "
+                               "the query was abandoned") from exc
+        except requests.ConnectionError as exc:
+            raise StoreUnavailable(f"the SPARQL store at {url} is unreachable "
+                                   f"(is it running?): {_reason(exc)}") from exc
+        except requests.RequestException as exc:
+            raise StoreUnavailable(f"request to the SPARQL store failed: {exc}") from exc
+        status = response.status_code
+        if status in (401, 403):
+            raise StoreCredentialsError(
+                f"the SPARQL store at {url} refused parkld's credentials (HTTP {status}); "
+                "check PARKLD_STORE_USER and PARKLD_STORE_PASSWORD"
+                + ("" if auth else " (none are set)"))
+        if status == 404:
+            raise StoreUnavailable(f"no SPARQL endpoint at {url} (HTTP 404); "
+                                   "check PARKLD_STORE_QUERY_URL / PARKLD_STORE_UPDATE_URL")
+        if status in (502, 503, 504) or status == 429:
+            raise StoreUnavailable(f"the SPARQL store at {url} is unavailable (HTTP {status})")
+        if status >= 400:
+            raise UpstreamError(f"the SPARQL store refused the request (HTTP {status}): "
+                                f"{_message(response)}")
+        # Virtuoso's "anytime" answers: a result cut by its time limit, sent as a success.
+        if response.headers.get("X-SQL-State", "").upper() == "S1TAT":
+            raise QueryTimeout("the query ran past its time limit and was stopped by the store")
+        return response
+
+    def _dataset(self, request_default: Sequence[str] = (), request_named: Sequence[str] = (),
+                 has_dataset: bool = False) -> dict[str, list[str]]:
+        if request_default or request_named:
+            return {"default-graph-uri": list(request_default),
+                    "named-graph-uri": list(request_named)}
+        if has_dataset:
+            return {}
+        graphs = self._visible_graphs()
+        # An empty list would mean "the store's default" (everything, on Virtuoso): name a
+        # graph that cannot exist instead, so an empty parkld dataset stays empty.
+        names = graphs or [META_GRAPH + "#none"]
+        return {"default-graph-uri": names, "named-graph-uri": names}
+
+    def _query(self, query: str, accept: str, read_timeout: float, *,
+               dataset: Mapping[str, Sequence[str]], server_timeout: float) -> requests.Response:
+        data: dict[str, str | Sequence[str]] = {"query": query, **dataset}
+        # Virtuoso and Fuseki stop a query at ``timeout`` (ms); other stores ignore it.
+        data["timeout"] = str(int(server_timeout * 1000))
+        return self._post(self.query_url, data, accept, read_timeout)
+
+    def _prepare(self, query: str, bindings: Bindings | None,
+                 base_iri: str | None = None) -> tuple[str, querytext.Shape]:
+        """Check syntax locally (no evaluation) and add the bindings; trusted queries only."""
+        found = querytext.check_syntax(query, self._parser, base_iri)
+        return querytext.with_bindings(query, bindings, found), found
+
+    def _results(self, response: requests.Response) -> dict[str, Any]:
+        try:
+            doc: dict[str, Any] = response.json()
+        except ValueError as exc:
+            raise UpstreamError("the SPARQL store sent results that are not SPARQL JSON") from exc
+        return doc
+
+    def _select_rows(self, query: str, bindings: Bindings | None, *, timeout: float,
+                     dataset: Mapping[str, Sequence[str]] | None = None
+                     ) -> tuple[list[str], Iterator[dict[str, Term]], bool | None]:
+        text, found = self._prepare(query, bindings)
+        response = self._query(
+            text, mediatypes.SPARQL_JSON.media_type, timeout + TIMEOUT_MARGIN,
+            dataset=dataset if dataset is not None else self._dataset(
+                has_dataset=found.has_dataset),
+            server_timeout=timeout)
+        doc = self._results(response)
+        if "boolean" in doc:
+            return [], iter(()), bool(doc["boolean"])
+        variables = list(doc.get("head", {}).get("vars", []))
+        bindings_json = doc.get("results", {}).get("bindings", [])
+        rows = ({k: _json_term(v) for k, v in row.items()} for row in bindings_json)
+        return variables, rows, None
+
+    # -- the Store interface: reading -------------------------------------------------------
+    def select(self, query: str, bindings: Bindings | None = None) -> Solutions:
+        variables, rows, boolean = self._select_rows(query, bindings, timeout=self.timeout)
+        if boolean is not None:
+            raise QuerySyntaxError("expected a SELECT query")
+        return Solutions(variables, list(rows))
+
+    def ask(self, query: str, bindings: Bindings | None = None) -> bool:
+        _, _, boolean = self._select_rows(query, bindings, timeout=self.timeout)
+        if boolean is None:
+            raise QuerySyntaxError("expected an ASK query")
+        return boolean
+
+    def construct(self, query: str, bindings: Bindings | None = None) -> list[ox.Triple]:
+        text, found = self._prepare(query, bindings)
+        if found.form not in ("construct", "describe"):
+            raise QuerySyntaxError("expected a CONSTRUCT or DESCRIBE query")
+        return list(self._triples(text, found, self.timeout))
+
+    def _triples(self, text: str, found: querytext.Shape, timeout: float,
+                 dataset: Mapping[str, Sequence[str]] | None = None) -> Iterator[ox.Triple]:
+        response = self._query(
+            text, mediatypes.NTRIPLES.media_type, timeout + TIMEOUT_MARGIN,
+            dataset=dataset if dataset is not None else self._dataset(
+                has_dataset=found.has_dataset),
+            server_timeout=timeout)
+        # A store that ignores Accept may send Turtle, which also reads N-Triples.
+        turtle = "turtle" in response.headers.get("Content-Type", "")
+        fmt = ox.RdfFormat.TURTLE if turtle else ox.RdfFormat.N_TRIPLES
+        try:
+            for quad in ox.parse(response.content, format=fmt):
+                subject = quad.subject
+                if isinstance(subject, ox.BlankNode):
+                    subject = ox.BlankNode(_bnode_id(subject.value))
+                obj = quad.object
+                if isinstance(obj, ox.BlankNode):
+                    obj = ox.BlankNode(_bnode_id(obj.value))
+                yield ox.Triple(subject, quad.predicate, obj)
+        except SyntaxError as exc:
+            raise UpstreamError(f"the SPARQL store sent unreadable RDF: {exc}") from exc
+
+    def run(self, request: QueryRequest) -> QueryResponse:
+        # The embedded store's checks, in the same order and words, before any request.
+        found_names = analysis.check_query(request.query, request.service_allowlist,
+                                           request.base_iri)
+        querytext.check_builtins(request.query)
+        text, found = self._prepare(request.query, None, request.base_iri)
+        dataset = self._dataset(request.default_graphs, request.named_graphs, found.has_dataset)
+        cap = request.max_rows
+        if found.form in ("construct", "describe"):
+            if not request.graph_formats:
+                raise NotAcceptable("no acceptable RDF format for a CONSTRUCT/DESCRIBE result")
+            gfmt = request.graph_formats[0]
+            triples = list(itertools.islice(
+                self._triples(text, found, request.timeout, dataset), cap + 1))
+            body = results.write_triples(triples[:cap], gfmt, found_names.prefixes)
+            return QueryResponse(body, gfmt, found.form, len(triples[:cap]), len(triples) > cap)
+        if not request.result_formats:
+            raise NotAcceptable("no acceptable SPARQL results format for a SELECT/ASK result")
+        fmt = request.result_formats[0]
+        variables, rows, boolean = self._select_rows(
+            text, None, timeout=request.timeout, dataset=dataset)
+        if boolean is not None:
+            return QueryResponse(results.write_boolean(boolean, fmt), fmt, "ask", 1)
+        kept = list(itertools.islice(rows, cap + 1))
+        body = results.write_solutions(variables, kept[:cap], fmt)
+        return QueryResponse(body, fmt, "select", len(kept[:cap]), len(kept) > cap)
+
+    def _visible_graphs(self) -> list[str]:
+        cached = self._graphs
+        if cached is not None and time.monotonic() - cached[0] < GRAPH_LIST_TTL:
+            return cached[1]
+        with self._graphs_lock:
+            names = self._list_graphs()
+            self._graphs = (time.monotonic(), names)
+            return names
+
+    def _list_graphs(self) -> list[str]:
+        response = self._query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+                               mediatypes.SPARQL_JSON.media_type, self.timeout + TIMEOUT_MARGIN,
+                               dataset={}, server_timeout=self.timeout)
+        rows = self._results(response).get("results", {}).get("bindings", [])
+        return sorted(v for row in rows if row.get("g", {}).get("type") == "uri"
+                      and not is_hidden(v := row["g"]["value"]))
+
+    def graph_names(self) -> list[str]:
+        with self._graphs_lock:
+            names = self._list_graphs()
+            self._graphs = (time.monotonic(), names)
+        return names
+
+    def triple_count(self) -> int:
+        names = self.graph_names()
+        if not names:
+            return 0
+        solutions = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return int(solutions.rows[0]["n"].value) if solutions.rows else 0
+
+    def ping(self) -> None:
+        self._query("ASK {}", mediatypes.SPARQL_JSON.media_type, min(self.timeout, 5.0),
+                    dataset={}, server_timeout=min(self.timeout, 5.0))
+
+    # -- writing -------------------------------------------------------------------------
+    def update(self, update: str) -> None:
+        analysis.check_update(update, self.settings.service_allowlist)
+        querytext.check_builtins(update)
+        self._update(update)
+        self._graphs = None
+
+    def _update(self, update: str) -> None:
+        if not self.update_url:
+            raise Forbidden("the remote store is read-only here: "
+                            "PARKLD_STORE_UPDATE_URL is not set")
+        self._post(self.update_url, {"update": update}, "*/*", self.timeout, auth=self.auth)
+
+    def content_hashes(self) -> dict[str, str]:
+        """The content hash recorded for each published graph."""
+        rows = self._select_rows(
+            f"SELECT ?g ?h WHERE {{ GRAPH <{META_GRAPH}> {{ ?g <{HASH.value}> ?h }} }}",
+            None, timeout=self.timeout, dataset={})[1]
+        return {row["g"].value: row["h"].value for row in rows}
+
+    def stage(self, graph: str, triples: Sequence[ox.Triple],
+              progress: Callable[[int], None] | None = None,
+              chunk: int = CHUNK_TRIPLES) -> str:
+        """Load *triples* into the staging graph of *graph* (emptied first); return its IRI.
+
+        Readers never look at staging graphs, so this may take many requests.
+        """
+        staging = staging_graph(graph)
+        self._update(f"DROP SILENT GRAPH <{staging}>")
+        for part in bnode_safe_chunks(triples, chunk):
+            self._update(insert_text(staging, part))
+            if progress is not None:
+                progress(len(part))
+        return staging
+
+    def swap(self, graph: str, staging: str | None, content_hash: str | None) -> None:
+        """Make *staging* the content of *graph* (or drop it) and record its hash, in one request.
+
+        One update request is one transaction on Virtuoso (and on Fuseki, GraphDB, Neptune):
+        readers see the old graph or the new, and the hash changes with the content.
+        """
+        g = f"<{graph}>"
+        parts = [f"DROP SILENT GRAPH {g}" if staging is None
+                 else f"MOVE SILENT GRAPH <{staging}> TO GRAPH {g}",
+                 f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {g} <{HASH.value}> ?h }} }}"]
+        if content_hash is not None:
+            literal = querytext.term_text(ox.Literal(content_hash))
+            parts.append(f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ {g} <{HASH.value}> "
+                         f"{literal} }} }}")
+        self._update(" ;\n".join(parts))
+        self._graphs = None
+
+    def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Triple]]) -> None:
+        for graph, triples in graphs.items():
+            staged = list(triples)
+            staging = self.stage(graph, staged) if staged else None
+            self.swap(graph, staging, None)
+
+    def close(self) -> None:
+        self.session.close()
+
+
+def bnode_safe_chunks(triples: Sequence[ox.Triple], size: int) -> Iterator[list[ox.Triple]]:
+    """Chunks of about *size* triples that never split the triples sharing a blank node.
+
+    Each update request makes fresh blank nodes, so ``_:b`` in two requests would be two
+    nodes: every group of triples connected through blank nodes must travel together.
+    """
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for t in triples:
+        labels = [n.value for n in (t.subject, t.object) if isinstance(n, ox.BlankNode)]
+        for other in labels[1:]:
+            parent[find(other)] = find(labels[0])
+        for label in labels:
+            find(label)
+    groups: dict[str, list[ox.Triple]] = {}
+    current: list[ox.Triple] = []
+    for t in triples:
+        node = next((n for n in (t.subject, t.object) if isinstance(n, ox.BlankNode)), None)
+        if node is None:
+            current.append(t)
+            if len(current) >= size:
+                yield current
+                current = []
+        else:
+            groups.setdefault(find(node.value), []).append(t)
+    for group in groups.values():
+        current.extend(group)
+        if len(current) >= size:
+            yield current
+            current = []
+    if current:
+        yield current
+
+
+def insert_text(graph: str, triples: Sequence[ox.Triple]) -> str:
+    """An update adding *triples* to *graph*, written from terms.
+
+    Triples with blank nodes go in an ``INSERT … WHERE {}`` template: Virtuoso refuses blank
+    nodes in ``INSERT DATA``, and a template makes fresh nodes, which is what loading means.
+    """
+    body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
+    if any(isinstance(n, ox.BlankNode) for t in triples for n in (t.subject, t.object)):
+        return f"INSERT {{ GRAPH <{graph}> {{\n{body}\n}} }} WHERE {{}}"
+    return f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}"
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc)
+    for marker in ("Connection refused", "Name or service not known", "timed out",
+                   "Connection reset", "Remote end closed connection"):
+        if marker in text:
+            return marker.lower()
+    return text[:200]
+
+
+def _message(response: requests.Response) -> str:
+    text = response.text.strip()
+    # Virtuoso echoes the whole query after its message; keep the message.
+    first = text.split("\n\n", 1)[0].strip()
+    return first[:500] or response.reason or "no message"
+
+
+__all__ = ["META_GRAPH", "STAGING_PREFIX", "RemoteStore", "StoreCredentialsError",
+           "bnode_safe_chunks", "insert_text", "is_hidden", "staging_graph"]

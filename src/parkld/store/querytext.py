@@ -1,0 +1,156 @@
+"""Reading SPARQL text without evaluating it, for the remote store.
+
+The remote store sends query *text* to another server, so it must know a few things about a
+query before it leaves: its form (to ask for the right result format), whether it names its
+own dataset (``FROM``), where its top-level ``WHERE`` group starts (to put bindings there as a
+``VALUES`` block built from serialised terms), and which remote services it would make the
+store call. A small tokenizer that skips comments, strings and IRIs answers all of these; the
+syntax itself is checked by Oxigraph's parser, so the remote store reports the same syntax
+errors as the embedded one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from parkld.errors import BadRequest, Forbidden, QuerySyntaxError
+from parkld.store.base import Bindings
+
+_TOKEN = re.compile(
+    r"""
+    (?P<comment>\#[^\n]*)
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+              |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][\w\u00B7-\uFFFF]+)
+  | (?P<pname>(?:[A-Za-z\u00C0-\uFFFF][\w\-.\u00B7-\uFFFF]*)?:[\w\-.:%\u00B7-\uFFFF]*)
+  | (?P<word>[A-Za-z_][\w\-.]*)
+  | (?P<punct>[{}()])
+  | (?P<space>\s+)
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+FORMS = ("select", "construct", "describe", "ask")
+#: Virtuoso executes SQL built-ins named by these IRI schemes; no user query may call them.
+FORBIDDEN_SCHEMES = ("bif:", "sql:")
+
+
+@dataclass(frozen=True)
+class Token:
+    """One lexical token: its kind (a group name of ``_TOKEN``), text and offset."""
+
+    kind: str
+    text: str
+    start: int
+
+    def is_word(self, *words: str) -> bool:
+        return self.kind == "word" and self.text.lower() in words
+
+
+def tokens(text: str) -> Iterator[Token]:
+    """The significant tokens of SPARQL text (no comments or white space)."""
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup or "other"
+        if kind not in ("comment", "space"):
+            yield Token(kind, match.group(), match.start())
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What the remote store needs to know about a query."""
+
+    form: str  # select | construct | describe | ask
+    form_at: int  # offset of the form keyword
+    has_dataset: bool  # FROM / FROM NAMED present
+    group_at: int | None  # offset just after the top-level WHERE group's "{"
+
+
+def shape(query: str) -> Shape:
+    """The form, dataset clause and top-level group of a (syntactically valid) query."""
+    toks = list(tokens(query))
+    form_index = next((i for i, t in enumerate(toks) if t.is_word(*FORMS)), None)
+    if form_index is None:
+        raise QuerySyntaxError("not a SPARQL query: expected SELECT, CONSTRUCT, DESCRIBE or ASK")
+    form_tok = toks[form_index]
+    form = form_tok.text.lower()
+    has_dataset = any(t.is_word("from") for t in toks[form_index:])
+    i = form_index + 1
+    if form == "construct" and i < len(toks) and toks[i].text == "{":
+        i = _skip_group(toks, i)  # the template is not the WHERE group
+    group_at = next((t.start + 1 for t in toks[i:] if t.text == "{"), None)
+    return Shape(form, form_tok.start, has_dataset, group_at)
+
+
+def _skip_group(toks: Sequence[Token], i: int) -> int:
+    depth = 0
+    for j in range(i, len(toks)):
+        if toks[j].text == "{":
+            depth += 1
+        elif toks[j].text == "}":
+            depth -= 1
+            if depth == 0:
+                return j + 1
+    return len(toks)
+
+
+def check_syntax(query: str, parser: ox.Store, base_iri: str | None = None) -> Shape:
+    """Parse with Oxigraph (same messages as the embedded store) without evaluating anything.
+
+    SELECT, CONSTRUCT and DESCRIBE results are lazy in pyoxigraph, so preparing them on an
+    empty store evaluates nothing. ASK is evaluated at once, so it is checked as the
+    equivalent SELECT: an ASK must never make this process call a SERVICE.
+    """
+    found = shape(query)
+    text = query
+    # An ASK without SERVICE is parsed as written (same error positions as the embedded
+    # store; evaluating it on the empty parser store costs nothing).
+    if found.form == "ask" and any(t.is_word("service") for t in tokens(query)):
+        text = query[:found.form_at] + "SELECT (1 AS ?parkldAskProbe)" + query[found.form_at + 3:]
+    try:
+        parser.query(text, base_iri=base_iri)
+    except SyntaxError as exc:
+        # The embedded store's wording (parkld.sparql.evaluate), so both read the same.
+        raise QuerySyntaxError(f"malformed query: {exc}") from exc
+    return found
+
+
+def check_builtins(text: str) -> None:
+    """Refuse Virtuoso's SQL built-ins (``bif:``, ``sql:`` IRIs), which reach past the graph.
+
+    The SERVICE allow-list and the LOAD refusal are :mod:`parkld.sparql.analysis`'s, shared
+    with the embedded store; this adds what only a Virtuoso behind parkld would honour.
+    """
+    for t in tokens(text):
+        value = t.text[1:-1] if t.kind == "iri" else t.text if t.kind == "pname" else ""
+        if value.lower().startswith(FORBIDDEN_SCHEMES):
+            raise Forbidden(f"{t.text}: the store's built-in SQL functions cannot be called")
+
+
+def term_text(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
+    """A term in SPARQL syntax. Oxigraph writes N-Triples, whose escapes SPARQL shares."""
+    if isinstance(term, ox.BlankNode):
+        raise BadRequest("a blank node cannot be bound in a query to a remote store")
+    return str(term)
+
+
+def with_bindings(query: str, bindings: Bindings | None, found: Shape) -> str:
+    """The query with *bindings* as a ``VALUES`` block opening its top-level WHERE group.
+
+    Values are written from RDF terms, never copied from user text. Opening the group keeps
+    the binding next to the patterns (as pyoxigraph's substitution does), so the store can
+    use it to look up the few matching triples.
+    """
+    if not bindings:
+        return query
+    names = list(bindings)
+    block = (f" VALUES ({' '.join('?' + n for n in names)}) "
+             f"{{ ({' '.join(term_text(bindings[n]) for n in names)}) }} ")
+    if found.group_at is None:  # e.g. DESCRIBE ?x with no WHERE clause
+        return f"{query}\nWHERE {{{block}}}"
+    return query[:found.group_at] + block + query[found.group_at:]

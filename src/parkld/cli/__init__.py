@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "parkld.cli.graph",
     "parkld.cli.serve",
     "parkld.cli.publish",
+    "parkld.cli.wikidata",
 )
 
 

@@ -1,0 +1,197 @@
+"""``parkld wikidata link``: find Wikidata items for parks that have none, and say why.
+
+Candidates come from two batched queries (values as ``VALUES`` rows of typed terms):
+
+1. by country: items in the parks' countries (P17) that are science/technology parks
+   (P31/P279*), with their labels and aliases in several languages and coordinates;
+2. by name: items whose label or alias equals one of the park's names, tried in several
+   languages, whatever their class (the class is then reported and scores against them).
+
+Each park's candidates are scored (:mod:`parkld.wikidata.scoring`). A link is *accepted* only
+when the best candidate reaches the threshold, beats the runner-up by a margin, is not claimed
+by another park in the same run and is not already linked to another parkld resource. Every
+other candidate above :data:`REVIEW_FLOOR` is written for review, never asserted.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import pyoxigraph as ox
+
+from parkld.wikidata.client import Row, WikidataClient
+from parkld.wikidata.project import Park
+from parkld.wikidata.records import LANGUAGES
+from parkld.wikidata.scoring import MARGIN, Candidate, Score, score
+from parkld.wikidata.terms import PARK_CLASSES, PWD, item, parse_point, qid_of
+
+DEFAULT_THRESHOLD = 0.8
+#: Candidates scoring below this are not worth a reviewer's time.
+REVIEW_FLOOR = 0.5
+
+_LANGS = ", ".join(f'"{lang}"' for lang in LANGUAGES)
+_CLASSES = " ".join(f"wd:{q}" for q in PARK_CLASSES)
+_PREFIXES = """PREFIX wd: <http://www.wikidata.org/entity/>
+PREFIX wdt: <http://www.wikidata.org/prop/direct/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+"""
+BY_COUNTRY = _PREFIXES + f"""
+# Parks (P31/P279* science or technology park) in the countries bound by VALUES ?country.
+SELECT ?item ?name ?coord ?country WHERE {{
+  #VALUES#
+  VALUES ?class {{ {_CLASSES} }}
+  ?item wdt:P17 ?country ; wdt:P31/wdt:P279* ?class .
+  OPTIONAL {{ ?item rdfs:label|skos:altLabel ?name . FILTER(LANG(?name) IN ({_LANGS})) }}
+  OPTIONAL {{ ?item wdt:P625 ?coord }}
+}}
+"""
+BY_NAME = _PREFIXES + f"""
+# Items whose label or alias is one of the names bound by VALUES ?key (any class).
+SELECT ?item ?name ?coord ?country ?class WHERE {{
+  #VALUES#
+  ?item rdfs:label|skos:altLabel ?key .
+  OPTIONAL {{ ?item rdfs:label|skos:altLabel ?name . FILTER(LANG(?name) IN ({_LANGS})) }}
+  OPTIONAL {{ ?item wdt:P625 ?coord }}
+  OPTIONAL {{ ?item wdt:P17 ?country }}
+  OPTIONAL {{ VALUES ?class {{ {_CLASSES} }} ?item wdt:P31/wdt:P279* ?class }}
+}}
+"""
+
+
+@dataclass
+class Decision:
+    """What the linker concluded for one park."""
+
+    park: Park
+    accepted: Score | None = None
+    review: list[Score] = field(default_factory=list)
+    reason: str = ""
+
+
+def _merge(cands: dict[str, Candidate], rows: Sequence[Row], *, all_parks: bool) -> None:
+    for row in rows:
+        node = row.get("item")
+        qid = qid_of(node.value) if isinstance(node, ox.NamedNode) else None
+        if qid is None:
+            continue
+        cand = cands.setdefault(qid, Candidate(qid))
+        name, coord, country = row.get("name"), row.get("coord"), row.get("country")
+        if isinstance(name, ox.Literal):
+            cand.names.add((name.value, name.language or ""))
+        if isinstance(coord, ox.Literal):
+            point = parse_point(coord.value)
+            if point is not None and point not in cand.coords:
+                cand.coords.append(point)
+        if isinstance(country, ox.NamedNode):
+            cq = qid_of(country.value)
+            if cq:
+                cand.countries.add(cq)
+        if all_parks or isinstance(row.get("class"), ox.NamedNode):
+            cand.is_park = True
+
+
+def fetch_candidates(client: WikidataClient, parks: Sequence[Park]) -> dict[str, Candidate]:
+    """Every candidate item for *parks*, from both queries."""
+    cands: dict[str, Candidate] = {}
+    countries = sorted({p.country_qid for p in parks if p.country_qid})
+    if countries:
+        _merge(cands, client.select_batched(BY_COUNTRY, ["country"],
+                                            [[item(q)] for q in countries], batch_size=20,
+                                            label="candidates by country"), all_parks=True)
+    keys = sorted({(text, lang) for p in parks for text, _ in p.names for lang in LANGUAGES})
+    if keys:
+        rows = [[ox.Literal(text, language=lang)] for text, lang in keys]
+        _merge(cands, client.select_batched(BY_NAME, ["key"], rows, batch_size=60,
+                                            label="candidates by name"), all_parks=False)
+    return cands
+
+
+def decide(parks: Sequence[Park], cands: dict[str, Candidate], linked: dict[str, str],
+           threshold: float = DEFAULT_THRESHOLD) -> list[Decision]:
+    """Score every candidate for every park and accept only unambiguous, unclaimed links."""
+    decisions = []
+    for park in parks:
+        coord = (park.lat, park.lon) if park.lat is not None and park.lon is not None else None
+        scored = sorted((score(park.names, coord, park.country_qid, c) for c in cands.values()),
+                        key=lambda s: (-s.score, s.qid))
+        scored = [s for s in scored if s.score >= REVIEW_FLOOR or s.name >= 0.85]
+        d = Decision(park, review=scored)
+        if not scored or scored[0].score < threshold:
+            d.reason = "no candidate reaches the threshold" if scored else "no candidate"
+        elif len(scored) > 1 and scored[0].score - scored[1].score < MARGIN:
+            d.reason = (f"ambiguous: {scored[0].qid} and {scored[1].qid} score within "
+                        f"{MARGIN}")
+        elif scored[0].qid in linked and linked[scored[0].qid] != park.iri:
+            d.reason = f"{scored[0].qid} is already linked to {linked[scored[0].qid]}"
+        else:
+            d.accepted, d.review = scored[0], scored[1:]
+        decisions.append(d)
+    # One item, one park: two parks claiming the same item both go to review.
+    claims: dict[str, list[Decision]] = defaultdict(list)
+    for d in decisions:
+        if d.accepted:
+            claims[d.accepted.qid].append(d)
+    for qid, ds in claims.items():
+        if len(ds) > 1:
+            for d in ds:
+                assert d.accepted is not None
+                d.review.insert(0, d.accepted)
+                d.accepted = None
+                d.reason = f"{qid} is the best candidate of {len(ds)} parks"
+    return decisions
+
+
+def render(decisions: Sequence[Decision], *, endpoint: str, threshold: float,
+           today: date | None = None) -> str:
+    """The reviewable links file: accepted links asserted, candidates annotated, in Turtle.
+
+    Each candidate is an ``owl:Axiom`` annotating (park, pld:wikidata, item) the way SSSOM
+    writes mappings in OWL: ``sssom:confidence`` (the score), ``sssom:mapping_justification``,
+    ``rdfs:comment`` (how the score was reached) and ``pwd:status`` accepted / review.
+    """
+    when = (today or date.today()).isoformat()
+    out = ["# Wikidata links proposed by `parkld wikidata link` — review before merging.",
+           f"# Endpoint: {endpoint}   threshold: {threshold}   date: {when}",
+           "# Accepted links are asserted (park pld:wikidata item); candidates for review are",
+           "# only described (pwd:status \"review\"), never asserted.",
+           "@prefix pld:   <https://w3id.org/parkld/ontology#> .",
+           "@prefix owl:   <http://www.w3.org/2002/07/owl#> .",
+           "@prefix rdfs:  <http://www.w3.org/2000/01/rdf-schema#> .",
+           "@prefix xsd:   <http://www.w3.org/2001/XMLSchema#> .",
+           "@prefix dct:   <http://purl.org/dc/terms/> .",
+           "@prefix sssom: <https://w3id.org/sssom/> .",
+           "@prefix semapv: <https://w3id.org/semapv/vocab/> .",
+           f"@prefix pwd:   <{PWD}> .",
+           "@prefix wd:    <http://www.wikidata.org/entity/> .", ""]
+    for d in decisions:
+        park = f"<{d.park.iri}>"
+        out.append(f"# {d.park.label}: "
+                   + (f"linked to {d.accepted.qid}" if d.accepted else f"not linked ({d.reason})"))
+        if d.accepted:
+            out.append(f"{park} pld:wikidata wd:{d.accepted.qid} .")
+            out += _axiom(park, d.accepted, "accepted", when)
+        for s in d.review:
+            out += _axiom(park, s, "review", when)
+        out.append("")
+    return "\n".join(out)
+
+
+def _axiom(park: str, s: Score, status: str, when: str) -> list[str]:
+    method = str(ox.Literal(s.method, language="en"))
+    label = str(ox.Literal(s.label))
+    return ["[] a owl:Axiom ;",
+            f"    owl:annotatedSource {park} ;",
+            "    owl:annotatedProperty pld:wikidata ;",
+            f"    owl:annotatedTarget wd:{s.qid} ;",
+            f"    rdfs:label {label} ;",
+            f'    sssom:confidence "{s.score:.4f}"^^xsd:decimal ;',
+            "    sssom:mapping_justification semapv:CompositeMatching ;",
+            '    sssom:mapping_tool "parkld wikidata link" ;',
+            f'    dct:created "{when}"^^xsd:date ;',
+            f'    pwd:status "{status}" ;',
+            f"    rdfs:comment {method} .",
+            ]

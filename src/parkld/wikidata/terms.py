@@ -1,0 +1,80 @@
+"""Namespaces, QIDs, and SPARQL text for typed terms.
+
+Values never reach a query as raw user text: a QID must match :data:`QID_RE` before it becomes
+an IRI, and literals/IRIs are serialised by Oxigraph (which escapes them) before they are put
+into a ``VALUES`` block.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+import pyoxigraph as ox
+
+WD = "http://www.wikidata.org/entity/"
+WDT = "http://www.wikidata.org/prop/direct/"
+PLD = "https://w3id.org/parkld/ontology#"
+#: parkld's own terms for Wikidata reports (links, diffs): not part of the served ontology.
+PWD = "https://w3id.org/parkld/wikidata#"  # noqa: S105 - a namespace, not a password
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+SKOS_ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
+WGS84 = "http://www.w3.org/2003/01/geo/wgs84_pos#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+#: Wikidata's science park and technology park classes (their subclasses are reached by P279*).
+PARK_CLASSES = ("Q1976594", "Q1281153")
+
+QID_RE = re.compile(r"^Q[1-9][0-9]{0,11}$")
+_POINT_RE = re.compile(
+    r"^\s*(?:<[^>]*>\s*)?Point\(\s*([-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)\s+"
+    r"([-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)\s*\)\s*$", re.IGNORECASE)
+
+
+def is_qid(text: str) -> bool:
+    """True for a well-formed Wikidata item id such as ``Q1359930``."""
+    return bool(QID_RE.match(text))
+
+
+def qid_of(iri: str) -> str | None:
+    """The QID of a ``http://www.wikidata.org/entity/Q…`` IRI, or None for anything else."""
+    if not iri.startswith(WD):
+        return None
+    tail = iri[len(WD):]
+    return tail if is_qid(tail) else None
+
+
+def item(qid: str) -> ox.NamedNode:
+    """The entity IRI of a QID; ValueError for anything that is not a QID."""
+    if not is_qid(qid):
+        raise ValueError(f"not a Wikidata item id: {qid!r}")
+    return ox.NamedNode(WD + qid)
+
+
+def parse_point(wkt: str) -> tuple[float, float] | None:
+    """``(lat, lon)`` from WDQS's ``Point(lon lat)`` (longitude first!), or None."""
+    match = _POINT_RE.match(wkt)
+    if not match:
+        return None
+    lon, lat = float(match.group(1)), float(match.group(2))
+    if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
+        return None
+    return lat, lon
+
+
+def sparql_term(term: ox.NamedNode | ox.Literal) -> str:
+    """SPARQL text for one term, escaped by Oxigraph's serialiser (N-Triples syntax)."""
+    return str(term)
+
+
+def values_block(variables: Sequence[str], rows: Iterable[Sequence[ox.NamedNode | ox.Literal]]
+                 ) -> str:
+    """A ``VALUES (?a ?b) { (… …) … }`` clause built from typed terms."""
+    for name in variables:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise ValueError(f"bad variable name {name!r}")
+    head = " ".join(f"?{v}" for v in variables)
+    body = "\n".join(
+        "  (" + " ".join(sparql_term(t) for t in row) + ")" for row in rows
+    )
+    return f"VALUES ({head}) {{\n{body}\n}}"

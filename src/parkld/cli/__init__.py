@@ -21,6 +21,7 @@ from parkld.errors import ParkldError
 COMMAND_MODULES = (
     "parkld.cli.graph",
     "parkld.cli.serve",
+    "parkld.cli.site",
     "parkld.cli.publish",
     "parkld.cli.wikidata",
 )

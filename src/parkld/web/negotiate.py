@@ -18,6 +18,7 @@ from flask import Response, current_app, request
 from parkld import mediatypes
 from parkld.errors import NotAcceptable
 from parkld.linked.cache import GenerationCache, generation
+from parkld.linked.describe import Description
 from parkld.linked.index import Index, build_index
 from parkld.mediatypes import Format
 from parkld.web import get_settings, get_store
@@ -43,7 +44,8 @@ def rendered(body: bytes | str, content_type: str) -> Rendered:
 def _state() -> dict[str, Any]:
     # setdefault is atomic under the GIL: two threads racing here still share one state.
     state: dict[str, Any] = current_app.extensions.setdefault(
-        _STATE, {"responses": GenerationCache[Rendered](), "index": GenerationCache[Index](2)})
+        _STATE, {"responses": GenerationCache[Rendered](), "index": GenerationCache[Index](2),
+                 "descriptions": GenerationCache[Description](1024)})
     return state
 
 
@@ -59,6 +61,12 @@ def cached(key: Hashable, make: Callable[[], Rendered]) -> Rendered:
     """The rendered response for *key* in the current store generation."""
     cache: GenerationCache[Rendered] = _state()["responses"]
     return cache.get_or_make(generation(get_store()), (request.script_root, key), make)
+
+
+def cached_description(key: Hashable, make: Callable[[], Description]) -> Description:
+    """A resource's description, shared by all its representations in this generation."""
+    cache: GenerationCache[Description] = _state()["descriptions"]
+    return cache.get_or_make(generation(get_store()), key, make)
 
 
 def choose(formats: Sequence[Format], explicit: Format | None = None) -> Format:

@@ -22,7 +22,15 @@ from parkld.linked.iris import RESOURCE_FORMATS, Target, parse_path
 from parkld.linked.schemaorg import schema_document, script_json
 from parkld.mediatypes import Format
 from parkld.web import get_settings, get_store
-from parkld.web.negotiate import Rendered, cached, choose, current_index, rendered, respond
+from parkld.web.negotiate import (
+    Rendered,
+    cached,
+    cached_description,
+    choose,
+    current_index,
+    rendered,
+    respond,
+)
 from parkld.web.pages import PageView, document_sections
 
 bp = Blueprint("resources", __name__)
@@ -80,7 +88,8 @@ def _render(target: Target, fmt: Format, prop: str | None, page: int, query: str
     kind = target.kind
     if kind == "ontology" or kind == "shapes":
         iri = base + kind  # the version IRI (ontology/0.1.0) names the same document
-    desc = describe(get_store(), iri, kind, base=base, page_property=prop, page=page)
+    desc = cached_description(("desc", iri, kind, prop, page), lambda: describe(
+        get_store(), iri, kind, base=base, page_property=prop, page=page))
     index = current_index()
     if fmt is mediatypes.HTML:
         return rendered(render_page(desc, index, "/" + target.path, query), fmt.content_type)

@@ -1,0 +1,55 @@
+"""``parkld export-site DIR`` (a static mirror) and ``parkld dump DIR`` (dataset dumps)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from parkld.build import ensure_built
+from parkld.config import Settings
+from parkld.store import open_store
+
+
+@click.command("export-site")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--site-url", default=None,
+              help="Where the mirror will be served, for the sitemap [the base IRI].")
+@click.pass_obj
+def export_site_cmd(settings: Settings, directory: Path, site_url: str | None) -> None:
+    """Write every resource as .html/.ttl/.jsonld/.nt/.rdf/.trig/.nq, the VoID, dumps and
+    sitemap into DIRECTORY, ready for a static web server (see deploy/apache)."""
+    from parkld.web.export import export_site
+
+    if settings.store == "embedded":
+        ensure_built(settings)
+    with open_store(settings) as store:
+        result = export_site(settings, store, directory, site_url=site_url,
+                             progress=lambda m: click.echo(f"… {m}", err=True))
+    click.echo(f"wrote {result.files} files for {result.resources} resources to {directory}")
+
+
+@click.command("dump")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.pass_obj
+def dump_cmd(settings: Settings, directory: Path) -> None:
+    """Write the whole dataset as TriG, gzipped N-Quads and JSON-LD, plus the JSON-LD context."""
+    from parkld.linked import dumps
+    from parkld.linked.void import DUMPS
+
+    if settings.store == "embedded":
+        ensure_built(settings)
+    directory.mkdir(parents=True, exist_ok=True)
+    with open_store(settings) as store:
+        quads = dumps.all_quads(store)
+        for dump in DUMPS:
+            (directory / dump.name).write_bytes(dumps.render_dump(quads, dump, settings.base_iri))
+            click.echo(f"{directory / dump.name}")
+        (directory / "context.jsonld").write_bytes(dumps.context_bytes(store, settings.base_iri))
+        click.echo(f"{directory / 'context.jsonld'}")
+    click.echo(f"{len(quads)} statements")
+
+
+def register(group: click.Group) -> None:
+    for command in (export_site_cmd, dump_cmd):
+        group.add_command(command)

@@ -1,0 +1,87 @@
+"""The static mirror: every page and representation the server answers, written as files.
+
+The export asks the app itself (through Flask's test client) for each document URL, so the
+mirror holds byte for byte what the server serves. Served by any static web server with the
+negotiation rules in ``deploy/`` (Apache MultiViews), ``/park/x`` then answers as the app does.
+"""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from parkld.config import Settings
+from parkld.errors import ParkldError
+from parkld.linked.iris import RESOURCE_FORMATS
+from parkld.linked.sitemap import FIXED_PATHS, page_paths, sitemap_xml
+from parkld.linked.void import DUMPS
+from parkld.store import Store
+from parkld.web import create_app
+from parkld.web.negotiate import current_index
+
+#: Representations of the VoID description (no dataset formats: it has no named graphs).
+VOID_EXTENSIONS = ("html", "ttl", "jsonld", "nt", "rdf")
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What was written."""
+
+    files: int
+    resources: int
+
+
+def export_site(settings: Settings, store: Store, target: Path, *, site_url: str | None = None,
+                progress: Callable[[str], None] | None = None) -> ExportResult:
+    """Write the mirror into *target* (created; existing files are overwritten).
+
+    *site_url* (default: the base IRI) prefixes the sitemap's URLs.
+    """
+    say = progress or (lambda _msg: None)
+    app = create_app(settings, store=store)
+    client = app.test_client()
+    written = 0
+
+    def fetch(url: str, dest: Path) -> None:
+        nonlocal written
+        response = client.get(url)
+        if response.status_code != 200:
+            raise ParkldError(f"export: GET {url} answered {response.status_code}")
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(response.get_data())
+        written += 1
+
+    target.mkdir(parents=True, exist_ok=True)
+    with app.test_request_context():
+        index = current_index()
+    paths = [p for p in page_paths(index) if p not in FIXED_PATHS]
+    paths.append("/ontology")
+    say(f"writing {len(paths)} resources")
+    for path in paths:
+        for fmt in RESOURCE_FORMATS:
+            fetch(f"{path}.{fmt.extension}", target / f"{path.lstrip('/')}.{fmt.extension}")
+    fetch("/", target / "index.html")
+    for ext in VOID_EXTENSIONS:
+        fetch(f"/.well-known/void.{ext}", target / ".well-known" / f"void.{ext}")
+        fetch(f"/dataset.{ext}", target / f"dataset.{ext}")
+    say("writing dumps")
+    for dump in DUMPS:
+        fetch(f"/dumps/{dump.name}", target / "dumps" / dump.name)
+    fetch("/context.jsonld", target / "context.jsonld")
+    site = (site_url or settings.base_iri).rstrip("/")
+    (target / "sitemap.xml").write_bytes(sitemap_xml(index, site))
+    written += 1
+    static = Path(app.static_folder or "")
+    if static.is_dir():
+        shutil.copytree(static, target / "static", dirs_exist_ok=True)
+        written += sum(1 for p in static.rglob("*") if p.is_file())
+    return ExportResult(written, len(paths))
+
+
+def read_dump(path: Path) -> bytes:
+    """A dump file's bytes, gunzipped if needed (used by tests and ``parkld dump --check``)."""
+    data = path.read_bytes()
+    return gzip.decompress(data) if path.suffix == ".gz" else data

@@ -1,0 +1,81 @@
+"""Bad input on the linked-data routes: unknown IRIs, odd paths, bad Accept, a dead store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+
+from parkld import config
+from parkld.web import create_app
+
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+def test_unknown_iri_is_404_with_a_page_for_browsers(client: FlaskClient) -> None:
+    r = client.get("/park/no-such-park", headers={"Accept": BROWSER})
+    assert r.status_code == 404
+    assert r.mimetype == "text/html"
+    assert "no-such-park" in r.get_data(as_text=True)
+    plain = client.get("/park/no-such-park", headers={"Accept": "text/turtle"})
+    assert plain.status_code == 404 and plain.mimetype == "text/plain"
+
+
+@pytest.mark.parametrize("path", [
+    "/park/../../etc/passwd",
+    "/park/%2e%2e/%2e%2e/etc/passwd",
+    "/park/..%2f..%2fetc%2fpasswd",
+    "/park/sophia-antipolis%00",
+    "/park/sophia-antipolis%00.ttl",
+    "/park/%E2%80%AEsophia",
+    "/park/sophia%20antipolis",
+    "/park/sophia-antipolis/extra",
+    "/park/",
+    "/park//sophia-antipolis",
+    "/park/.hidden",
+    "/park/sophia-antipolis.exe",
+    "/unknown-type/x",
+    "/etc/passwd",
+    "/park/sophia-antipolis\\..\\x",
+])
+def test_traversal_and_odd_encodings_are_404(client: FlaskClient, path: str) -> None:
+    r = client.get(path, headers={"Accept": "text/turtle"})
+    assert r.status_code == 404, (path, r.status_code)
+    assert b"root:" not in r.data
+
+
+@pytest.mark.parametrize("accept", ["image/png", "application/pdf;q=1, text/html;q=0",
+                                    "text/turtle;q=0"])
+def test_unacceptable_accept_is_406(client: FlaskClient, accept: str) -> None:
+    r = client.get("/park/sophia-antipolis", headers={"Accept": accept})
+    assert r.status_code == 406
+    assert "Accept" in r.headers.get("Vary", "")
+
+
+def test_unknown_format_parameter_is_406(client: FlaskClient) -> None:
+    r = client.get("/park/sophia-antipolis?format=pdf")
+    assert r.status_code == 406
+    assert "pdf" in r.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("query", ["page=abc", "page=-1", "in=notaniri"])
+def test_bad_paging_parameters_are_400(client: FlaskClient, query: str) -> None:
+    r = client.get(f"/park/sophia-antipolis?{query}")
+    assert r.status_code == 400
+
+
+def test_page_beyond_the_end_is_404(client: FlaskClient) -> None:
+    r = client.get("/park/sophia-antipolis?in=http://www.w3.org/ns/org%23member&page=9")
+    assert r.status_code == 404
+
+
+def test_store_unavailable_is_503_never_404(tmp_path: Path) -> None:
+    settings = config.from_env({}, store_dir=tmp_path / "never-built")
+    app = create_app(settings)
+    client = app.test_client()
+    for path in ("/park/sophia-antipolis", "/park/no-such-park", "/", "/.well-known/void",
+                 "/search?q=x", "/dumps/parkld.trig"):
+        r = client.get(path, headers={"Accept": BROWSER})
+        assert r.status_code == 503, (path, r.status_code)
+        assert "store" in r.get_data(as_text=True)

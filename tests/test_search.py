@@ -1,0 +1,62 @@
+"""Label search across languages and scripts, accents optional."""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+
+from parkld.linked.index import Index, Name, normalise
+from parkld.linked.search import search
+
+BASE = "https://w3id.org/parkld/"
+
+
+def hits(client: FlaskClient, q: str) -> list[str]:
+    r = client.get("/search", query_string={"q": q, "format": "json"})
+    assert r.status_code == 200
+    return [h["iri"] for h in r.get_json()]
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("Sophia", "park/sophia-antipolis"),
+    ("sophia antipolis", "park/sophia-antipolis"),
+    ("SOPHIA", "park/sophia-antipolis"),
+    ("成都", "park/chengdu-hi-tech-zone"),  # a CJK label exists (ja or zh)
+    ("cote d azur", "place/provence-alpes-cote-d-azur"),  # accents optional: Côte d'Azur
+    ("Barcelona", "park/barcelona-science-park"),
+])
+def test_search_finds_across_languages(client: FlaskClient, query: str, expected: str) -> None:
+    assert BASE + expected in hits(client, query)
+
+
+def test_exact_name_ranks_first(client: FlaskClient) -> None:
+    assert hits(client, "Sophia Antipolis")[0] == BASE + "park/sophia-antipolis"
+
+
+def test_html_results_link_to_local_pages(client: FlaskClient) -> None:
+    page = client.get("/search?q=Sophia", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert '<a href="/park/sophia-antipolis">Sophia Antipolis</a>' in page
+
+
+def test_empty_and_junk_queries(client: FlaskClient) -> None:
+    assert hits(client, "") == []
+    assert hits(client, "   ") == []
+    assert hits(client, "zzzqqqxxx") == []
+    assert client.get("/search", query_string={"q": "x" * 10_000}).status_code == 200
+
+
+def test_normalise_folds_accents_case_and_punctuation() -> None:
+    assert normalise("Évry-Génopole") == "evry genopole"
+    assert normalise("Xi'an Hi-Tech") == "xi an hi tech"
+    assert normalise("成都高新区") == "成都高新区"
+
+
+def test_search_on_a_tiny_index() -> None:
+    index = Index(BASE)
+    for iri, text, lang in [(BASE + "park/a", "Zona Franca", "es"),
+                            (BASE + "park/b", "Zona", "es"), (BASE + "park/c", "Parc", "fr")]:
+        name = Name(text, lang, True)
+        index.names[iri] = [name]
+        index.search_entries.append((normalise(text), iri, name))
+    found = search(index, "zona")
+    assert [h.iri for h in found] == [BASE + "park/b", BASE + "park/a"]  # exact match first

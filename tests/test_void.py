@@ -1,0 +1,117 @@
+"""The dataset description (VoID + DCAT), dumps, the JSON-LD context and the sitemap."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pyoxigraph as ox
+import pytest
+from flask.testing import FlaskClient
+
+from parkld.store.embedded import EmbeddedStore
+
+BASE = "https://w3id.org/parkld/"
+VOID = "http://rdfs.org/ns/void#"
+DCAT = "http://www.w3.org/ns/dcat#"
+DCT = "http://purl.org/dc/terms/"
+
+
+def void_store(client: FlaskClient, accept: str = "text/turtle") -> ox.Store:
+    r = client.get("/.well-known/void", headers={"Accept": accept})
+    assert r.status_code == 200
+    assert "Accept" in r.headers["Vary"]
+    store = ox.Store()
+    fmt = {"text/turtle": ox.RdfFormat.TURTLE, "application/ld+json": ox.RdfFormat.JSON_LD,
+           "application/rdf+xml": ox.RdfFormat.RDF_XML}[r.mimetype]
+    store.load(r.data, format=fmt)
+    return store
+
+
+def one(store: ox.Store, query: str) -> dict[str, str]:
+    result = store.query("PREFIX void: <http://rdfs.org/ns/void#> "
+                         "PREFIX dcat: <http://www.w3.org/ns/dcat#> "
+                         "PREFIX dct: <http://purl.org/dc/terms/> " + query)
+    assert isinstance(result, ox.QuerySolutions)
+    names = [v.value for v in result.variables]
+    rows = list(result)
+    assert rows, query
+    return {n: rows[0][n].value for n in names if rows[0][n] is not None}  # type: ignore[union-attr]
+
+
+def test_void_has_what_publishers_need(client: FlaskClient, shipped_store: EmbeddedStore) -> None:
+    g = void_store(client)
+    ds = f"<{BASE}dataset>"
+    found = one(g, f"SELECT ?title ?licence ?sparql ?space ?triples ?entities ?classes WHERE {{"
+                   f"{ds} a void:Dataset, dcat:Dataset ; dct:title ?title ; dct:license ?licence ;"
+                   f" void:sparqlEndpoint ?sparql ; void:uriSpace ?space ; void:triples ?triples ;"
+                   f" void:entities ?entities ; void:classes ?classes ; dct:publisher ?p }}")
+    assert found["sparql"] == BASE + "sparql"
+    assert found["space"] == BASE
+    assert found["licence"].startswith("https://creativecommons.org/")
+    assert int(found["triples"]) == shipped_store.triple_count()
+    assert int(found["entities"]) > 50 and int(found["classes"]) > 5
+    dumps = [r["d"].value for r in g.query(  # type: ignore[index, union-attr]
+        f"SELECT ?d WHERE {{ {ds} <{VOID}dataDump> ?d }}")]
+    assert sorted(d.rsplit("/", 1)[-1] for d in dumps) == [
+        "parkld.jsonld", "parkld.nq.gz", "parkld.trig"]
+    examples = list(g.query(f"SELECT ?e WHERE {{ {ds} <{VOID}exampleResource> ?e }}"))
+    assert len(examples) >= 2
+    vocabularies = {r["v"].value for r in g.query(  # type: ignore[index, union-attr]
+        f"SELECT ?v WHERE {{ {ds} <{VOID}vocabulary> ?v }}")}
+    assert "http://www.w3.org/ns/org#" in vocabularies
+    linkset = one(g, "SELECT ?n ?p WHERE { ?l a void:Linkset ; void:triples ?n ; "
+                     "void:linkPredicate ?p ; void:objectsTarget <http://www.wikidata.org/> }")
+    assert int(linkset["n"]) > 0 and linkset["p"] == BASE + "ontology#wikidata"
+    dist = one(g, f"SELECT ?u WHERE {{ {ds} dcat:distribution ?d . ?d dcat:downloadURL ?u }}")
+    assert dist["u"].startswith(BASE + "dumps/")
+
+
+@pytest.mark.parametrize("accept", ["application/ld+json", "application/rdf+xml"])
+def test_void_is_negotiated(client: FlaskClient, accept: str) -> None:
+    g = void_store(client, accept)
+    assert len(g) > 20
+    html = client.get("/.well-known/void", headers={"Accept": "text/html"})
+    assert html.mimetype == "text/html" and "Dataset description" in html.get_data(as_text=True)
+    # The dataset IRI and the root resource answer RDF clients with the same description.
+    assert client.get("/dataset", headers={"Accept": accept}).mimetype == accept
+    assert client.get("/", headers={"Accept": "text/turtle"}).mimetype == "text/turtle"
+
+
+def test_dumps_hold_every_statement_with_its_graph(client: FlaskClient,
+                                                   shipped_store: EmbeddedStore) -> None:
+    count = shipped_store.triple_count()
+    trig = client.get("/dumps/parkld.trig")
+    assert trig.mimetype == "application/trig"
+    quads = list(ox.parse(trig.data, format=ox.RdfFormat.TRIG))
+    assert len(quads) == count
+    assert all(isinstance(q.graph_name, ox.NamedNode) for q in quads)
+    nq = client.get("/dumps/parkld.nq.gz")
+    assert nq.mimetype == "application/gzip"
+    assert len(list(ox.parse(gzip.decompress(nq.data), format=ox.RdfFormat.N_QUADS))) == count
+    jsonld = client.get("/dumps/parkld.jsonld")
+    assert len(list(ox.parse(jsonld.data, format=ox.RdfFormat.JSON_LD))) == count
+    assert client.get("/dumps/nothing.zip").status_code == 404
+
+
+def test_jsonld_context_compacts_ontology_terms(client: FlaskClient) -> None:
+    r = client.get("/context.jsonld")
+    assert r.mimetype == "application/ld+json"
+    ctx = json.loads(r.data)["@context"]
+    assert ctx["Park"] == BASE + "ontology#Park"
+    assert ctx["party"] == {"@id": BASE + "ontology#party", "@type": "@id"}
+    # The context works: a document using it expands to the ontology's IRIs.
+    doc = {"@context": ctx, "@id": BASE + "agreement/x", "@type": "Agreement",
+           "party": BASE + "park/y"}
+    quads = list(ox.parse(json.dumps(doc).encode(), format=ox.RdfFormat.JSON_LD))
+    assert ox.Quad(ox.NamedNode(BASE + "agreement/x"), ox.NamedNode(BASE + "ontology#party"),
+                   ox.NamedNode(BASE + "park/y")) in quads
+
+
+def test_sitemap_lists_pages_on_this_host(client: FlaskClient) -> None:
+    r = client.get("/sitemap.xml", base_url="http://127.0.0.1:8080")
+    text = r.get_data(as_text=True)
+    assert r.mimetype == "application/xml"
+    assert "<loc>http://127.0.0.1:8080/park/sophia-antipolis</loc>" in text
+    assert "<loc>http://127.0.0.1:8080/ontology</loc>" in text
+    assert "#" not in text

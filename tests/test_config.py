@@ -32,6 +32,14 @@ def test_environment_values_are_typed() -> None:
     assert settings.update_enabled is True
 
 
+def test_service_allowlist_follows_the_wikidata_endpoint() -> None:
+    local = "http://127.0.0.1:7878/query"
+    assert config.from_env({"PARKLD_WIKIDATA_ENDPOINT": local}).service_allowlist == (local,)
+    explicit = config.from_env({"PARKLD_WIKIDATA_ENDPOINT": local,
+                                "PARKLD_SERVICE_ALLOWLIST": "http://x/sparql"})
+    assert explicit.service_allowlist == ("http://x/sparql",)
+
+
 def test_overrides_win_and_none_means_not_given() -> None:
     settings = config.from_env({"PARKLD_PORT": "9001"}, port=None, host="0.0.0.0")
     assert settings.port == 9001

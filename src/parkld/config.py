@@ -56,6 +56,7 @@ class Settings:
     #: Processes that evaluate user SPARQL queries (per web worker).
     query_workers: int = 2
     #: Endpoints that SPARQL SERVICE may call; everything else is refused before any I/O.
+    #: Unless set, it is the configured Wikidata endpoint alone.
     service_allowlist: tuple[str, ...] = (WIKIDATA_SPARQL,)
     #: SPARQL Update over HTTP: off unless enabled *and* a token is set.
     update_enabled: bool = False
@@ -118,6 +119,9 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: Any) -> Sett
         if key in env:
             values[f.name] = _coerce(f.name, env[key], hints[f.name])
     settings = Settings(**values).replace(**overrides)
+    if "service_allowlist" not in values and overrides.get("service_allowlist") is None:
+        # Federation follows the Wikidata endpoint the project is configured to use.
+        settings = settings.replace(service_allowlist=(settings.wikidata_endpoint,))
     check(settings)
     return settings
 

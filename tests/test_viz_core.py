@@ -87,8 +87,8 @@ def test_membership_start_from_own_date_event_or_source(store: EmbeddedStore) ->
     assert starts == {
         "alpha": (D(2017, 5, 10), "day"),
         "beta": (D(2017, 6, 1), "day"),
-        "gamma": (D(2017, 7, 4), "reported"),
-        "unnamed-qatar": (D(2017, 7, 4), "reported"),
+        "gamma": (D(2017, 7, 4), "by"),
+        "unnamed-qatar": (D(2017, 7, 4), "by"),
     }
 
 

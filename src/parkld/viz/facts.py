@@ -52,12 +52,12 @@ class Dated:
 
     @property
     def precision(self) -> str:
-        """``day``, ``year``, ``reported`` (dated only by its source) or ``none``."""
+        """``day``, ``year``, ``by`` (held by ``start``, e.g. a source date) or ``none``."""
         if self.on is not None:
             return "day"
         if self.in_year is not None:
             return "year"
-        return "reported" if self.start is not None else "none"
+        return "by" if self.start is not None else "none"
 
 
 @dataclass
@@ -293,13 +293,13 @@ def events(store: Store, as_of: dt.date | None = None) -> list[Event]:
     """Events begun by *as_of* (or all), sorted by start date and IRI."""
     found = []
     for iri, rows in _group(store.select(load("viz-events"), bindings(as_of)), "event").items():
-        start = _date(_first(rows, "start"))
+        own = _date(_first(rows, "start"))
         found.append(
             Event(
                 iri=iri,
                 label=best_label(_all(rows, "label"), local_name(iri)),
-                start=start,
-                on=start,
+                start=own or _date(_first(rows, "outerStart")),
+                on=own,
                 end=_date(_first(rows, "end")),
                 parent=_text(_first(rows, "parent")),
                 involved=_distinct(rows, "involved"),

@@ -2,7 +2,7 @@
 
 As of a day, a timeline shows the history up to that day: what has ended stays on it (the
 queries run with ``?pastToo`` true), what began later is left out. Facts dated only by the
-source that reports them are placed at that source's date and marked ``reported``; facts with
+source that reports them are placed at that source's date and marked ``by``; facts with
 no date at all cannot be placed and are only counted.
 """
 
@@ -24,7 +24,7 @@ class Item:
     label: str
     date: dt.date  # where it is drawn: the day, 1 January of the year, or the source's date
     end: dt.date | None
-    precision: str  # "day" | "year" | "reported"
+    precision: str  # "day" | "year" | "by"
     about: tuple[str, ...]  # the resources it concerns (for a park's or an alliance's timeline)
 
 

@@ -14,6 +14,7 @@ Usage::
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from pathlib import Path
@@ -54,10 +55,21 @@ def ring(indexes: list[int], arcs: list[list[tuple[float, float]]]) -> list[tupl
     return points
 
 
+def unwrap(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """A ring crossing the antimeridian (Russia's Chukotka, Fiji), moved wholly east of it.
+
+    Drawn as is, such a ring would jump across the whole map and fill a band of it; moved
+    east, its few points past 180° fall outside the view box and are clipped.
+    """
+    crosses = any(abs(a[0] - b[0]) > 180 for a, b in itertools.pairwise(points))
+    return [(lon + 360 if lon < 0 else lon, lat) for lon, lat in points] if crosses else points
+
+
 def path_data(rings: list[list[tuple[float, float]]]) -> str:
     """SVG path data for rings in equirectangular projection, one decimal place."""
     parts: list[str] = []
-    for points in rings:
+    for ring_points in rings:
+        points = unwrap(ring_points)
         coords: list[str] = []
         last = ""
         for lon, lat in points:

@@ -68,7 +68,7 @@ export function drawTimeline(container, data, list = null) {
     el("circle", { cx: x0.toFixed(1), cy: y.toFixed(1), r: 5, stroke: colour,
                    fill: item.precision === "day" ? colour : "#fff", class: "mark" }, link);
     const when = item.precision === "year" ? item.date.slice(0, 4)
-      : item.precision === "reported" ? `reported by ${item.date}` : item.date;
+      : item.precision === "by" ? `by ${item.date}` : item.date;
     title(link, `${when}: ${item.label}${item.end ? ` (until ${item.end})` : ""}`);
   }
   if (data.asOf) {
@@ -80,7 +80,7 @@ export function drawTimeline(container, data, list = null) {
     for (const item of items) {
       const li = html("li", { "data-type": item.type }, list);
       const when = item.precision === "year" ? item.date.slice(0, 4)
-        : item.precision === "reported" ? `by ${item.date}` : item.date;
+        : item.precision === "by" ? `by ${item.date}` : item.date;
       html("time", { datetime: item.date }, li, when);
       li.append(` ${item.type}: `);
       html("a", { href: item.href }, li, item.label);

@@ -17,20 +17,25 @@ function withParams(url, params) {
   return target.pathname + target.search;
 }
 
-async function render(figure, asOf) {
+let generation = 0; // a newer day wins over answers still on their way for an older one
+
+async function render(figure, asOf, ticket) {
   const part = (name) => figure.querySelector(`[data-part="${name}"]`);
   figure.dataset.state = "loading";
   const response = await fetch(withParams(figure.dataset.src,
                                           { asOf, focus: figure.dataset.focus }));
+  if (ticket !== generation) return;
   if (!response.ok) {
     part("canvas").textContent = `Could not load the picture: ${await response.text()}`;
     figure.dataset.state = "error";
     return;
   }
   const data = await response.json();
+  if (ticket !== generation) return;
   const note = part("note");
   if (figure.dataset.viz === "map") {
     const world = await loadWorld(figure.dataset.world);
+    if (ticket !== generation) return;
     const svg = drawMap(part("canvas"), data.parks, world, { fit: Boolean(figure.dataset.focus) });
     if (part("filters")) addFilters(part("filters"), svg, data.parks);
     if (note) note.textContent = data.withoutCoordinates
@@ -54,7 +59,10 @@ function renderAll(asOf) {
   for (const link of document.querySelectorAll("a[data-viz-download]")) {
     link.setAttribute("href", withParams(link.getAttribute("href"), { asOf }));
   }
-  return Promise.all([...document.querySelectorAll("[data-viz]")].map((f) => render(f, asOf)));
+  generation += 1;
+  const ticket = generation;
+  return Promise.all([...document.querySelectorAll("[data-viz]")]
+    .map((f) => render(f, asOf, ticket)));
 }
 
 function shift(text, { months = 0, years = 0 }) {
@@ -65,7 +73,12 @@ function shift(text, { months = 0, years = 0 }) {
 
 function setUpControl(form) {
   const input = form.querySelector("input[name=asOf]");
+  // The page may come from a cache shared by every asOf: the address is what counts.
+  input.value = pageAsOf();
+  let shown = input.value;
   const go = (value) => {
+    if (value === shown && value === pageAsOf()) return;
+    shown = value;
     input.value = value;
     const url = withParams(window.location.href, { asOf: value });
     window.history.replaceState(null, "", url);

@@ -195,3 +195,28 @@ def test_shipped_sister_park_agreement_is_the_one_the_asof_tests_follow(
     shipped_store: EmbeddedStore,
 ) -> None:
     assert shipped_store.ask(PREFIXES + f"ASK {{ <{SISTER_SHIPPED}> pld:party ?p }}")
+
+
+def test_landing_page_shows_map_network_and_timeline(
+    page: Page, base_url: str, shipped_store: EmbeddedStore
+) -> None:
+    page.goto(base_url + "/?asOf=2017-07-04")
+    for viz in ("map", "network", "timeline"):
+        ready(page, viz)
+    assert page.locator("svg.viz-map-svg circle.park-marker").count() == count(
+        shipped_store, PARKS_WITH_COORDINATES
+    )
+    assert page.locator("svg.viz-network-svg g.node").count() > 0
+    assert page.locator("svg.viz-timeline-svg a.timeline-item").count() > 0
+    assert page.input_value('input[name="asOf"]') == "2017-07-04"
+
+
+def test_alliance_page_maps_its_members_on_the_day(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/alliance/first-class-hi-tech-parks-confederation?asOf=2016-12-31")
+    ready(page, "map")
+    assert page.locator("svg.viz-map-svg circle.park-marker").count() == 0
+    page.fill('input[name="asOf"]', "2017-07-04")
+    page.locator('form[data-viz-asof] button[type="submit"]').click()
+    page.wait_for_function("location.search.includes('asOf=2017-07-04')")
+    ready(page, "map")
+    assert page.locator("svg.viz-map-svg circle.park-marker").count() > 0

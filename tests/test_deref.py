@@ -178,3 +178,37 @@ def test_head_matches_get(client: FlaskClient) -> None:
     head = client.head("/park/sophia-antipolis.ttl")
     assert head.status_code == 200 and head.data == b""
     assert head.headers["ETag"] == get.headers["ETag"]
+
+
+def test_running_server_answers_like_curl(live_server) -> None:  # type: ignore[no-untyped-def]
+    """``curl -L -H 'Accept: text/turtle'`` on an entity IRI of ``parkld serve``."""
+    import urllib.request
+
+    for path in ("/park/sophia-antipolis", "/alliance/first-class-hi-tech-parks-confederation",
+                 "/agreement/sophia-antipolis-chengdu-sister-parks-2016", "/ontology"):
+        request = urllib.request.Request(live_server.base_url + path,
+                                         headers={"Accept": "text/turtle"})
+        with urllib.request.urlopen(request, timeout=10) as r:
+            assert r.status == 200
+            assert r.headers.get_content_type() == "text/turtle"
+            assert r.headers["Content-Location"] == path + ".ttl"
+            assert describes(r.read(), "text/turtle", BASE + path.lstrip("/"))
+        html = urllib.request.Request(live_server.base_url + path,
+                                      headers={"Accept": "text/html"})
+        with urllib.request.urlopen(html, timeout=10) as r:
+            page = r.read().decode()
+            # Links stay on the serving host: root-relative, never the canonical w3id.org URL.
+            assert '<a href="/park/' in page or path == "/ontology"
+            assert '<a href="https://w3id.org/parkld/' not in page
+
+
+def test_landing_page_embeds_dataset_json_ld(client: FlaskClient) -> None:
+    import json
+    import re
+
+    html = client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert block is not None
+    doc = json.loads(block.group(1))
+    assert doc["@type"] == "Dataset" and doc["distribution"]
+    assert 'href="/park/sophia-antipolis"' in html

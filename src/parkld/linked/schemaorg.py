@@ -46,3 +46,15 @@ def script_json(doc: dict[str, Any]) -> str:
     """JSON safe inside ``<script type="application/ld+json">``: ``<``, ``>``, ``&`` escaped."""
     text = json.dumps(doc, ensure_ascii=False, sort_keys=True)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def dataset_document(base: str, licence: str, dumps: list[tuple[str, str]]) -> dict[str, Any]:
+    """The landing page's schema.org ``Dataset``: name, licence and download links."""
+    return {
+        "@context": "https://schema.org", "@type": "Dataset", "@id": base + "dataset",
+        "name": "parkld: technology parks, alliances and agreements", "url": base,
+        "license": licence, "isAccessibleForFree": True,
+        "creator": {"@type": "Organization", "name": "parkld contributors"},
+        "distribution": [{"@type": "DataDownload", "contentUrl": url, "encodingFormat": media}
+                         for url, media in dumps],
+    }

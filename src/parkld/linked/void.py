@@ -75,7 +75,7 @@ def void_triples(store: Store, index: Index) -> list[ox.Triple]:
         "An open linked-data knowledge graph of technology parks, the alliances they form and "
         "the agreements they sign; every statement names the source document it comes from.",
         language="en"))
-    add(ds, DCT + "license", ox.NamedNode(_licence(store, base)))
+    add(ds, DCT + "license", ox.NamedNode(licence(store, base)))
     publisher = ox.BlankNode("publisher")
     add(ds, DCT + "publisher", publisher)
     add(publisher, RDF_TYPE.value, ox.NamedNode(FOAF + "Organization"))
@@ -112,7 +112,8 @@ def void_triples(store: Store, index: Index) -> list[ox.Triple]:
     return triples
 
 
-def _licence(store: Store, base: str) -> str:
+def licence(store: Store, base: str) -> str:
+    """The dataset's licence IRI: the ontology's ``dct:license``, else CC BY 4.0."""
     rows = store.select(queries.load("linked_licence"),
                         {"s": ox.NamedNode(resources.ontology_graph(base))}).rows
     return rows[0]["licence"].value if rows else DEFAULT_LICENCE

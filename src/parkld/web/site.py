@@ -12,9 +12,10 @@ from parkld.errors import NotFound
 from parkld.linked import dumps as dumps_mod
 from parkld.linked import rdf
 from parkld.linked.iris import RESOURCE_FORMATS
+from parkld.linked.schemaorg import dataset_document, script_json
 from parkld.linked.search import MAX_QUERY_CHARS, search
 from parkld.linked.sitemap import sitemap_xml
-from parkld.linked.void import DUMPS, dataset_iri, void_triples
+from parkld.linked.void import DUMPS, dataset_iri, licence, void_triples
 from parkld.mediatypes import Format
 from parkld.web import get_settings, get_store
 from parkld.web.negotiate import Rendered, cached, choose, current_index, rendered, respond
@@ -61,7 +62,10 @@ def _render_landing() -> Rendered:
     html = render_template(
         "index.html", triples=store.triple_count(), graphs=len(index.graph_sources),
         entities=len(index.entities()), counts=counts, parks=parks, alliances=alliances,
-        examples=example_queries(), label=index.label, base=index.base)
+        examples=example_queries(), label=index.label, base=index.base,
+        schema_json=script_json(dataset_document(
+            index.base, licence(store, index.base),
+            [(f"{index.base}dumps/{d.name}", d.media_type) for d in DUMPS])))
     return rendered(html, mediatypes.HTML.content_type)
 
 

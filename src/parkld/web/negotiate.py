@@ -11,9 +11,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from flask import Response, current_app, request
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 from parkld import mediatypes
 from parkld.errors import NotAcceptable
@@ -83,14 +86,25 @@ def choose(formats: Sequence[Format], explicit: Format | None = None) -> Format:
             offered = ", ".join(f.name for f in formats)
             raise NotAcceptable(f"format {named!r} is not available here; try one of {offered}")
         return fmt
-    if not request.accept_mimetypes:
+    accept = request.headers.get("Accept", "")
+    found = _best(tuple(formats), accept)
+    if found is None:
+        raise NotAcceptable(
+            f"none of {', '.join(f.media_type for f in formats)} matches Accept: {accept}")
+    return found
+
+
+@lru_cache(maxsize=512)
+def _best(formats: tuple[Format, ...], accept: str) -> Format | None:
+    """werkzeug's ``best_match`` over *formats*, memoised: clients send few distinct headers,
+    and parsing one costs more than the rest of a cached answer."""
+    parsed = parse_accept_header(accept, MIMEAccept)
+    if not parsed:
         return formats[0]  # no Accept header: same as */*
     offers = [(mt, f) for f in formats for mt in (f.media_type, *f.aliases)]
-    best = request.accept_mimetypes.best_match([mt for mt, _ in offers])
-    if best is None or request.accept_mimetypes[best] <= 0:
-        wanted = request.headers.get("Accept", "")
-        raise NotAcceptable(
-            f"none of {', '.join(f.media_type for f in formats)} matches Accept: {wanted}")
+    best = parsed.best_match([mt for mt, _ in offers])
+    if best is None or parsed[best] <= 0:
+        return None
     return next(f for mt, f in offers if mt == best)
 
 

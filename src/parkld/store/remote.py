@@ -192,6 +192,10 @@ class RemoteStore(Store):
                                    "check PARKLD_STORE_QUERY_URL / PARKLD_STORE_UPDATE_URL")
         if status in (502, 503, 504) or status == 429:
             raise StoreUnavailable(f"the SPARQL store at {url} is unavailable (HTTP {status})")
+        if status >= 400 and "estimated execution time" in response.text[:300]:
+            # Virtuoso refuses up front a query it estimates would run past its limit.
+            raise QueryTimeout(f"the store refused a query it estimates would run too long: "
+                               f"{_message(response)}")
         if status >= 400:
             raise UpstreamError(f"the SPARQL store refused the request (HTTP {status}): "
                                 f"{_message(response)}")
@@ -218,7 +222,9 @@ class RemoteStore(Store):
         data: dict[str, str | Sequence[str]] = {"query": query, **dataset}
         # Virtuoso and Fuseki stop a query at ``timeout`` (ms); other stores ignore it.
         data["timeout"] = str(int(server_timeout * 1000))
-        return self._post(self.query_url, data, accept, read_timeout)
+        # Credentials go along (a Digest client only answers a challenge): publishing reads
+        # its hashes from the authenticated endpoint it writes to.
+        return self._post(self.query_url, data, accept, read_timeout, auth=self.auth)
 
     def _prepare(self, query: str, bindings: Bindings | None,
                  base_iri: str | None = None) -> tuple[str, querytext.Shape]:

@@ -36,6 +36,7 @@ from parkld.store.base import QueryRequest, QueryResponse
 
 log = logging.getLogger(__name__)
 
+BOOT_TIMEOUT = 60.0  # seconds a new worker may take to start
 _PRELOAD = ["parkld.sparql.worker", "parkld.store.embedded", "pyoxigraph"]
 
 
@@ -110,6 +111,17 @@ class WorkerPool:
         )
         process.start()
         child.close()
+        # Wait for the worker to boot and open the store (slow on a loaded machine), so the
+        # query time limit only ever measures query work.
+        try:
+            ready = parent.recv() if parent.poll(BOOT_TIMEOUT) else None
+        except (EOFError, OSError):
+            ready = None
+        if ready != "ready":
+            process.kill()
+            process.join(timeout=5)
+            parent.close()
+            raise StoreUnavailable("a query worker did not start; see the server log")
         spawned = _Worker(process, parent)
         with self._lock:
             self._all[spawned.pid] = spawned
@@ -131,7 +143,16 @@ class WorkerPool:
     def _replace(self, w: _Worker, *, kill: bool) -> None:
         self._retire(w, kill=kill)
         if not self._closed:
+            # Boot the replacement in the background: the client waiting for the timeout
+            # error should not also wait for a new process.
+            threading.Thread(target=self._add_worker, name="parkld-pool-refill",
+                             daemon=True).start()
+
+    def _add_worker(self) -> None:
+        try:
             self._idle.put(self._spawn())
+        except StoreUnavailable:
+            log.error("could not start a replacement query worker")
 
     def run(self, request: QueryRequest) -> QueryResponse:
         """Evaluate *request* in a worker under its time limit."""

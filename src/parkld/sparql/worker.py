@@ -39,6 +39,16 @@ def serve(conn: Connection, store_dir: str) -> None:
     from parkld.store.embedded import EmbeddedStore
 
     store: EmbeddedStore | None = None
+    # Open the store before the first job, so a fresh worker answers at once (its first
+    # query does not pay for opening the database); failures are reported per job below.
+    with contextlib.suppress(ParkldError, OSError):
+        store = EmbeddedStore(Path(store_dir))
+        store.reader()
+    # Tell the parent we are ready: its time limit starts with the job, not with our boot.
+    try:
+        conn.send("ready")
+    except (BrokenPipeError, OSError):
+        return
     while True:
         try:
             job = conn.recv()

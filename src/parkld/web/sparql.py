@@ -189,6 +189,13 @@ def negotiate(form: str | None) -> tuple[list[Format], list[Format]]:
         else:
             graph_formats = [fmt]
             result_formats = [other] if other else result_formats
+    # Clients that send one Accept for every query (rdflib's SPARQLStore asks for SPARQL
+    # results even for a CONSTRUCT) get the matching syntax of the other kind: SPARQL JSON
+    # ↔ JSON-LD, SPARQL XML ↔ RDF/XML. Only when nothing matches is the answer 406.
+    if not graph_formats:
+        graph_formats = [g for f in result_formats if (g := _COUNTERPART.get(f.name))]
+    if not result_formats:
+        result_formats = [r for f in graph_formats if (r := _COUNTERPART.get(f.name))]
     wanted = graph_formats if form in ("construct", "describe") else result_formats
     if form in QUERY_FORMS and not wanted:
         kinds = "RDF" if form in ("construct", "describe") else "SPARQL results"
@@ -259,6 +266,9 @@ def run_query(op: Operation, result_formats: list[Format],
         default_graphs=op.default_graphs, named_graphs=op.named_graphs,
         timeout=settings.query_timeout, max_rows=settings.max_rows,
         service_allowlist=settings.service_allowlist,
+        # Relative IRIs in a query resolve against the endpoint's URL, as the protocol's
+        # tests expect (``CONSTRUCT { <s> <p> 1 } WHERE {}``).
+        base_iri=request.base_url,
     ))
 
 

@@ -1,0 +1,125 @@
+"""``parkld serve`` for real: gunicorn on loopback, the shipped graph, curl, runaway queries."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from tests.live import LiveServer, ServerFactory
+from tests.sparql_support import PARK, RUNAWAY, parks_store
+
+PARKS_BY_GRAPH = ("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+
+
+def fetch(url: str, *, accept: str = "*/*", data: bytes | None = None,
+          content_type: str | None = None, timeout: float = 30
+          ) -> tuple[int, dict[str, str], bytes]:
+    headers = {"Accept": accept}
+    if content_type:
+        headers["Content-Type"] = content_type
+    req = urllib.request.Request(url, data=data, headers=headers)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as answer:
+            return answer.status, dict(answer.headers), answer.read()
+    except urllib.error.HTTPError as err:
+        return err.code, dict(err.headers), err.read()
+
+
+def test_serves_the_shipped_graph(live_server: LiveServer) -> None:
+    query = urllib.parse.quote(PARKS_BY_GRAPH)
+    status, headers, body = fetch(f"{live_server.sparql_url}?query={query}")
+    assert status == 200 and headers["Content-Type"].startswith("application/sparql-results+json")
+    graphs = {b["g"]["value"] for b in json.loads(body)["results"]["bindings"]}
+    data_files = sorted(p.stem for p in (Path(__file__).parents[1] / "data").glob("*.ttl"))
+    assert {f"https://w3id.org/parkld/graph/{stem}" for stem in data_files} <= graphs
+    assert "https://w3id.org/parkld/ontology" in graphs
+    assert "gunicorn" in headers.get("Server", "")
+
+
+CURL = shutil.which("curl")
+
+
+@pytest.mark.parametrize(("accept", "query", "check"), [
+    ("application/sparql-results+json", "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }",
+     lambda b: int(json.loads(b)["results"]["bindings"][0]["n"]["value"]) > 100),
+    ("application/sparql-results+xml", "ASK { ?s ?p ?o }", lambda b: b"<boolean>true" in b),
+    ("text/csv", "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }",
+     lambda b: b.splitlines()[0] == b"n" and int(b.splitlines()[1]) > 100),
+    ("text/tab-separated-values", "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }",
+     lambda b: b.splitlines()[0] == b"?n"),
+    ("text/turtle", "CONSTRUCT WHERE { ?s a ?t } LIMIT 5",
+     lambda b: len(list(ox.parse(b, format=ox.RdfFormat.TURTLE))) == 5),
+    ("application/ld+json", "CONSTRUCT WHERE { ?s a ?t } LIMIT 5",
+     lambda b: len(list(ox.parse(b, format=ox.RdfFormat.JSON_LD))) == 5),
+    ("application/n-triples", "CONSTRUCT WHERE { ?s a ?t } LIMIT 5",
+     lambda b: len(list(ox.parse(b, format=ox.RdfFormat.N_TRIPLES))) == 5),
+    ("application/rdf+xml", "CONSTRUCT WHERE { ?s a ?t } LIMIT 5",
+     lambda b: len(list(ox.parse(b, format=ox.RdfFormat.RDF_XML))) == 5),
+])
+def test_curl_gets_every_format(live_server: LiveServer, accept: str, query: str,
+                                check: object) -> None:
+    assert CURL, "curl is needed for this test"
+    out = subprocess.run(
+        [CURL, "-sS", "--fail-with-body", "-H", f"Accept: {accept}",
+         "--data-urlencode", f"query={query}", live_server.sparql_url],
+        capture_output=True, timeout=30, check=True)
+    assert check(out.stdout)  # type: ignore[operator]
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def test_runaway_query_is_stopped_while_others_are_served(
+        live_server_factory: ServerFactory, tmp_path_factory: pytest.TempPathFactory) -> None:
+    store_dir = parks_store(tmp_path_factory.mktemp("runaway"), filler=3000)
+    server = live_server_factory({"PARKLD_QUERY_TIMEOUT": "2", "PARKLD_WORKERS": "1"},
+                                 store_dir=store_dir, build=False)
+    result: dict[str, object] = {}
+
+    def runaway() -> None:
+        started = time.monotonic()
+        result["answer"] = fetch(server.sparql_url, data=RUNAWAY.encode(),
+                                 content_type="application/sparql-query")
+        result["seconds"] = time.monotonic() - started
+
+    thread = threading.Thread(target=runaway)
+    thread.start()
+    time.sleep(0.4)
+    # A second client is answered while the runaway query runs.
+    q = urllib.parse.quote(f"ASK {{ <{PARK}sophia> ?p ?o }}")
+    status, _, body = fetch(f"{server.sparql_url}?query={q}", timeout=5)
+    assert status == 200 and json.loads(body)["boolean"] is True, server.log()
+    assert thread.is_alive()
+    thread.join(timeout=10)
+    status, _headers, body = result["answer"]  # type: ignore[misc]
+    assert status == 504
+    assert b"ran longer than 2 s and was stopped" in body
+    assert 1.9 <= float(result["seconds"]) <= 4.0  # type: ignore[arg-type]
+    # The worker was killed: nothing under the server keeps a core busy afterwards.
+    time.sleep(0.3)
+    before = _cpu_seconds(server.descendants())
+    time.sleep(1.0)
+    after = _cpu_seconds(server.descendants())
+    assert after - before < 0.4, f"CPU still busy after the timeout: {after - before:.2f} s/s"
+    # And the endpoint still answers.
+    status, _, body = fetch(f"{server.sparql_url}?query={q}", timeout=5)
+    assert status == 200 and json.loads(body)["boolean"] is True

@@ -88,9 +88,10 @@ def test_recipe_checks_for_each_entity_type(client: FlaskClient, entity_paths: l
 
 
 @pytest.mark.parametrize(("accept", "expected"), RECIPE_HEADERS)
-def test_recipe_checks_for_the_ontology(client: FlaskClient, accept: str | None,
-                                        expected: str) -> None:
+def test_recipe_checks_for_the_ontology_and_shapes(client: FlaskClient, accept: str | None,
+                                                   expected: str) -> None:
     check(client, "/ontology", accept, expected, BASE + "ontology")
+    check(client, "/shapes", accept, expected, BASE + "shapes")
 
 
 def test_ontology_terms_and_vocabularies_dereference(client: FlaskClient) -> None:
@@ -102,6 +103,8 @@ def test_ontology_terms_and_vocabularies_dereference(client: FlaskClient) -> Non
     check(client, "/ontology/0.1.0", "text/turtle", "text/turtle", BASE + "ontology")
     check(client, "/vocab/park-kind", "text/turtle", "text/turtle")
     check(client, "/vocab/park-kind/technology-park", "text/html", "text/html")
+    shapes = client.get("/shapes", headers={"Accept": "text/html"}).data.decode()
+    assert 'id="Node-shapes"'.lower() in shapes.lower() and "plds:" in shapes
 
 
 @pytest.mark.parametrize("ext", ["ttl", "jsonld", "nt", "rdf", "html", "trig", "nq"])
@@ -212,3 +215,10 @@ def test_landing_page_embeds_dataset_json_ld(client: FlaskClient) -> None:
     doc = json.loads(block.group(1))
     assert doc["@type"] == "Dataset" and doc["distribution"]
     assert 'href="/park/sophia-antipolis"' in html
+
+
+def test_resources_are_readable_cross_origin(client: FlaskClient) -> None:
+    r = client.get("/park/sophia-antipolis", headers={"Accept": "application/ld+json",
+                                                      "Origin": "https://example.org"})
+    assert r.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Link" in r.headers["Access-Control-Expose-Headers"]

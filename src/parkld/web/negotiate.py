@@ -122,6 +122,11 @@ def respond(result: Rendered, *, path: str, formats: Sequence[Format], chosen: F
     response.headers["Link"] = ", ".join(links)
     if negotiated:
         response.headers["Content-Location"] = f"{path}.{chosen.extension}{query}"
+    origins = get_settings().cors_origins
+    if origins:
+        # Linked-data clients in browsers read resources cross-origin, headers included.
+        response.headers["Access-Control-Allow-Origin"] = origins
+        response.headers["Access-Control-Expose-Headers"] = "Link, Content-Location, ETag"
     response.set_etag(result.etag)
     response.headers["Cache-Control"] = "public, max-age=300"
     response.make_conditional(request)  # turns a matching If-None-Match into a 304

@@ -232,6 +232,7 @@ DOC_SECTIONS = (
     ("Classes", OWL + "Class"), ("Object properties", OWL + "ObjectProperty"),
     ("Datatype properties", OWL + "DatatypeProperty"), ("Concept schemes", SKOS + "ConceptScheme"),
     ("Concepts", SKOS + "Concept"), ("Node shapes", SH + "NodeShape"),
+    ("Property shapes", SH + "PropertyShape"),
 )
 
 
@@ -241,23 +242,36 @@ class DocTerm:
 
     iri: str
     anchor: str
-    facts: list[tuple[str, Term]]
+    #: (property, value, the value's own statements when it is a blank node: a property
+    #: shape, an OWL restriction, an RDF list cell…)
+    facts: list[tuple[str, Term, list[tuple[str, Term]]]]
 
 
 def document_sections(view: PageView) -> list[tuple[str, list[DocTerm]]]:
     """The ontology/shapes page: terms by kind, each with its statements (label, comment…)."""
     by_subject: dict[str, list[tuple[str, Term]]] = defaultdict(list)
+    blanks: dict[str, list[tuple[str, Term]]] = defaultdict(list)
     types: dict[str, set[str]] = defaultdict(set)
     for q in view.desc.document:
+        pair = (q.predicate.value, q.object)
+        if isinstance(q.subject, ox.BlankNode):
+            blanks[q.subject.value].append(pair)  # type: ignore[arg-type]
+            continue
         if not isinstance(q.subject, ox.NamedNode):
             continue
-        by_subject[q.subject.value].append((q.predicate.value, q.object))  # type: ignore[arg-type]
+        by_subject[q.subject.value].append(pair)  # type: ignore[arg-type]
         if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode):
             types[q.subject.value].add(q.object.value)
+
+    def facts(iri: str) -> list[tuple[str, Term, list[tuple[str, Term]]]]:
+        rows = sorted(by_subject[iri], key=lambda f: (f[0] != RDF_TYPE, f[0]))
+        return [(p, o, sorted(blanks.get(o.value, [])) if isinstance(o, ox.BlankNode) else [])
+                for p, o in rows]
+
     sections = []
     for title, cls in DOC_SECTIONS:
         terms = [DocTerm(iri, iri.rsplit("#", 1)[-1] if "#" in iri else iri.rsplit("/", 1)[-1],
-                       sorted(by_subject[iri], key=lambda f: (f[0] != RDF_TYPE, f[0])))
+                         facts(iri))
                  for iri in sorted(by_subject, key=view.label) if cls in types[iri]]
         if terms:
             sections.append((title, terms))

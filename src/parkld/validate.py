@@ -18,7 +18,8 @@ import rdflib
 from pyshacl import validate as shacl_validate
 from rdflib.namespace import RDFS, SH, SKOS
 
-from parkld.graphs import LoadedFile
+from parkld import resources
+from parkld.graphs import LoadedFile, SourceFile
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 
@@ -186,6 +187,25 @@ def validate(files: Sequence[LoadedFile]) -> Report:
                                  f.message))
     has_violation = any(f.severity == "Violation" for f in findings)
     return Report(not has_violation, findings, report_graph, len(files), triples)
+
+
+def validate_quads(quads: Iterable[ox.Quad]) -> Report:
+    """Validate a whole dataset (e.g. a store's content) whose graphs follow the conventions.
+
+    The ontology and shapes graphs take their roles; every other named graph is data.
+    """
+    ontology, shapes = resources.ontology_graph(), resources.shapes_graph()
+    by_graph: dict[str, list[ox.Quad]] = defaultdict(list)
+    for q in quads:
+        name = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
+        by_graph[name].append(q)
+    files = [
+        LoadedFile(SourceFile(Path(f"<graph {name or 'default'}>"), name,
+                              "ontology" if name == ontology else
+                              "shapes" if name == shapes else "data"), graph_quads)
+        for name, graph_quads in by_graph.items()
+    ]
+    return validate(files)
 
 
 def _display(path: Path) -> str:

@@ -103,6 +103,7 @@ def query_cmd(settings: Settings, query_file: TextIO, fmt: str) -> None:
         response = store.run(QueryRequest(
             query_file.read(), result_formats=result_formats, graph_formats=graph_formats,
             timeout=settings.query_timeout, max_rows=settings.max_rows,
+            service_allowlist=settings.service_allowlist,
         ))
     sys.stdout.buffer.write(response.body)
     if response.truncated:

@@ -23,7 +23,7 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
-from parkld.errors import QuerySyntaxError, StoreUnavailable
+from parkld.errors import QuerySyntaxError, StoreUnavailable, ValidationFailed
 from parkld.store.base import Bindings, QueryRequest, QueryResponse, Solutions, Store, Term
 
 GENERATION_FILE = "generation"
@@ -160,27 +160,61 @@ class EmbeddedStore(Store):
                 bump_generation(self.path)
 
     def update(self, update: str) -> None:
+        # Validate-then-apply: the update runs first on an in-memory copy, which must still
+        # conform to the shapes; only then does it touch the database (under the same lock,
+        # so the copy and the database cannot drift apart in between).
         with self.writer() as store:
+            trial = _copy_in_memory(store)
             try:
-                store.update(update)
+                trial.update(update)
             except SyntaxError as exc:
                 raise QuerySyntaxError(str(exc)) from exc
+            _check_conforms(trial)
+            store.update(update)
 
     def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Triple]]) -> None:
         # Readers hold snapshots and only move to the new generation once the writer is done,
         # so each graph switches from old to new content in one step for them.
+        # The new content is validated on an in-memory copy first, as for updates.
+        materialised = {iri: list(triples) for iri, triples in graphs.items()}
         with self.writer() as store:
-            for iri, triples in graphs.items():
-                graph = ox.NamedNode(iri)
-                if store.contains_named_graph(graph):
-                    store.remove_graph(graph)
-                store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+            trial = _copy_in_memory(store)
+            _put_graphs(trial, materialised)
+            _check_conforms(trial)
+            _put_graphs(store, materialised)
 
     def close(self) -> None:
         if self._executor is not None and self._executor_pid == os.getpid():
             self._executor.close()
         self._executor = None
         self._store = None
+
+
+def _put_graphs(store: ox.Store, graphs: Mapping[str, list[ox.Triple]]) -> None:
+    for iri, triples in graphs.items():
+        graph = ox.NamedNode(iri)
+        if store.contains_named_graph(graph):
+            store.remove_graph(graph)
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+
+
+def _copy_in_memory(store: ox.Store) -> ox.Store:
+    copy = ox.Store()
+    copy.bulk_extend(store.quads_for_pattern(None, None, None, None))
+    return copy
+
+
+def _check_conforms(store: ox.Store) -> None:
+    """Raise ValidationFailed unless the dataset still conforms to its shapes."""
+    from parkld.validate import validate_quads  # pyshacl is heavy: only writers need it
+
+    report = validate_quads(store.quads_for_pattern(None, None, None, None))
+    if not report.conforms:
+        first = report.violations[0]
+        raise ValidationFailed(
+            f"the change would break {len(report.violations)} shape constraint(s), so nothing "
+            f"was changed; first: {first.focus} {first.path or ''}: {first.message}"
+        )
 
 
 def bump_generation(path: Path) -> None:

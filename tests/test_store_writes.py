@@ -1,0 +1,66 @@
+"""Writes to the embedded store are validated first: a change breaking a shape changes nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from parkld.build import ensure_built
+from parkld.errors import ValidationFailed
+from parkld.store.embedded import EmbeddedStore
+from parkld.web import create_app
+from tests.conftest import make_settings
+
+SOPHIA = "https://w3id.org/parkld/park/sophia-antipolis"
+DROP_NAMES = ("DELETE WHERE { GRAPH ?g { <" + SOPHIA + "> "
+              "<http://www.w3.org/2000/01/rdf-schema#label> ?name } }")
+ASK_NAMED = ("ASK { <" + SOPHIA + "> <http://www.w3.org/2000/01/rdf-schema#label> "
+             "\"Sophia Antipolis\"@en }")
+
+
+@pytest.fixture
+def own_store(tmp_path: Path) -> EmbeddedStore:
+    settings = make_settings(tmp_path / "store")
+    ensure_built(settings)
+    return EmbeddedStore(settings.store_dir, query_workers=1)
+
+
+def test_update_breaking_a_shape_is_refused_and_changes_nothing(own_store: EmbeddedStore) -> None:
+    before = own_store.triple_count()
+    with pytest.raises(ValidationFailed, match="nothing was changed") as info:
+        own_store.update(DROP_NAMES)
+    assert "park has no name" in info.value.message
+    assert own_store.triple_count() == before
+    assert own_store.ask(ASK_NAMED)
+
+
+def test_conforming_update_is_applied(own_store: EmbeddedStore) -> None:
+    graph = "https://w3id.org/parkld/graph/urenio-2017-07-04-chengdu-partnership"
+    own_store.update(f'INSERT DATA {{ GRAPH <{graph}> {{ <{SOPHIA}> '
+                     '<http://www.w3.org/2000/01/rdf-schema#comment> "a note"@en } }')
+    assert own_store.ask(f'ASK {{ <{SOPHIA}> ?p "a note"@en }}')
+
+
+def test_replace_graphs_validates_the_new_content(own_store: EmbeddedStore) -> None:
+    graph = "https://w3id.org/parkld/graph/unsourced"
+    nameless = [ox.Triple(ox.NamedNode("https://w3id.org/parkld/park/nameless"),
+                          ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                          ox.NamedNode("https://w3id.org/parkld/ontology#Park"))]
+    with pytest.raises(ValidationFailed):
+        own_store.replace_graphs({graph: nameless})
+    assert graph not in own_store.graph_names()
+
+
+def test_http_update_that_breaks_a_shape_gets_422(own_store: EmbeddedStore) -> None:
+    settings = make_settings(own_store.store_dir, update_enabled=True, update_token="t0ken")
+    client = create_app(settings, store=own_store).test_client()
+    answer = client.post("/sparql", data={"update": DROP_NAMES},
+                         headers={"Authorization": "Bearer t0ken", "Accept": "text/plain"})
+    assert answer.status_code == 422
+    assert b"park has no name" in answer.data
+    ask = client.get("/sparql", query_string={"query": ASK_NAMED},
+                     headers={"Accept": "application/sparql-results+json"})
+    assert json.loads(ask.data)["boolean"] is True

@@ -118,3 +118,28 @@ def test_a_new_store_generation_is_served_at_once(tmp_path: Path) -> None:
     after = client.get("/park/popular.ttl", headers={"If-None-Match": before.headers["ETag"]})
     assert after.status_code == 200
     assert b"Renamed park" in after.data and b"Popular park" not in after.data
+
+
+def test_another_base_iri_keeps_the_same_paths(tmp_path: Path) -> None:
+    """A deployment under its own base: /park/x names <base>park/x and links stay local."""
+    base = "http://data.example.org/pl/"
+
+    def rebase(term: ox.NamedNode) -> ox.NamedNode:
+        return ox.NamedNode(base + term.value[len(BASE):]) if term.value.startswith(BASE) \
+            else term
+
+    quads = [ox.Quad(rebase(q.subject), rebase(q.predicate),  # type: ignore[arg-type]
+                     rebase(q.object) if isinstance(q.object, ox.NamedNode) else q.object,
+                     rebase(q.graph_name))  # type: ignore[arg-type]
+             for q in ox.parse(path=str(FIXTURES / "hostile.trig"), format=ox.RdfFormat.TRIG)]
+    store_dir = tmp_path / "store"
+    write_store(store_dir, quads)
+    settings = config.from_env({}, store_dir=store_dir, base_iri=base)
+    client = create_app(settings, store=EmbeddedStore(store_dir)).test_client()
+    r = client.get("/park/hostile", headers={"Accept": "text/turtle"})
+    assert r.status_code == 200
+    subjects = {t.subject for t in ox.parse(r.data, format=ox.RdfFormat.TURTLE)}
+    assert ox.NamedNode(base + "park/hostile") in subjects
+    html = client.get("/park/hostile.html").get_data(as_text=True)
+    assert '<a href="/place/nowhere">' in html
+    assert client.get("/park/hostile", base_url="http://127.0.0.1:8080").status_code == 200

@@ -106,10 +106,12 @@ def run_measured(argv: Sequence[str], *, env: Mapping[str, str] | None = None, l
             time.sleep(0.02)
     finally:
         stop(proc, grace=1.0)
+        copier.join(5)
+        if proc.stdout is not None:
+            proc.stdout.close()
 
 
-def tree(pid: int) -> list[int]:
-    """*pid* and all its descendants (by scanning /proc: works without CONFIG_PROC_CHILDREN)."""
+def _children_map() -> dict[int, list[int]]:
     children: dict[int, list[int]] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
@@ -120,6 +122,17 @@ def tree(pid: int) -> list[int]:
             continue
         ppid = int(stat.rsplit(")", 1)[1].split()[1])
         children.setdefault(ppid, []).append(int(entry.name))
+    return children
+
+
+def children(pid: int) -> list[int]:
+    """Direct children of *pid*."""
+    return sorted(_children_map().get(pid, []))
+
+
+def tree(pid: int) -> list[int]:
+    """*pid* and all its descendants (by scanning /proc: works without CONFIG_PROC_CHILDREN)."""
+    children = _children_map()
     found, todo = [], [pid]
     while todo:
         p = todo.pop()
@@ -193,6 +206,19 @@ def request(port: int, path: str, *, method: str = "GET", headers: Mapping[str, 
                       time.perf_counter() - t0)
     finally:
         conn.close()
+
+
+def wait_accept(proc: subprocess.Popen[bytes], port: int, *, t0: float,
+                timeout: float = 120.0) -> float | None:
+    """Seconds since *t0* until *port* accepts a TCP connection (None: exited or timed out)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return time.perf_counter() - t0
+        except OSError:
+            time.sleep(0.005)
+    return None
 
 
 def wait_ready(proc: subprocess.Popen[bytes], port: int, path: str, *, t0: float,

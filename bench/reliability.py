@@ -192,7 +192,10 @@ def run(work: Path, ds: Dataset, seconds: float, say: Any) -> dict[str, Any]:
                            "normal_connections": NORMAL_CONNECTIONS,
                            "abuse_threads": ABUSE_THREADS, "cold_status": running.cold_status}
     try:
-        workers_before = sorted(procs.tree(running.proc.pid))
+        # gunicorn's web workers are the master's children (query workers are grandchildren,
+        # killed by design when a query runs too long): a web worker replaced means a crash
+        # or gunicorn's own timeout.
+        workers_before = procs.children(running.proc.pid)
         out["start_mib"] = running.sampler.sample() / 1024
         running.sampler.peak_kib = 0
         stop_at = time.monotonic() + seconds
@@ -229,10 +232,10 @@ def run(work: Path, ds: Dataset, seconds: float, say: Any) -> dict[str, Any]:
             t.join(QUERY_TIMEOUT * 6 + 10)
         out["abuse"] = _summarise(records)
         out["peak_mib"] = running.sampler.peak_kib / 1024
-        procs.wait_idle(running.proc.pid, limit=QUERY_TIMEOUT * 3)
+        procs.wait_idle(running.proc.pid, limit=min(QUERY_TIMEOUT * 3, seconds))
         out["end_mib"] = running.sampler.sample() / 1024
-        workers_after = sorted(procs.tree(running.proc.pid))
-        out["workers_replaced"] = len(set(workers_before) - set(workers_after))
+        out["workers_replaced"] = len(set(workers_before) - set(procs.children(
+            running.proc.pid)))
         with contextlib.suppress(OSError):
             after = procs.request(running.port, queries.query_path("/sparql", "ASK {}"),
                                   headers={"Accept": "application/sparql-results+json"})
@@ -298,7 +301,7 @@ def render(res: dict[str, Any]) -> list[str]:
                    f"p50 {run_['p50_s']:.1f} s, max {run_['max_s']:.1f} s (limit {limit:g} s) |")
     out += [f"| memory (PSS) start / peak / end | {res.get('start_mib', 0):.0f} / "
             f"{res.get('peak_mib', 0):.0f} / {res.get('end_mib', 0):.0f} MiB |",
-            f"| worker processes replaced during the run | {res.get('workers_replaced')} |",
+            f"| web worker processes replaced during the run | {res.get('workers_replaced')} |",
             f"| alive and answering ASK after the run | {res.get('alive_after')} / "
             f"HTTP {res.get('healthy_after')} |", "",
             "| abuse kind | sent | answers (status: count) | p50 s | max s |",

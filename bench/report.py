@@ -171,8 +171,9 @@ def _size_section(size: dict[str, Any], conc: list[int]) -> list[str]:
         out += ["Skipped here: " + "; ".join(skipped), ""]
 
     out += ["### Load and start", "",
-            "| system | build / load s | load peak MiB | cold start s | PSS after start MiB "
-            "| peak PSS serving MiB | how |", "|---|---:|---:|---:|---:|---:|---|"]
+            "| system | build / load s | load peak MiB | cold start s (port open) "
+            "| PSS after start MiB | peak PSS serving MiB | how |",
+            "|---|---:|---:|---:|---:|---:|---|"]
     for n in names:
         d = s.get(n)
         if d is None:
@@ -183,9 +184,14 @@ def _size_section(size: dict[str, Any], conc: list[int]) -> list[str]:
         load = d.get("load", {})
         cold = _f(d.get("cold_start"), 2) if d.get("cold_status") == 200 else \
             f"no 200 (HTTP {d.get('cold_status')})"
+        cold += f" ({_f(d.get('accept'), 2)})"
         out.append(f"| {n} | {_f(load.get('seconds'), 2)} | {_f(load.get('peak_mib'))} | "
                    f"{cold} | {_f(d.get('start_mib'))} | {_f(d.get('serving_peak_mib'))} | "
                    f"{load.get('note', '')} |")
+    out += ["", "Cold start: process start → first 200 on `ASK {}` at the SPARQL endpoint, the "
+            "store already built or loaded (a restart); in brackets, when the port first "
+            "accepted a connection. PSS: proportional set size of the whole process tree "
+            "(gunicorn's workers and query workers share pages)."]
     pk = s.get("parkld")
     if pk and pk.get("load", {}).get("phases"):
         ph = pk["load"]["phases"]

@@ -45,6 +45,7 @@ class Running:
     endpoint: str  # path of the SPARQL query endpoint
     cold_start: float | None
     cold_status: int | None
+    accept: float | None  # process start → port accepts TCP (the rest is first-query work)
     sampler: procs.MemorySampler
 
 
@@ -78,13 +79,14 @@ class System:
         proc = procs.start(self.argv(port), env=self.env(), log=self.work / "server.log",
                            cwd=self.work)
         sampler = procs.MemorySampler(proc.pid).__enter__()
+        accept = procs.wait_accept(proc, port, t0=t0, timeout=ready_timeout)
         seconds, status = procs.wait_ready(
             proc, port, self.ready_path(), t0=t0, timeout=ready_timeout,
             headers={"Accept": "application/sparql-results+json"})
         if proc.poll() is not None:
             sampler.__exit__()
             raise Skipped(f"{self.name} exited at start: {last_line(self.work / 'server.log')}")
-        return Running(proc, port, self.endpoint, seconds, status, sampler)
+        return Running(proc, port, self.endpoint, seconds, status, accept, sampler)
 
     def stop(self, run: Running) -> None:
         run.sampler.__exit__()
@@ -246,9 +248,6 @@ class Virtuoso(System):
         self.http_port = port
         return virtuoso.argv(self._ini())
 
-    def start(self, ready_timeout: float = 300.0) -> Running:
-        run = super().start(ready_timeout)
-        return run
 
 
 ALL: tuple[type[System], ...] = (Parkld, Oxigraph, RdflibEndpoint, Virtuoso)

@@ -23,14 +23,12 @@ REMOTE_TTL_SECONDS = 60.0
 def generation(store: Store) -> str:
     """A token that changes whenever the store's content may have changed.
 
-    Uses ``store.generation()`` when the store offers it; the embedded store exposes its
-    (link target, marker mtime) stamp; for others the token changes every
-    :data:`REMOTE_TTL_SECONDS`.
+    ``store.generation()`` where the store knows it (the embedded store: its build and write
+    stamp); otherwise a token that changes every :data:`REMOTE_TTL_SECONDS`.
     """
-    for name in ("generation", "_generation"):
-        method = getattr(store, name, None)
-        if callable(method):
-            return repr(method())
+    token = store.generation()
+    if token is not None:
+        return token
     return f"ttl:{int(time.monotonic() // REMOTE_TTL_SECONDS)}"
 
 

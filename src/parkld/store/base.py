@@ -101,6 +101,14 @@ class Store(ABC):
     def triple_count(self) -> int:
         """Number of quads in the store."""
 
+    def generation(self) -> str | None:
+        """A token that changes whenever the content changes, or None when unknown.
+
+        Caches of rendered pages key on it; a store that cannot tell (a remote endpoint written
+        by others) returns None and callers fall back to a time-to-live.
+        """
+        return None
+
     def ping(self) -> None:  # noqa: B027 - optional hook, a no-op for stores that cannot fail
         """Raise StoreUnavailable when the store cannot answer."""
 

@@ -133,6 +133,10 @@ class EmbeddedStore(Store):
                 self._executor_pid = os.getpid()
             return self._executor
 
+    def generation(self) -> str:
+        target, stamp = self._generation()
+        return f"{target}@{stamp}"
+
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self.reader().named_graphs() if isinstance(g, ox.NamedNode))
 

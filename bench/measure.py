@@ -18,6 +18,8 @@ from bench.queries import TURTLE, Query, query_path
 from bench.systems import Running
 
 CONCURRENCY = (1, 8, 32)
+#: Fewer successful answers than this at concurrency 1 and the higher levels are not run.
+MIN_ANSWERS = 3
 
 
 @dataclass
@@ -33,9 +35,10 @@ class Probe:
 class QueryFigures:
     probe: Probe
     runs: dict[int, loadgen.LoadResult] = field(default_factory=dict)
+    slow: bool = False
 
     def as_dict(self) -> dict[str, Any]:
-        return {"probe": asdict(self.probe),
+        return {"probe": asdict(self.probe), "slow": self.slow,
                 "runs": {str(c): asdict(r) for c, r in self.runs.items()}}
 
 
@@ -83,6 +86,12 @@ def measure(system: str, run: Running, mix: list[Query], seconds: float,
         if figures.probe.status != 200:
             continue  # an error page's speed means nothing; the table shows the status
         for c in concurrency:
+            first = figures.runs.get(concurrency[0])
+            if first is not None and first.requests - first.errors < MIN_ANSWERS:
+                # Too slow to measure at higher concurrency within the run: its queue would
+                # still be draining into the next query's run. The table says "slow".
+                figures.slow = True
+                break
             figures.runs[c] = loadgen.run(run.port, path, headers={"Accept": q.accept},
                                           concurrency=c, seconds=seconds)
             procs.wait_idle(run.proc.pid, limit=15)

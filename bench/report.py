@@ -239,12 +239,16 @@ def _size_section(size: dict[str, Any], conc: list[int]) -> list[str]:
             for n in names:
                 miss = _cell_missing(s.get(n), q["name"])
                 r = run_of(s.get(n), q["name"], c)
-                cells.append(miss or (f"{_f(rps(r))}{_err(r)}" if r else "—"))
+                slow = (_fig(s.get(n), q["name"]) or {}).get("slow")
+                cells.append(miss or (f"{_f(rps(r))}{_err(r)}" if r else
+                                      "slow" if slow else "—"))
             base = rps(run_of(pk, q["name"], c))
             ratios = [_ratio(base, rps(run_of(s.get(p), q["name"], c))) for p in PEERS]
             out.append(f"| {q['name']} | {c} | " + " | ".join(cells) + " | "
                        + " | ".join(ratios) + " |")
-    out += ["", "<details><summary>The queries</summary>", ""]
+    out += ["", "*slow*: fewer than 3 answers at concurrency 1 in a whole run, so the higher "
+            "levels were not run (their backlog would spill into the next run).",
+            "", "<details><summary>The queries</summary>", ""]
     for q in size["queries"]:
         text = q["sparql"] or "(parkld page only)"
         out += [f"- **{q['name']}** (Accept: `{q['accept']}`): `{text}`"]

@@ -69,6 +69,9 @@ def run_gunicorn(settings: Settings) -> None:
                 "graceful_timeout": 10,
                 "accesslog": "-",
                 "loglevel": settings.log_level.lower(),
+                # gunicorn's control socket has one default path per user: two parkld servers
+                # on one machine (replicas, tests) would take it from each other.
+                "control_socket_disable": True,
             }
             for key, value in options.items():
                 self.cfg.set(key, value)

@@ -114,12 +114,18 @@ def test_runaway_query_is_stopped_while_others_are_served(
     assert status == 504
     assert b"ran longer than 2 s and was stopped" in body
     assert 1.9 <= float(result["seconds"]) <= 4.0  # type: ignore[arg-type]
-    # The worker was killed: nothing under the server keeps a core busy afterwards.
-    time.sleep(0.3)
-    before = _cpu_seconds(server.descendants())
-    time.sleep(1.0)
-    after = _cpu_seconds(server.descendants())
-    assert after - before < 0.4, f"CPU still busy after the timeout: {after - before:.2f} s/s"
+    # The worker was killed: nothing under the server keeps a core busy afterwards. A surviving
+    # runaway would burn ~1 s of CPU per second for minutes; the replacement worker's boot
+    # burns some CPU too, briefly (longer on a loaded machine), so look for a quiet second
+    # within a few seconds rather than demanding one right away.
+    rates = []
+    for _ in range(6):
+        before = _cpu_seconds(server.descendants())
+        time.sleep(1.0)
+        rates.append(_cpu_seconds(server.descendants()) - before)
+        if rates[-1] < 0.3:
+            break
+    assert rates[-1] < 0.3, f"CPU still busy after the timeout: {rates} s/s"
     # And the endpoint still answers.
     status, _, body = fetch(f"{server.sparql_url}?query={q}", timeout=5)
     assert status == 200 and json.loads(body)["boolean"] is True

@@ -132,6 +132,7 @@ def test_every_query_is_checked_here() -> None:
         "claims-with-sources.rq",
         "parks-linked-to-wikidata.rq",
         "alliance-status-as-of.rq",
+        "agreements-in-force-as-of.rq",
         # needs a Wikidata stand-in server: answered in tests/test_wikidata_federation.py
         "wikidata-federation.rq",
     }
@@ -341,3 +342,30 @@ def test_alliance_status_as_of_a_date(engine: str) -> None:
     ]
     before = run(engine, "alliance-status-as-of.rq", asOf=date("2017-05-01"))
     assert before == []
+
+
+@engines
+def test_agreements_and_memberships_in_force_as_of_a_date(engine: str) -> None:
+    # Invest in Côte d'Azur: the sister-park agreement and the China Innovation Center
+    # agreement were both signed on Saturday 2 July 2016; nothing is dated earlier.
+    assert run(engine, "agreements-in-force-as-of.rq", asOf=date("2016-07-01")) == []
+    sophia, chengdu = iri("park", "sophia-antipolis"), iri("park", "chengdu-hi-tech-zone")
+    on_the_day = run(engine, "agreements-in-force-as-of.rq", asOf=date("2016-07-02"))
+    assert {(r["fact"], r["a"], r["b"], r["from"]) for r in on_the_day} == {
+        (iri("agreement", "sophia-antipolis-chengdu-sister-parks-2016"), chengdu, sophia,
+         "2016-07-02"),
+        (iri("agreement", "sophia-antipolis-china-innovation-center-2016"), chengdu, sophia,
+         "2016-07-02"),
+    }
+    assert {r["asOf"] for r in on_the_day} == {"2016-07-02"}
+    # The 2017 summit (during the fair of 10-12 May): Chengdu and Sophia Antipolis propose the
+    # confederation and the delegates pass a declaration naming no parties.
+    summit = run(engine, "agreements-in-force-as-of.rq", asOf=date("2017-05-12"))
+    confederation = iri("alliance", "first-class-hi-tech-parks-confederation")
+    assert {(r["fact"], r["b"]) for r in summit if r["type"] == BASE + "ontology#Membership"} == {
+        (iri("membership", "confederation-chengdu-hi-tech-zone"), confederation),
+        (iri("membership", "confederation-sophia-antipolis"), confederation),
+    }
+    assert (iri("agreement", "chengdu-park-summit-declaration-2017"), None) in {
+        (r["fact"], r["a"]) for r in summit}
+    assert len(summit) == len({tuple(r.items()) for r in summit})  # DISTINCT: no repeats

@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
 from parkld.linked.describe import Description, Statement
+from parkld.linked.held import Held
 from parkld.linked.index import Index, SourceInfo
 from parkld.linked.iris import local_path
 from parkld.store import Term
@@ -63,9 +65,11 @@ class Membership:
 class PageView:
     """The description of one resource, shaped for its HTML page."""
 
-    def __init__(self, desc: Description, index: Index) -> None:
+    def __init__(self, desc: Description, index: Index, as_of: Held | None = None) -> None:
         self.desc = desc
         self.index = index
+        #: What held on the page's ``asOf`` day (the description is already cut to it).
+        self.as_of = as_of
         self.base = index.base
         self.pld = self.base + "ontology#"
         # Sources numbered in order of first use, for [n] marks beside statements.
@@ -80,8 +84,40 @@ class PageView:
         return self.index.label(iri)
 
     def href(self, iri: str) -> str:
-        """Where a link to *iri* goes: this host for our IRIs, the IRI itself otherwise."""
-        return local_path(iri, self.base) or iri
+        """Where a link to *iri* goes: this host for our IRIs, the IRI itself otherwise.
+
+        As of a day, local links keep ``?asOf=`` so a reader walks the graph on that day.
+        """
+        path = local_path(iri, self.base)
+        if path is None:
+            return iri
+        if self.as_of is None:
+            return path
+        path, hash_, fragment = path.partition("#")
+        return f"{path}?asOf={self.as_of.day.isoformat()}{hash_}{fragment}"
+
+    def page_link(self, path: str, predicate: str, page: int) -> str:
+        """One page of one property's incoming links (keeping ``asOf``)."""
+        params: dict[str, str | int] = {"in": predicate, "page": page}
+        if self.as_of is not None:
+            params["asOf"] = self.as_of.day.isoformat()
+        return f"{path}?{urlencode(params)}"
+
+    # -- as of a day -----------------------------------------------------------------------
+    @property
+    def notice(self) -> str | None:
+        """Why this resource itself is not part of the chosen day, or None."""
+        return self.as_of.notice(self.desc.iri) if self.as_of is not None else None
+
+    def status_now(self) -> tuple[str, str] | None:
+        """(status IRI, since) of this organisation on the chosen day, or None."""
+        if self.as_of is None:
+            return None
+        record = self.as_of.status.get(self.desc.iri)
+        if record is None:
+            return None
+        since = record.on or record.start
+        return record.status, since.isoformat() if since else ""
 
     def is_iri(self, term: Term) -> bool:
         """Whether *term* is a NamedNode (a link) rather than a literal or blank node."""

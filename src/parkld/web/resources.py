@@ -1,15 +1,15 @@
 """Dereferenceable IRIs: ``/<type>/<slug>``, the ontology, shapes and vocabularies.
 
 The pipeline per request: parse the path (unknown shapes → 404) → negotiate (406) → look the
-rendered answer up in the generation-keyed cache, else exists? → describe → serialise or
-render HTML → answer with ETag/304, ``Vary: Accept``, ``Link`` alternates and, when negotiated,
-``Content-Location``. URI policy: 200 with ``Content-Location`` (no 303 round trip); see
-docs/linked-data.md.
+rendered answer up in the generation-keyed cache, else exists? → describe → (as of a day:
+leave out what did not hold) → serialise or render HTML → answer with ETag/304, ``Vary:
+Accept``, ``Link`` alternates and, when negotiated, ``Content-Location``. URI policy: 200 with
+``Content-Location`` (no 303 round trip); see docs/linked-data.md.
 """
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+import datetime as dt
 
 from flask import Blueprint, Response, render_template, request
 
@@ -17,11 +17,13 @@ from parkld import mediatypes
 from parkld.errors import BadRequest, NotFound
 from parkld.linked import rdf
 from parkld.linked.describe import Description, describe
+from parkld.linked.held import Held
 from parkld.linked.index import Index
 from parkld.linked.iris import RESOURCE_FORMATS, Target, parse_path
 from parkld.linked.schemaorg import schema_document, script_json
 from parkld.mediatypes import Format
 from parkld.web import get_settings, get_store
+from parkld.web.held import as_of_arg, as_of_query, held
 from parkld.web.negotiate import (
     Rendered,
     cached,
@@ -57,9 +59,11 @@ def resource(path: str) -> Response:
         raise NotFound(f"/{path} is not a parkld resource")
     fmt = choose(RESOURCE_FORMATS, target.format)
     page_property, page = _paging()
-    query = _query_string(page_property, page)
-    key = ("resource", target.path, fmt.name, page_property, page)
-    result = cached(key, lambda: _render(target, fmt, page_property, page, query))
+    day = as_of_arg()
+    query = as_of_query(day, **{"in": page_property,
+                                "page": page if page_property is not None else None})
+    key = ("resource", target.path, fmt.name, page_property, page, day)
+    result = cached(key, lambda: _render(target, fmt, page_property, page, query, day))
     return respond(result, path="/" + target.path, formats=RESOURCE_FORMATS, chosen=fmt,
                    negotiated=target.format is None, query=query)
 
@@ -75,13 +79,8 @@ def _paging() -> tuple[str | None, int]:
     return prop, int(raw)
 
 
-def _query_string(prop: str | None, page: int) -> str:
-    if prop is None:
-        return ""
-    return "?" + urlencode({"in": prop, "page": page})
-
-
-def _render(target: Target, fmt: Format, prop: str | None, page: int, query: str) -> Rendered:
+def _render(target: Target, fmt: Format, prop: str | None, page: int, query: str,
+            day: dt.date | None) -> Rendered:
     settings = get_settings()
     base = settings.base_iri
     iri = target.iri(base)
@@ -90,24 +89,35 @@ def _render(target: Target, fmt: Format, prop: str | None, page: int, query: str
         iri = base + kind  # the version IRI (ontology/0.1.0) names the same document
     desc = cached_description(("desc", iri, kind, prop, page), lambda: describe(
         get_store(), iri, kind, base=base, page_property=prop, page=page))
+    # As of a day, HTML and RDF alike leave out what did not hold then (one description
+    # for both, so a researcher's download matches the page); documents are not dated.
+    as_of = held(day) if day is not None and not desc.document else None
+    if as_of is not None:
+        desc = as_of.filter(desc)
     index = current_index()
     if fmt is mediatypes.HTML:
-        return rendered(render_page(desc, index, "/" + target.path, query), fmt.content_type)
+        return rendered(render_page(desc, index, "/" + target.path, query, as_of),
+                        fmt.content_type)
     quads = rdf.description_quads(desc, index)
-    doc = f"{base}{target.path}.{fmt.extension}"
-    extra = rdf.document_triples(desc, index, doc, f"{base}{target.path}.trig") \
+    doc = f"{base}{target.path}.{fmt.extension}{query}"
+    extra = rdf.document_triples(desc, index, doc, f"{base}{target.path}.trig{query}") \
         if not desc.document else []
     return rendered(rdf.serialise(quads, fmt, base, extra), fmt.content_type)
 
 
-def render_page(desc: Description, index: Index, path: str, query: str = "") -> str:
-    """The HTML page of a description (the ontology and shapes have their own template)."""
-    view = PageView(desc, index)
+def render_page(desc: Description, index: Index, path: str, query: str = "",
+                as_of: Held | None = None) -> str:
+    """The HTML page of a description (the ontology and shapes have their own template).
+
+    *as_of*: the description was cut to that day; links then keep ``?asOf=`` and the page
+    says what the day changes.
+    """
+    view = PageView(desc, index, as_of)
     url = index.base + path.lstrip("/")
     template = "document.html" if desc.document else "resource.html"
     return render_template(
         template, view=view, desc=desc, kind_name=KIND_NAMES.get(desc.kind, desc.kind),
         path=path, query=query, formats=[f for f in RESOURCE_FORMATS if f is not mediatypes.HTML],
         schema_json=script_json(schema_document(desc, index, url)),
-        document_sections=document_sections,
+        document_sections=document_sections, as_of=as_of.day if as_of else None,
     )

@@ -3,6 +3,7 @@ context and the sitemap."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from flask import Blueprint, Response, jsonify, render_template, request
@@ -18,6 +19,7 @@ from parkld.linked.sitemap import sitemap_xml
 from parkld.linked.void import DUMPS, dataset_iri, licence, void_triples
 from parkld.mediatypes import Format
 from parkld.web import get_settings, get_store
+from parkld.web.held import as_of_arg, as_of_query, held
 from parkld.web.negotiate import Rendered, cached, choose, current_index, rendered, respond
 
 bp = Blueprint("site", __name__)
@@ -40,7 +42,8 @@ def landing() -> Response:
     fmt = choose(LANDING_FORMATS)
     if fmt is not mediatypes.HTML:
         return void_document(fmt)
-    result = cached(("landing",), _render_landing)
+    day = as_of_arg()  # before the cache: a bad asOf is a 400 even when a page is cached
+    result = cached(("landing", day), lambda: _render_landing(day))
     response = respond(result, path="/index", formats=(mediatypes.HTML,),
                        chosen=mediatypes.HTML, negotiated=False)
     response.headers["Link"] = ", ".join(
@@ -49,9 +52,13 @@ def landing() -> Response:
     return response
 
 
-def _render_landing() -> Rendered:
+def _render_landing(day: dt.date | None) -> Rendered:
+    """The landing page; as of *day*, the park and alliance lists keep what existed then
+    (parks not founded later; alliances with a membership or status by then), while the
+    statistics stay those of the whole dataset."""
     store = get_store()
     index = current_index()
+    as_of = held(day) if day is not None else None
     pld = index.base + "ontology#"
     counts = {name: sum(1 for ts in index.types.values() if pld + name in ts)
               for name in PLD_CLASSES}
@@ -59,8 +66,14 @@ def _render_landing() -> Rendered:
                    key=index.label)
     alliances = sorted((iri for iri, ts in index.types.items() if pld + "Alliance" in ts),
                        key=index.label)
+    status: dict[str, str] = {}
+    if as_of is not None:
+        parks = [p for p in parks if not as_of.hides(p)]
+        alliances = [a for a in alliances if a in as_of.alliances]
+        status = {a: as_of.status[a].status for a in alliances if a in as_of.status}
     html = render_template(
-        "index.html", triples=store.triple_count(), graphs=len(index.graph_sources),
+        "index.html", as_of=day, as_of_query=as_of_query(day), status=status,
+        triples=store.triple_count(), graphs=len(index.graph_sources),
         entities=len(index.entities()), counts=counts, parks=parks, alliances=alliances,
         examples=example_queries(), label=index.label, base=index.base,
         schema_json=script_json(dataset_document(

@@ -81,6 +81,8 @@ function setUpControl(form) {
     shown = value;
     input.value = value;
     const url = withParams(window.location.href, { asOf: value });
+    // Pages whose own lists follow the day (data-reload) are fetched again for it.
+    if (form.hasAttribute("data-reload")) { window.location.assign(url); return; }
     window.history.replaceState(null, "", url);
     renderAll(value);
   };

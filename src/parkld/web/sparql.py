@@ -363,7 +363,10 @@ def page(op: Operation) -> Response:
         try:
             answer = run_query(op, [mediatypes.SPARQL_JSON], [mediatypes.NTRIPLES])
             context.update(table=_table(answer, settings.base_iri), count=answer.count,
-                           truncated=answer.truncated, form=answer.form)
+                           truncated=answer.truncated, form=answer.form,
+                           base_iri=settings.base_iri)
+            if answer.form == "select":  # the pictures (map, network) draw from the JSON
+                context["results_json"] = json.loads(answer.body)
         except ParkldError as exc:
             status = exc.status
             context["error"] = exc.message

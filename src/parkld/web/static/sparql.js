@@ -32,6 +32,47 @@
     }
   });
 
+  // Pictures of SELECT results: the page embeds them as SPARQL JSON; results.js says whether
+  // they fit a map (lat/long or WKT points) or a network (two IRI columns) and draws them.
+  var views = document.getElementById("sparql-views");
+  var embedded = document.getElementById("sparql-results-json");
+  if (views && embedded) {
+    import(views.getAttribute("data-module")).then(function (pictures) {
+      var results = JSON.parse(embedded.textContent);
+      var kinds = pictures.pictureKinds(results);
+      if (kinds.length === 0) { return; }
+      var table = document.querySelector("#results .table-wrap");
+      var options = { base: views.getAttribute("data-base"),
+                      world: views.getAttribute("data-world") };
+      var drawn = {};
+      var show = function (name) {
+        views.querySelectorAll("button[data-view]").forEach(function (button) {
+          button.setAttribute("aria-pressed", String(button.getAttribute("data-view") === name));
+        });
+        table.hidden = name !== "table";
+        document.querySelectorAll("figure[data-picture]").forEach(function (figure) {
+          var kind = figure.getAttribute("data-picture");
+          figure.hidden = kind !== name;
+          if (kind === name && !drawn[kind]) {
+            drawn[kind] = true;
+            var canvas = figure.querySelector(".viz-canvas");
+            var draw = kind === "map" ? pictures.drawResultMap : pictures.drawResultNetwork;
+            Promise.resolve(draw(canvas, results, options)).then(function () {
+              figure.setAttribute("data-state", "ready");
+            });
+          }
+        });
+      };
+      kinds.forEach(function (kind) {
+        views.querySelector('button[data-view="' + kind + '"]').hidden = false;
+      });
+      views.querySelectorAll("button[data-view]").forEach(function (button) {
+        button.addEventListener("click", function () { show(button.getAttribute("data-view")); });
+      });
+      views.hidden = false;
+    });
+  }
+
   var download = document.getElementById("download");
   var chosen = document.getElementById("download-format");
   if (download && chosen) {

@@ -8,6 +8,7 @@ the results. Latency percentiles come from the concurrency-1 run.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -40,6 +41,19 @@ class QueryFigures:
     def as_dict(self) -> dict[str, Any]:
         return {"probe": asdict(self.probe), "slow": self.slow,
                 "runs": {str(c): asdict(r) for c, r in self.runs.items()}}
+
+
+def duration(seconds: float, c: int, first: loadgen.LoadResult | None) -> float:
+    """How long to run at concurrency *c*: long enough for every connection to finish a few.
+
+    Engines share the cores among in-flight queries, so at concurrency 32 a 100 ms query
+    takes ~1.6 s on 2 cores: a 2 s run would count almost nothing (requests still in flight
+    at the end are not counted). Runs are stretched to ~4 rounds, at most 4x *seconds*.
+    """
+    if first is None or c == 1:
+        return seconds
+    rounds = 4 * c * (first.p50_ms / 1000) / (os.cpu_count() or 1)
+    return min(max(seconds, rounds), 4 * seconds)
 
 
 def path_for(system: str, run: Running, q: Query) -> str | None:
@@ -93,6 +107,6 @@ def measure(system: str, run: Running, mix: list[Query], seconds: float,
                 figures.slow = True
                 break
             figures.runs[c] = loadgen.run(run.port, path, headers={"Accept": q.accept},
-                                          concurrency=c, seconds=seconds)
+                                          concurrency=c, seconds=duration(seconds, c, first))
             procs.wait_idle(run.proc.pid, limit=15)
     return out

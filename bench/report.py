@@ -8,6 +8,7 @@ reason in the notes), ``n/a`` (no equivalent request), ``HTTP nnn`` (the probe f
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
 PEERS = ("oxigraph", "rdflib-endpoint", "virtuoso")
@@ -120,7 +121,8 @@ def targets(size: dict[str, Any], conc: list[int]) -> list[tuple[str, str, str, 
     return rows
 
 
-def render(res: dict[str, Any]) -> str:
+def render(res: dict[str, Any], notes: Path | None = None) -> str:
+    """The Markdown report; *notes* (hand-written analysis of a run) is appended when given."""
     m = res["machine"]
     out = ["# parkld benchmark results", ""]
     if res.get("smoke"):
@@ -157,6 +159,8 @@ def render(res: dict[str, Any]) -> str:
         from bench.reliability import render as render_reliability
 
         out += render_reliability(res["reliability"])
+    if notes is not None and notes.exists() and not res.get("smoke"):
+        out += [notes.read_text().rstrip(), ""]
     return "\n".join(out) + "\n"
 
 
@@ -217,6 +221,9 @@ def _size_section(size: dict[str, Any], conc: list[int]) -> list[str]:
         for n in names:
             miss = _cell_missing(s.get(n), q["name"])
             r = run_of(s.get(n), q["name"], 1)
+            if r and r["requests"] - r["errors"] == 0:
+                cells.append(miss or f"none in {r['seconds']:.0f} s")
+                continue
             cells.append(miss or (f"{_f(r['p50_ms'], 2)} / {_f(r['p99_ms'], 2)}{_err(r)}"
                                   if r else "—"))
         base = run_of(pk, q["name"], 1)

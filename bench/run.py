@@ -117,7 +117,14 @@ def main(argv: list[str] | None = None) -> int:
                     help="Markdown results file [bench/RESULTS.md; smoke: WORK/RESULTS-smoke.md]")
     ap.add_argument("--no-peers-venv", action="store_true",
                     help="do not create bench/.venv-peers when it is missing")
+    ap.add_argument("--render", type=Path, default=None, metavar="RESULTS_JSON",
+                    help="only re-render the Markdown from a saved results-*.json")
     args = ap.parse_args(argv)
+    if args.render:
+        saved = json.loads(args.render.read_text())
+        out = args.output or (HERE / "RESULTS.md")
+        out.write_text(report.render(saved, notes=HERE / "NOTES.md"))
+        return 0
 
     sizes = (args.sizes or (SMOKE_SIZE if args.smoke else DEFAULT_SIZES)).split(",")
     if args.with_1m and "1M" not in sizes:
@@ -181,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     results["wall_seconds"] = time.time() - started
     stamp = time.strftime("%Y%m%d-%H%M%S")
     (work / f"results-{stamp}.json").write_text(json.dumps(results, indent=1, default=str))
-    output.write_text(report.render(results))
+    output.write_text(report.render(results, notes=HERE / "NOTES.md"))
     say(f"wrote {output} ({results['wall_seconds']:.0f} s)")
     return 0
 

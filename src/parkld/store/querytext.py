@@ -139,6 +139,19 @@ def term_text(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
     return str(term)
 
 
+def with_base(query: str, base_iri: str | None) -> str:
+    """The query with a ``BASE`` declaration first, so relative IRIs resolve against *base_iri*.
+
+    The embedded store resolves them against the endpoint URL (Oxigraph's ``base_iri``); sent
+    as written, a remote store would resolve them against its own URL or not at all (Virtuoso
+    returns ``<s>`` as is, which no RDF parser accepts). A ``BASE`` of the query's own comes
+    later in the prologue and is resolved against this one, as Oxigraph does.
+    """
+    if not base_iri:
+        return query
+    return f"BASE {term_text(ox.NamedNode(base_iri))}\n{query}"
+
+
 def with_bindings(query: str, bindings: Bindings | None, found: Shape) -> str:
     """The query with *bindings* as a ``VALUES`` block opening its top-level WHERE group.
 

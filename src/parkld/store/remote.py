@@ -303,6 +303,7 @@ class RemoteStore(Store):
                                            request.base_iri)
         querytext.check_builtins(request.query)
         text, found = self._prepare(request.query, None, request.base_iri)
+        text = querytext.with_base(text, request.base_iri)
         dataset = self._dataset(request.default_graphs, request.named_graphs, found.has_dataset)
         cap = request.max_rows
         if found.form in ("construct", "describe"):
@@ -334,7 +335,10 @@ class RemoteStore(Store):
             return names
 
     def _list_graphs(self) -> list[str]:
-        response = self._query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+        # GROUP BY, not DISTINCT: the same rows, but Virtuoso 7 answers ``SELECT DISTINCT ?g``
+        # over GRAPH ?g by scanning every quad (~5 s for the shipped graph, measured) and
+        # GROUP BY ?g from its graph index (~0.03 s). The list is refreshed every few seconds.
+        response = self._query("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
                                mediatypes.SPARQL_JSON.media_type, self.timeout + TIMEOUT_MARGIN,
                                dataset={}, server_timeout=self.timeout)
         rows = self._results(response).get("results", {}).get("bindings", [])

@@ -23,6 +23,10 @@ from parkld.store.embedded import EmbeddedStore
 from parkld.web import create_app
 from tests.live import live_server, live_server_factory  # noqa: F401 - shared fixtures
 
+# The backend fixtures (``backend``, ``backend_client``, ``backend_server``, ``virtuoso``…),
+# registered once for every test module: tests ask for them by name, no import needed.
+pytest_plugins = ["tests.backends"]
+
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -18,7 +18,6 @@ from parkld import mediatypes
 from parkld.errors import Forbidden, QuerySyntaxError
 from parkld.store.base import QueryRequest, Solutions
 from parkld.store.embedded import EmbeddedStore
-from tests.backends import *  # noqa: F403 - the backend fixtures
 from tests.backends import Backend
 from tests.live import LiveServer
 

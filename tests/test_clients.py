@@ -29,32 +29,32 @@ def wrapper(server: LiveServer, query: str, fmt: str, method: str = "GET") -> SP
 
 
 @pytest.fixture(scope="module")
-def graph_count(live_server: LiveServer) -> int:
-    rows = wrapper(live_server, GRAPH_COUNT, JSON).queryAndConvert()
+def graph_count(backend_server: LiveServer) -> int:
+    rows = wrapper(backend_server, GRAPH_COUNT, JSON).queryAndConvert()
     return int(rows["results"]["bindings"][0]["n"]["value"])  # type: ignore[index]
 
 
-def test_sparqlwrapper_json(live_server: LiveServer, graph_count: int) -> None:
+def test_sparqlwrapper_json(backend_server: LiveServer, graph_count: int) -> None:
     assert graph_count >= 3
     for method in ("GET", POST):
-        rows = wrapper(live_server, GRAPH_COUNT, JSON, method).queryAndConvert()
+        rows = wrapper(backend_server, GRAPH_COUNT, JSON, method).queryAndConvert()
         assert int(rows["results"]["bindings"][0]["n"]["value"]) == graph_count  # type: ignore[index]
 
 
-def test_sparqlwrapper_xml(live_server: LiveServer, graph_count: int) -> None:
-    doc = wrapper(live_server, GRAPH_COUNT, XML).queryAndConvert()
+def test_sparqlwrapper_xml(backend_server: LiveServer, graph_count: int) -> None:
+    doc = wrapper(backend_server, GRAPH_COUNT, XML).queryAndConvert()
     literal = doc.getElementsByTagName("literal")[0]  # type: ignore[union-attr]
     assert int(literal.firstChild.data) == graph_count
 
 
-def test_sparqlwrapper_csv(live_server: LiveServer, graph_count: int) -> None:
-    body = wrapper(live_server, GRAPH_COUNT, CSV).queryAndConvert()
+def test_sparqlwrapper_csv(backend_server: LiveServer, graph_count: int) -> None:
+    body = wrapper(backend_server, GRAPH_COUNT, CSV).queryAndConvert()
     table = list(csv.reader(io.StringIO(body.decode())))  # type: ignore[union-attr]
     assert table == [["n"], [str(graph_count)]]
 
 
-def test_sparqlwrapper_ask(live_server: LiveServer) -> None:
-    answer = wrapper(live_server, f"ASK {{ GRAPH <{ONTOLOGY}> {{ ?s ?p ?o }} }}",
+def test_sparqlwrapper_ask(backend_server: LiveServer) -> None:
+    answer = wrapper(backend_server, f"ASK {{ GRAPH <{ONTOLOGY}> {{ ?s ?p ?o }} }}",
                      JSON).queryAndConvert()
     assert answer["boolean"] is True  # type: ignore[index]
 
@@ -63,11 +63,11 @@ def test_sparqlwrapper_ask(live_server: LiveServer) -> None:
     (TURTLE, "text/turtle", "turtle"), (JSONLD, "application/ld+json", "json-ld"),
     (XML, "application/rdf+xml", "xml"),
 ])
-def test_sparqlwrapper_construct(live_server: LiveServer, fmt: str, media: str,
+def test_sparqlwrapper_construct(backend_server: LiveServer, fmt: str, media: str,
                                  syntax: str) -> None:
     # The raw response, parsed here: SPARQLWrapper's convert() uses rdflib's deprecated
     # ConjunctiveGraph for some formats.
-    result = wrapper(live_server, CLASSES, fmt).query()
+    result = wrapper(backend_server, CLASSES, fmt).query()
     assert result.info()["content-type"].startswith(media)
     body = result.response.read()
     if syntax == "json-ld":  # rdflib's JSON-LD parser warns (ConjunctiveGraph); Oxigraph's not
@@ -78,14 +78,14 @@ def test_sparqlwrapper_construct(live_server: LiveServer, fmt: str, media: str,
     assert all(c.startswith("https://w3id.org/parkld/") for c in classes)
 
 
-def test_rdflib_sparqlstore(live_server: LiveServer, graph_count: int) -> None:
-    store = SPARQLStore(live_server.sparql_url, returnFormat="json")
+def test_rdflib_sparqlstore(backend_server: LiveServer, graph_count: int) -> None:
+    store = SPARQLStore(backend_server.sparql_url, returnFormat="json")
     graph = Graph(store)
     rows = list(graph.query(GRAPH_COUNT))
     assert int(rows[0][0]) == graph_count  # type: ignore[index, arg-type]
     assert graph.query(f"ASK {{ GRAPH <{ONTOLOGY}> {{ ?s ?p ?o }} }}").askAnswer is True
     # A CONSTRUCT with rdflib's default returnFormat (xml): answered as RDF/XML.
-    xml_store = SPARQLStore(live_server.sparql_url)
+    xml_store = SPARQLStore(backend_server.sparql_url)
     constructed = Graph(xml_store).query(CLASSES).graph
     assert constructed is not None and len(constructed) >= 5
     xml_store.close()

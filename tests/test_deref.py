@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 
 from parkld.linked.iris import ENTITY_TYPES
 from parkld.store.embedded import EmbeddedStore
+from tests.live import LiveServer
 
 BASE = "https://w3id.org/parkld/"
 
@@ -81,35 +82,35 @@ def check(client: FlaskClient, path: str, accept: str | None, expected: str,
 
 
 @pytest.mark.parametrize(("accept", "expected"), RECIPE_HEADERS)
-def test_recipe_checks_for_each_entity_type(client: FlaskClient, entity_paths: list[str],
+def test_recipe_checks_for_each_entity_type(backend_client: FlaskClient, entity_paths: list[str],
                                             accept: str | None, expected: str) -> None:
     for path in entity_paths:
-        check(client, path, accept, expected)
+        check(backend_client, path, accept, expected)
 
 
 @pytest.mark.parametrize(("accept", "expected"), RECIPE_HEADERS)
-def test_recipe_checks_for_the_ontology_and_shapes(client: FlaskClient, accept: str | None,
+def test_recipe_checks_for_the_ontology_and_shapes(backend_client: FlaskClient, accept: str | None,
                                                    expected: str) -> None:
-    check(client, "/ontology", accept, expected, BASE + "ontology")
-    check(client, "/shapes", accept, expected, BASE + "shapes")
+    check(backend_client, "/ontology", accept, expected, BASE + "ontology")
+    check(backend_client, "/shapes", accept, expected, BASE + "shapes")
 
 
-def test_ontology_terms_and_vocabularies_dereference(client: FlaskClient) -> None:
+def test_ontology_terms_and_vocabularies_dereference(backend_client: FlaskClient) -> None:
     # A hash IRI: the client strips the fragment and gets the whole ontology.
-    r = client.get("/ontology", headers={"Accept": "text/turtle"})
+    r = backend_client.get("/ontology", headers={"Accept": "text/turtle"})
     assert describes(r.data, "text/turtle", BASE + "ontology#Park")
-    page = client.get("/ontology", headers={"Accept": "text/html"}).data.decode()
+    page = backend_client.get("/ontology", headers={"Accept": "text/html"}).data.decode()
     assert 'id="Park"' in page and 'id="party"' in page
-    check(client, "/ontology/0.1.0", "text/turtle", "text/turtle", BASE + "ontology")
-    check(client, "/vocab/park-kind", "text/turtle", "text/turtle")
-    check(client, "/vocab/park-kind/technology-park", "text/html", "text/html")
-    shapes = client.get("/shapes", headers={"Accept": "text/html"}).data.decode()
+    check(backend_client, "/ontology/0.1.0", "text/turtle", "text/turtle", BASE + "ontology")
+    check(backend_client, "/vocab/park-kind", "text/turtle", "text/turtle")
+    check(backend_client, "/vocab/park-kind/technology-park", "text/html", "text/html")
+    shapes = backend_client.get("/shapes", headers={"Accept": "text/html"}).data.decode()
     assert 'id="Node-shapes"'.lower() in shapes.lower() and "plds:" in shapes
 
 
 @pytest.mark.parametrize("ext", ["ttl", "jsonld", "nt", "rdf", "html", "trig", "nq"])
-def test_extension_urls_need_no_negotiation(client: FlaskClient, ext: str) -> None:
-    r = client.get(f"/park/sophia-antipolis.{ext}", headers={"Accept": "image/png"})
+def test_extension_urls_need_no_negotiation(backend_client: FlaskClient, ext: str) -> None:
+    r = backend_client.get(f"/park/sophia-antipolis.{ext}", headers={"Accept": "image/png"})
     assert r.status_code == 200
     expected = {"ttl": "text/turtle", "jsonld": "application/ld+json",
                 "nt": "application/n-triples", "rdf": "application/rdf+xml",
@@ -119,35 +120,35 @@ def test_extension_urls_need_no_negotiation(client: FlaskClient, ext: str) -> No
     assert "Content-Location" not in r.headers
 
 
-def test_format_parameter_overrides_accept(client: FlaskClient) -> None:
-    r = client.get("/park/sophia-antipolis?format=jsonld", headers={"Accept": "text/html"})
+def test_format_parameter_overrides_accept(backend_client: FlaskClient) -> None:
+    r = backend_client.get("/park/sophia-antipolis?format=jsonld", headers={"Accept": "text/html"})
     assert r.mimetype == "application/ld+json"
     assert describes(r.data, "application/ld+json", BASE + "park/sophia-antipolis")
 
 
-def test_negotiated_answer_names_its_document_and_alternates(client: FlaskClient) -> None:
-    r = client.get("/park/sophia-antipolis", headers={"Accept": "text/turtle"})
+def test_negotiated_answer_names_its_document_and_alternates(backend_client: FlaskClient) -> None:
+    r = backend_client.get("/park/sophia-antipolis", headers={"Accept": "text/turtle"})
     assert r.headers["Content-Location"] == "/park/sophia-antipolis.ttl"
     links = r.headers["Link"]
     for ext, mt in [("html", "text/html"), ("jsonld", "application/ld+json"),
                     ("rdf", "application/rdf+xml"), ("nt", "application/n-triples")]:
         assert f'</park/sophia-antipolis.{ext}>; rel="alternate"; type="{mt}"' in links
     assert 'type="text/turtle"' not in links  # only the *other* representations
-    same = client.get(r.headers["Content-Location"])
+    same = backend_client.get(r.headers["Content-Location"])
     assert same.data == r.data
 
 
-def test_etag_gives_304(client: FlaskClient) -> None:
-    r = client.get("/park/sophia-antipolis.ttl")
+def test_etag_gives_304(backend_client: FlaskClient) -> None:
+    r = backend_client.get("/park/sophia-antipolis.ttl")
     etag = r.headers["ETag"]
-    again = client.get("/park/sophia-antipolis.ttl", headers={"If-None-Match": etag})
+    again = backend_client.get("/park/sophia-antipolis.ttl", headers={"If-None-Match": etag})
     assert again.status_code == 304
     assert again.data == b""
 
 
-def test_statement_sources_in_trig(client: FlaskClient) -> None:
+def test_statement_sources_in_trig(backend_client: FlaskClient) -> None:
     """Each statement sits in the graph of its source; each graph names its source document."""
-    r = client.get("/agreement/sophia-antipolis-chengdu-sister-parks-2016.trig")
+    r = backend_client.get("/agreement/sophia-antipolis-chengdu-sister-parks-2016.trig")
     quads = list(ox.parse(r.data, format=ox.RdfFormat.TRIG))
     agreement = ox.NamedNode(BASE + "agreement/sophia-antipolis-chengdu-sister-parks-2016")
     place = ox.NamedNode(BASE + "ontology#place")
@@ -161,8 +162,8 @@ def test_statement_sources_in_trig(client: FlaskClient) -> None:
         assert sources and all(s.startswith(BASE + "source/") for s in sources)
 
 
-def test_turtle_has_labels_of_linked_resources_and_provenance(client: FlaskClient) -> None:
-    r = client.get("/park/sophia-antipolis", headers={"Accept": "text/turtle"})
+def test_turtle_has_labels_of_linked_resources_and_provenance(backend_client: FlaskClient) -> None:
+    r = backend_client.get("/park/sophia-antipolis", headers={"Accept": "text/turtle"})
     triples = list(ox.parse(r.data, format=ox.RdfFormat.TURTLE))
     label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
     france = ox.NamedNode(BASE + "place/france")
@@ -176,27 +177,27 @@ def test_turtle_has_labels_of_linked_resources_and_provenance(client: FlaskClien
                for t in triples)
 
 
-def test_head_matches_get(client: FlaskClient) -> None:
-    get = client.get("/park/sophia-antipolis.ttl")
-    head = client.head("/park/sophia-antipolis.ttl")
+def test_head_matches_get(backend_client: FlaskClient) -> None:
+    get = backend_client.get("/park/sophia-antipolis.ttl")
+    head = backend_client.head("/park/sophia-antipolis.ttl")
     assert head.status_code == 200 and head.data == b""
     assert head.headers["ETag"] == get.headers["ETag"]
 
 
-def test_running_server_answers_like_curl(live_server) -> None:  # type: ignore[no-untyped-def]
+def test_running_server_answers_like_curl(backend_server: LiveServer) -> None:
     """``curl -L -H 'Accept: text/turtle'`` on an entity IRI of ``parkld serve``."""
     import urllib.request
 
     for path in ("/park/sophia-antipolis", "/alliance/first-class-hi-tech-parks-confederation",
                  "/agreement/sophia-antipolis-chengdu-sister-parks-2016", "/ontology"):
-        request = urllib.request.Request(live_server.base_url + path,
+        request = urllib.request.Request(backend_server.base_url + path,
                                          headers={"Accept": "text/turtle"})
         with urllib.request.urlopen(request, timeout=10) as r:
             assert r.status == 200
             assert r.headers.get_content_type() == "text/turtle"
             assert r.headers["Content-Location"] == path + ".ttl"
             assert describes(r.read(), "text/turtle", BASE + path.lstrip("/"))
-        html = urllib.request.Request(live_server.base_url + path,
+        html = urllib.request.Request(backend_server.base_url + path,
                                       headers={"Accept": "text/html"})
         with urllib.request.urlopen(html, timeout=10) as r:
             page = r.read().decode()
@@ -205,11 +206,11 @@ def test_running_server_answers_like_curl(live_server) -> None:  # type: ignore[
             assert '<a href="https://w3id.org/parkld/' not in page
 
 
-def test_landing_page_embeds_dataset_json_ld(client: FlaskClient) -> None:
+def test_landing_page_embeds_dataset_json_ld(backend_client: FlaskClient) -> None:
     import json
     import re
 
-    html = client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
+    html = backend_client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
     block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
     assert block is not None
     doc = json.loads(block.group(1))
@@ -217,8 +218,8 @@ def test_landing_page_embeds_dataset_json_ld(client: FlaskClient) -> None:
     assert 'href="/park/sophia-antipolis"' in html
 
 
-def test_resources_are_readable_cross_origin(client: FlaskClient) -> None:
-    r = client.get("/park/sophia-antipolis", headers={"Accept": "application/ld+json",
+def test_resources_are_readable_cross_origin(backend_client: FlaskClient) -> None:
+    r = backend_client.get("/park/sophia-antipolis", headers={"Accept": "application/ld+json",
                                                       "Origin": "https://example.org"})
     assert r.headers["Access-Control-Allow-Origin"] == "*"
     assert "Link" in r.headers["Access-Control-Expose-Headers"]

@@ -25,24 +25,26 @@ def hits(client: FlaskClient, q: str) -> list[str]:
     ("cote d azur", "place/provence-alpes-cote-d-azur"),  # accents optional: Côte d'Azur
     ("Barcelona", "park/barcelona-science-park"),
 ])
-def test_search_finds_across_languages(client: FlaskClient, query: str, expected: str) -> None:
-    assert BASE + expected in hits(client, query)
+def test_search_finds_across_languages(backend_client: FlaskClient, query: str,
+                                       expected: str) -> None:
+    assert BASE + expected in hits(backend_client, query)
 
 
-def test_exact_name_ranks_first(client: FlaskClient) -> None:
-    assert hits(client, "Sophia Antipolis")[0] == BASE + "park/sophia-antipolis"
+def test_exact_name_ranks_first(backend_client: FlaskClient) -> None:
+    assert hits(backend_client, "Sophia Antipolis")[0] == BASE + "park/sophia-antipolis"
 
 
-def test_html_results_link_to_local_pages(client: FlaskClient) -> None:
-    page = client.get("/search?q=Sophia", headers={"Accept": "text/html"}).get_data(as_text=True)
+def test_html_results_link_to_local_pages(backend_client: FlaskClient) -> None:
+    page = backend_client.get("/search?q=Sophia",
+                              headers={"Accept": "text/html"}).get_data(as_text=True)
     assert '<a href="/park/sophia-antipolis">Sophia Antipolis</a>' in page
 
 
-def test_empty_and_junk_queries(client: FlaskClient) -> None:
-    assert hits(client, "") == []
-    assert hits(client, "   ") == []
-    assert hits(client, "zzzqqqxxx") == []
-    assert client.get("/search", query_string={"q": "x" * 10_000}).status_code == 200
+def test_empty_and_junk_queries(backend_client: FlaskClient) -> None:
+    assert hits(backend_client, "") == []
+    assert hits(backend_client, "   ") == []
+    assert hits(backend_client, "zzzqqqxxx") == []
+    assert backend_client.get("/search", query_string={"q": "x" * 10_000}).status_code == 200
 
 
 def test_normalise_folds_accents_case_and_punctuation() -> None:

@@ -36,9 +36,9 @@ def fetch(url: str, *, accept: str = "*/*", data: bytes | None = None,
         return err.code, dict(err.headers), err.read()
 
 
-def test_serves_the_shipped_graph(live_server: LiveServer) -> None:
+def test_serves_the_shipped_graph(backend_server: LiveServer) -> None:
     query = urllib.parse.quote(PARKS_BY_GRAPH)
-    status, headers, body = fetch(f"{live_server.sparql_url}?query={query}")
+    status, headers, body = fetch(f"{backend_server.sparql_url}?query={query}")
     assert status == 200 and headers["Content-Type"].startswith("application/sparql-results+json")
     graphs = {b["g"]["value"] for b in json.loads(body)["results"]["bindings"]}
     data_files = sorted(p.stem for p in (Path(__file__).parents[1] / "data").glob("*.ttl"))
@@ -67,12 +67,12 @@ CURL = shutil.which("curl")
     ("application/rdf+xml", "CONSTRUCT WHERE { ?s a ?t } LIMIT 5",
      lambda b: len(list(ox.parse(b, format=ox.RdfFormat.RDF_XML))) == 5),
 ])
-def test_curl_gets_every_format(live_server: LiveServer, accept: str, query: str,
+def test_curl_gets_every_format(backend_server: LiveServer, accept: str, query: str,
                                 check: object) -> None:
     assert CURL, "curl is needed for this test"
     out = subprocess.run(
         [CURL, "-sS", "--fail-with-body", "-H", f"Accept: {accept}",
-         "--data-urlencode", f"query={query}", live_server.sparql_url],
+         "--data-urlencode", f"query={query}", backend_server.sparql_url],
         capture_output=True, timeout=30, check=True)
     assert check(out.stdout)  # type: ignore[operator]
 

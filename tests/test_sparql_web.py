@@ -16,16 +16,33 @@ from flask.testing import FlaskClient
 from parkld.store.embedded import EmbeddedStore
 from parkld.web import create_app
 from parkld.web.sparql import example_queries
+from tests.backends import BACKENDS, Backend, fixture_backend
 from tests.conftest import make_settings
-from tests.sparql_support import GRAPH, PARK, parks_store
+from tests.sparql_support import GRAPH, PARK, parks_quads, parks_store
 
 LABELS = ("SELECT ?park ?label WHERE { ?park <http://www.w3.org/2000/01/rdf-schema#label> "
           "?label FILTER(lang(?label) = 'en') } ORDER BY ?label")
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 CHROME = ("text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,"
           "image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7")
 
 
+@pytest.fixture(scope="module", params=BACKENDS)
+def parks(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+          ) -> Iterator[Backend]:
+    """The park fixture on each backend: the protocol must behave the same on both."""
+    with fixture_backend(request, tmp_path_factory.mktemp("web"), parks_quads()) as found:
+        yield found
+
+
+@pytest.fixture
+def client(parks: Backend) -> FlaskClient:
+    return parks.client()
+
+
+# The embedded store alone, for what only it has (the rate limiter's SQLite file in the store
+# directory) and for writes, which the endpoint only makes to an embedded store in these tests.
 @pytest.fixture(scope="module")
 def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return parks_store(tmp_path_factory.mktemp("web"))
@@ -42,11 +59,6 @@ def client_for(store_dir: Path, store: EmbeddedStore, **settings: Any) -> FlaskC
     app = create_app(make_settings(store_dir, **settings), store=store)
     app.config["TESTING"] = True
     return app.test_client()
-
-
-@pytest.fixture
-def client(store_dir: Path, store: EmbeddedStore) -> FlaskClient:
-    return client_for(store_dir, store)
 
 
 def rows(body: bytes) -> list[dict[str, str]]:
@@ -124,6 +136,20 @@ def test_construct_in_every_graph_format(client: FlaskClient, fmt: str,
         assert ox.Literal("成都高新区", language="zh") in {q.object for q in quads}
 
 
+def test_relative_iris_resolve_against_the_endpoint(client: FlaskClient) -> None:
+    # Regression (Virtuoso): the remote store sent relative IRIs as written, Virtuoso echoed
+    # <s> back unresolved and parsing its answer failed (502). Both resolve against /sparql.
+    answer = client.get("/sparql", query_string={"query": "CONSTRUCT { <s> <p> 1 } WHERE {}"},
+                        headers={"Accept": "application/n-triples"})
+    assert answer.status_code == 200, answer.data[:300]
+    assert [q.triple for q in ox.parse(answer.data, format=ox.RdfFormat.N_TRIPLES)] == [
+        ox.Triple(ox.NamedNode("http://localhost/s"), ox.NamedNode("http://localhost/p"),
+                  ox.Literal("1", datatype=ox.NamedNode(XSD_INTEGER)))]
+    asked = client.get("/sparql", query_string={
+        "query": "SELECT ?x WHERE { BIND(<rel#x> AS ?x) }"})
+    assert rows(asked.data) == [{"x": "http://localhost/rel#x"}]
+
+
 def test_describe_defaults_to_turtle(client: FlaskClient) -> None:
     answer = client.get("/sparql", query_string={"query": f"DESCRIBE <{PARK}sophia>"})
     assert answer.mimetype == "text/turtle"
@@ -175,15 +201,15 @@ def test_not_acceptable(client: FlaskClient) -> None:
     assert unknown.status_code == 406
 
 
-def test_body_size_limit(store_dir: Path, store: EmbeddedStore) -> None:
-    small = client_for(store_dir, store, max_body_bytes=200)
+def test_body_size_limit(parks: Backend) -> None:
+    small = parks.client(max_body_bytes=200)
     answer = small.post("/sparql", data=("ASK {} #" + "x" * 400).encode(),
                         content_type="application/sparql-query")
     assert answer.status_code == 413 and b"PARKLD_MAX_BODY_BYTES" in answer.data
 
 
-def test_row_cap_is_announced(store_dir: Path, store: EmbeddedStore) -> None:
-    capped = client_for(store_dir, store, max_rows=2)
+def test_row_cap_is_announced(parks: Backend) -> None:
+    capped = parks.client(max_rows=2)
     answer = capped.get("/sparql", query_string={"query": LABELS})
     assert len(rows(answer.data)) == 2
     assert answer.headers["X-Parkld-Truncated"] == "true"
@@ -243,8 +269,8 @@ def test_cors(client: FlaskClient) -> None:
     assert "Content-Type" in pre.headers["Access-Control-Allow-Headers"]
 
 
-def test_cors_origin_list(store_dir: Path, store: EmbeddedStore) -> None:
-    c = client_for(store_dir, store, cors_origins="https://a.example")
+def test_cors_origin_list(parks: Backend) -> None:
+    c = parks.client(cors_origins="https://a.example")
     ok = c.get("/sparql?query=ASK%7B%7D", headers={"Origin": "https://a.example"})
     assert ok.headers["Access-Control-Allow-Origin"] == "https://a.example"
     other = c.get("/sparql?query=ASK%7B%7D", headers={"Origin": "https://b.example"})

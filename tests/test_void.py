@@ -39,8 +39,9 @@ def one(store: ox.Store, query: str) -> dict[str, str]:
     return {n: rows[0][n].value for n in names if rows[0][n] is not None}  # type: ignore[union-attr]
 
 
-def test_void_has_what_publishers_need(client: FlaskClient, shipped_store: EmbeddedStore) -> None:
-    g = void_store(client)
+def test_void_has_what_publishers_need(backend_client: FlaskClient,
+                                       shipped_store: EmbeddedStore) -> None:
+    g = void_store(backend_client)
     ds = f"<{BASE}dataset>"
     found = one(g, f"SELECT ?title ?licence ?sparql ?space ?triples ?entities ?classes WHERE {{"
                    f"{ds} a void:Dataset, dcat:Dataset ; dct:title ?title ; dct:license ?licence ;"
@@ -68,34 +69,34 @@ def test_void_has_what_publishers_need(client: FlaskClient, shipped_store: Embed
 
 
 @pytest.mark.parametrize("accept", ["application/ld+json", "application/rdf+xml"])
-def test_void_is_negotiated(client: FlaskClient, accept: str) -> None:
-    g = void_store(client, accept)
+def test_void_is_negotiated(backend_client: FlaskClient, accept: str) -> None:
+    g = void_store(backend_client, accept)
     assert len(g) > 20
-    html = client.get("/.well-known/void", headers={"Accept": "text/html"})
+    html = backend_client.get("/.well-known/void", headers={"Accept": "text/html"})
     assert html.mimetype == "text/html" and "Dataset description" in html.get_data(as_text=True)
     # The dataset IRI and the root resource answer RDF clients with the same description.
-    assert client.get("/dataset", headers={"Accept": accept}).mimetype == accept
-    assert client.get("/", headers={"Accept": "text/turtle"}).mimetype == "text/turtle"
+    assert backend_client.get("/dataset", headers={"Accept": accept}).mimetype == accept
+    assert backend_client.get("/", headers={"Accept": "text/turtle"}).mimetype == "text/turtle"
 
 
-def test_dumps_hold_every_statement_with_its_graph(client: FlaskClient,
+def test_dumps_hold_every_statement_with_its_graph(backend_client: FlaskClient,
                                                    shipped_store: EmbeddedStore) -> None:
     count = shipped_store.triple_count()
-    trig = client.get("/dumps/parkld.trig")
+    trig = backend_client.get("/dumps/parkld.trig")
     assert trig.mimetype == "application/trig"
     quads = list(ox.parse(trig.data, format=ox.RdfFormat.TRIG))
     assert len(quads) == count
     assert all(isinstance(q.graph_name, ox.NamedNode) for q in quads)
-    nq = client.get("/dumps/parkld.nq.gz")
+    nq = backend_client.get("/dumps/parkld.nq.gz")
     assert nq.mimetype == "application/gzip"
     assert len(list(ox.parse(gzip.decompress(nq.data), format=ox.RdfFormat.N_QUADS))) == count
-    jsonld = client.get("/dumps/parkld.jsonld")
+    jsonld = backend_client.get("/dumps/parkld.jsonld")
     assert len(list(ox.parse(jsonld.data, format=ox.RdfFormat.JSON_LD))) == count
-    assert client.get("/dumps/nothing.zip").status_code == 404
+    assert backend_client.get("/dumps/nothing.zip").status_code == 404
 
 
-def test_jsonld_context_compacts_ontology_terms(client: FlaskClient) -> None:
-    r = client.get("/context.jsonld")
+def test_jsonld_context_compacts_ontology_terms(backend_client: FlaskClient) -> None:
+    r = backend_client.get("/context.jsonld")
     assert r.mimetype == "application/ld+json"
     ctx = json.loads(r.data)["@context"]
     assert ctx["Park"] == BASE + "ontology#Park"
@@ -108,8 +109,8 @@ def test_jsonld_context_compacts_ontology_terms(client: FlaskClient) -> None:
                    ox.NamedNode(BASE + "park/y")) in quads
 
 
-def test_sitemap_lists_pages_on_this_host(client: FlaskClient) -> None:
-    r = client.get("/sitemap.xml", base_url="http://127.0.0.1:8080")
+def test_sitemap_lists_pages_on_this_host(backend_client: FlaskClient) -> None:
+    r = backend_client.get("/sitemap.xml", base_url="http://127.0.0.1:8080")
     text = r.get_data(as_text=True)
     assert r.mimetype == "application/xml"
     assert "<loc>http://127.0.0.1:8080/park/sophia-antipolis</loc>" in text

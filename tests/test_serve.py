@@ -48,6 +48,11 @@ def test_serves_the_shipped_graph(backend_server: LiveServer) -> None:
 
 
 CURL = shutil.which("curl")
+# Five distinct triples on any store. Not ``CONSTRUCT WHERE { ?s a ?t } LIMIT 5``: a triple
+# stated in two sources' graphs is two solutions over the union default graph (on both
+# backends), and which five solutions an unordered LIMIT keeps is the store's choice: Oxigraph
+# happens to start with five different triples, Virtuoso sometimes with a repeated one (4).
+FIVE_TYPES = "CONSTRUCT { ?s a ?t } WHERE { SELECT DISTINCT ?s ?t WHERE { ?s a ?t } LIMIT 5 }"
 
 
 @pytest.mark.parametrize(("accept", "query", "check"), [
@@ -58,13 +63,13 @@ CURL = shutil.which("curl")
      lambda b: b.splitlines()[0] == b"n" and int(b.splitlines()[1]) > 100),
     ("text/tab-separated-values", "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }",
      lambda b: b.splitlines()[0] == b"?n"),
-    ("text/turtle", "CONSTRUCT WHERE { ?s a ?t } LIMIT 5",
+    ("text/turtle", FIVE_TYPES,
      lambda b: len(list(ox.parse(b, format=ox.RdfFormat.TURTLE))) == 5),
-    ("application/ld+json", "CONSTRUCT WHERE { ?s a ?t } LIMIT 5",
+    ("application/ld+json", FIVE_TYPES,
      lambda b: len(list(ox.parse(b, format=ox.RdfFormat.JSON_LD))) == 5),
-    ("application/n-triples", "CONSTRUCT WHERE { ?s a ?t } LIMIT 5",
+    ("application/n-triples", FIVE_TYPES,
      lambda b: len(list(ox.parse(b, format=ox.RdfFormat.N_TRIPLES))) == 5),
-    ("application/rdf+xml", "CONSTRUCT WHERE { ?s a ?t } LIMIT 5",
+    ("application/rdf+xml", FIVE_TYPES,
      lambda b: len(list(ox.parse(b, format=ox.RdfFormat.RDF_XML))) == 5),
 ])
 def test_curl_gets_every_format(backend_server: LiveServer, accept: str, query: str,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -49,7 +50,8 @@ class LoadResult:
 
 
 def have_wrk() -> bool:
-    return shutil.which("wrk") is not None
+    """wrk is on PATH (``BENCH_NO_WRK=1`` pretends it is not, to test the fallback)."""
+    return shutil.which("wrk") is not None and os.environ.get("BENCH_NO_WRK") != "1"
 
 
 def run(port: int, path: str, *, headers: Mapping[str, str], concurrency: int,

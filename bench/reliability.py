@@ -115,6 +115,47 @@ def _run_wrk(port: int, ds: Dataset, seconds: float) -> dict[str, Any]:
     return {"error": f"wrk gave no summary: {out.stdout[-300:]} {out.stderr[-300:]}"}
 
 
+def _run_python(port: int, ds: Dataset, stop_at: float) -> dict[str, Any]:
+    """The normal traffic without wrk: threads cycling the same requests (a weaker generator)."""
+    reqs = normal_requests(ds)
+    statuses: Counter[str] = Counter()
+    took: list[float] = []
+    lock = threading.Lock()
+    t0 = time.monotonic()
+
+    def client(i: int) -> None:
+        n = i
+        while time.monotonic() < stop_at:
+            method, path, headers, body = reqs[n % len(reqs)]
+            n += 1
+            status, seconds = _send(port, method, path, headers,
+                                    body.encode() if body is not None else None,
+                                    timeout=QUERY_TIMEOUT * 4)
+            with lock:
+                statuses[str(status)] += 1
+                took.append(seconds)
+
+    threads = [threading.Thread(target=client, args=(i,), daemon=True)
+               for i in range(NORMAL_CONNECTIONS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(QUERY_TIMEOUT * 4 + 10)
+    took.sort()
+
+    def count(lo: int, hi: int) -> int:
+        return sum(n for k, n in statuses.items() if k.isdigit() and lo <= int(k) < hi)
+
+    return {"requests": len(took), "duration_us": int((time.monotonic() - t0) * 1e6),
+            "s2xx": count(200, 300), "s3xx": count(300, 400), "s4xx": count(400, 500),
+            "s5xx": count(500, 600), "socket_errors": sum(
+                n for k, n in statuses.items() if not k.isdigit() and k != "client-timeout"),
+            "timeouts": statuses["client-timeout"],
+            "p50_us": int(loadgen.percentile(took, 50) * 1e6),
+            "p99_us": int(loadgen.percentile(took, 99) * 1e6),
+            "max_us": int((took[-1] if took else 0) * 1e6), "tool": "python"}
+
+
 def _abuse_request(kind: str, ds: Dataset, rng: random.Random
                    ) -> tuple[str, str, dict[str, str], bytes | None]:
     park = f"/park/{ds.manifest.sample_park}"
@@ -225,9 +266,7 @@ def run(work: Path, ds: Dataset, seconds: float, say: Any) -> dict[str, Any]:
         if loadgen.have_wrk():
             out["normal"] = _run_wrk(running.port, ds, seconds)
         else:
-            out["normal"] = {"error": "wrk is not installed: no normal traffic was sent"}
-            while time.monotonic() < stop_at:
-                time.sleep(0.5)
+            out["normal"] = _run_python(running.port, ds, stop_at)
         for t in threads:
             t.join(QUERY_TIMEOUT * 6 + 10)
         out["abuse"] = _summarise(records)
@@ -277,9 +316,14 @@ def render(res: dict[str, Any]) -> list[str]:
     out = ["## Reliability run", "",
            f"{res['seconds']:g} s against parkld on the {res['size']} graph, concurrency "
            f"{res['normal_connections'] + res['abuse_threads']} ({res['normal_connections']} "
-           f"wrk connections of normal traffic + {res['abuse_threads']} abuse threads, "
+           f"{res.get('normal', {}).get('tool', 'wrk')} connections of normal traffic + "
+           f"{res['abuse_threads']} abuse threads, "
            f"{RUNAWAY_THREADS} of them sending runaway queries back to back), "
-           f"PARKLD_QUERY_TIMEOUT={limit:g} s.", ""]
+           f"PARKLD_QUERY_TIMEOUT={limit:g} s."]
+    if res["seconds"] < 600:
+        out.append(f"**Shortened run** ({res['seconds']:g} s); the issue's 10-minute run: "
+                   f"`python -m bench.run --no-bench --sizes {res['size']} --reliability 600`.")
+    out.append("")
     if res.get("cold_status") != 200:
         out += [f"**parkld's /sparql did not answer 200 at start (HTTP {res.get('cold_status')})"
                 "**: the figures below are of its error answers.", ""]

@@ -140,6 +140,9 @@ def render(res: dict[str, Any], notes: Path | None = None) -> str:
         f"- **Wall time:** {res.get('wall_seconds', 0):.0f} s",
     ]
     out += [f"- **Note:** {n}" for n in res.get("notes", [])]
+    if notes is not None and notes.exists() and not res.get("smoke"):
+        out.append("- **Read with:** *Notes on this run* at the end (machine load, what was "
+                   "not run, where parkld falls short and why, recommendations)")
     out.append("")
     if res.get("shacl_shipped"):
         sh = res["shacl_shipped"]

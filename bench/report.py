@@ -44,7 +44,7 @@ def _fig(sysd: dict[str, Any] | None, q: str) -> dict[str, Any] | None:
 def rps(run: dict[str, Any] | None) -> float | None:
     if not run or run["seconds"] <= 0:
         return None
-    return (run["requests"] - run["errors"]) / run["seconds"]
+    return float(run["requests"] - run["errors"]) / float(run["seconds"])
 
 
 def _cell_missing(sysd: dict[str, Any] | None, q: str) -> str | None:
@@ -252,8 +252,8 @@ def _size_section(size: dict[str, Any], conc: list[int]) -> list[str]:
                 slow = (_fig(s.get(n), q["name"]) or {}).get("slow")
                 cells.append(miss or (f"{_f(rps(r))}{_err(r)}" if r else
                                       "slow" if slow else "—"))
-            base = rps(run_of(pk, q["name"], c))
-            ratios = [_ratio(base, rps(run_of(s.get(p), q["name"], c))) for p in PEERS]
+            base_rps = rps(run_of(pk, q["name"], c))
+            ratios = [_ratio(base_rps, rps(run_of(s.get(p), q["name"], c))) for p in PEERS]
             out.append(f"| {q['name']} | {c} | " + " | ".join(cells) + " | "
                        + " | ".join(ratios) + " |")
     out += ["", "*slow*: fewer than 3 answers at concurrency 1 in a whole run, so the higher "

@@ -104,3 +104,22 @@ def test_query_command_prints_csv(cli, tmp_path: Path) -> None:  # type: ignore[
     lines = result.output.splitlines()
     assert lines[0] == "label"
     assert "Sophia Antipolis" in lines[1:]
+
+
+def test_lazy_command_table_matches_the_modules() -> None:
+    from parkld.cli import COMMAND_MODULES, COMMANDS, load_commands
+
+    registered = {name: module for module in COMMAND_MODULES
+                  for name in load_commands(module)}
+    assert registered == COMMANDS
+
+
+def test_serve_does_not_import_the_validator() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, parkld.cli as c; c.main.get_command(None, 'serve'); "
+            "print('pyshacl' in sys.modules, 'parkld.validate' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.split() == ["False", "False"]

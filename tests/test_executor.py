@@ -147,3 +147,33 @@ def test_workers_follow_a_new_generation(tmp_path: Path) -> None:
         assert os.getpid() == store._executor_pid
     finally:
         store.close()
+
+
+def test_busy_pool_still_refuses_malformed_queries_at_once(tmp_path: Path) -> None:
+    """A syntax error is found before a worker is borrowed, so it never queues behind a runaway;
+    a valid query waits for the runaway's worker to be killed and is then answered (no 503)."""
+    store_dir = parks_store(tmp_path, filler=3000)
+    single = WorkerPool(store_dir, size=1)
+    try:
+        outcome: dict[str, object] = {}
+
+        def runaway() -> None:
+            try:
+                single.run(QueryRequest(RUNAWAY, result_formats=[mt.SPARQL_JSON], timeout=2))
+            except QueryTimeout as exc:
+                outcome["timeout"] = exc.message
+
+        thread = threading.Thread(target=runaway)
+        thread.start()
+        time.sleep(0.3)
+        started = time.monotonic()
+        with pytest.raises(QuerySyntaxError, match="malformed query"):
+            single.run(QueryRequest("SELECT * WHERE { ?s ?p }",
+                                    result_formats=[mt.SPARQL_JSON], timeout=2))
+        assert time.monotonic() - started < 1.0  # did not wait for the only worker
+        waited = select(single, "SELECT (COUNT(*) AS ?n) { ?s a ?t }", timeout=2)
+        thread.join(timeout=10)
+        assert "stopped" in str(outcome["timeout"])
+        assert int(waited["results"]["bindings"][0]["n"]["value"]) > 0  # type: ignore[index]
+    finally:
+        single.close()

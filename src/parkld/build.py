@@ -16,13 +16,16 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from parkld import __version__, graphs
 from parkld.config import Settings
 from parkld.errors import ValidationFailed
-from parkld.validate import Report, validate
+
+if TYPE_CHECKING:
+    from parkld.validate import Report
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +66,10 @@ def ensure_built(settings: Settings, *, force: bool = False,
     say(f"parsing {len(sources)} files")
     files = graphs.load_all(sources, settings.base_iri)
     say("validating against the shapes")
+    # Imported here: pySHACL and rdflib's SPARQL engine take about a second to import, and a
+    # restart that reuses the build (the common case) never needs them.
+    from parkld.validate import validate
+
     report = validate(files)
     if not report.conforms:
         raise ValidationFailed(

@@ -26,9 +26,33 @@ COMMAND_MODULES = (
     "parkld.cli.wikidata",
 )
 
+# Which module defines each command. Modules are imported only when their command runs:
+# pySHACL, rdflib's SPARQL engine and requests cost about a second to import, which
+# `parkld serve` (its cold start) does not need. A test checks this table against the modules.
+COMMANDS = {
+    "validate": "parkld.cli.graph", "build": "parkld.cli.graph", "stats": "parkld.cli.graph",
+    "query": "parkld.cli.graph", "serve": "parkld.cli.serve",
+    "export-site": "parkld.cli.site", "dump": "parkld.cli.site",
+    "publish": "parkld.cli.publish", "wikidata": "parkld.cli.wikidata",
+}
+
+
+def load_commands(module_name: str) -> dict[str, click.Command]:
+    """The commands one module registers."""
+    scratch = click.Group()
+    importlib.import_module(module_name).register(scratch)
+    return dict(scratch.commands)
+
 
 class ParkldGroup(click.Group):
-    """A group that turns ParkldError into a message and its exit code, never a traceback."""
+    """Loads commands on demand; turns ParkldError into a message and its exit code."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMANDS.get(cmd_name)
+        return load_commands(module).get(cmd_name) if module else None
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -57,6 +81,3 @@ def main(ctx: click.Context, base_iri: str | None, store_dir: Path | None,
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
     ctx.obj = settings
 
-
-for _name in COMMAND_MODULES:
-    importlib.import_module(_name).register(main)

@@ -12,7 +12,6 @@ from parkld import graphs, mediatypes
 from parkld.build import ensure_built
 from parkld.config import Settings
 from parkld.store import QueryRequest, open_store
-from parkld.validate import validate
 
 
 @click.command("validate")
@@ -31,6 +30,8 @@ def validate_cmd(settings: Settings, paths: tuple[Path, ...], fmt: str, with_pro
     cannot be read.
     """
     files = graphs.load_all(select_sources(settings, paths, with_project), settings.base_iri)
+    from parkld.validate import validate  # heavy (pySHACL): only this command needs it
+
     report = validate(files)
     out = {"text": report.as_text, "turtle": report.as_turtle, "json": report.as_json}[fmt]()
     click.echo(out, nl=False)

@@ -52,6 +52,23 @@ def serve_cmd(settings: Settings, host: str | None, port: int | None, workers: i
     run_gunicorn(settings)
 
 
+def _start_query_workers(worker: Any) -> None:
+    """Boot a web worker's query worker pool before it takes requests, not at its first query.
+
+    Keeps the pool's start-up (a fork server, processes opening the store) out of the first
+    answer's latency — the cold-start time a client sees.
+    """
+    from parkld.web import get_store
+
+    with worker.wsgi.app_context():
+        try:
+            executor = getattr(get_store(), "executor", None)
+            if callable(executor):
+                executor()
+        except Exception:  # the first request will report the problem to its client
+            worker.log.exception("could not start the query workers")
+
+
 def run_gunicorn(settings: Settings) -> None:
     """Run gunicorn in this process with gthread workers, each building its own app."""
     from gunicorn.app.base import BaseApplication
@@ -72,6 +89,7 @@ def run_gunicorn(settings: Settings) -> None:
                 # gunicorn's control socket has one default path per user: two parkld servers
                 # on one machine (replicas, tests) would take it from each other.
                 "control_socket_disable": True,
+                "post_worker_init": _start_query_workers,
             }
             for key, value in options.items():
                 self.cfg.set(key, value)

@@ -5,8 +5,13 @@ inside native code. So each web worker keeps a small pool of query worker proces
 (:mod:`parkld.sparql.worker`). A request borrows an idle worker, sends it the job and waits
 for the answer at most ``timeout`` seconds; on expiry it SIGKILLs the worker — its work ends
 with it — starts a replacement and raises :class:`QueryTimeout`. Other requests keep being
-served by the other workers meanwhile; when every worker is busy, a request waits (at most the
-timeout) for one to come free and otherwise gets 503.
+served by the other workers meanwhile; when every worker is busy, a request waits for one to
+come free — every busy worker is done or killed within the timeout, so the wait is bounded by
+the timeout plus a replacement's boot — and only then gets 503.
+
+Syntax errors in SELECT, CONSTRUCT and DESCRIBE queries are found in the web process before a
+worker is borrowed (a query on an empty in-memory store parses it; those forms are evaluated
+lazily, so nothing runs), so a malformed query never waits behind a runaway one.
 
 Workers come from a ``forkserver``: forking the threaded web worker itself is unsafe, and
 the fork server (single-threaded, modules preloaded) makes a replacement cheap.
@@ -29,7 +34,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from parkld import mediatypes
-from parkld.errors import QueryTimeout, StoreUnavailable
+from parkld.errors import QuerySyntaxError, QueryTimeout, StoreUnavailable
 from parkld.sparql import analysis
 from parkld.sparql.evaluate import Job, Outcome, evaluate, raise_error
 from parkld.store.base import QueryRequest, QueryResponse
@@ -37,12 +42,23 @@ from parkld.store.base import QueryRequest, QueryResponse
 log = logging.getLogger(__name__)
 
 BOOT_TIMEOUT = 60.0  # seconds a new worker may take to start
+#: Extra seconds, beyond the query timeout, a request waits for a busy pool to free a worker.
+FREE_WORKER_MARGIN = 10.0
+# Parsing happens on an empty store; only lazily evaluated forms are checked this way (ASK is
+# evaluated eagerly, and a query with SERVICE could call out).
+_PARSER = ox.Store()
+_LAZY_FORMS = {"select", "construct", "describe"}
 _PRELOAD = ["parkld.sparql.worker", "parkld.store.embedded", "pyoxigraph"]
 
 
 def make_job(request: QueryRequest) -> tuple[Job, analysis.Analysis]:
     """Check a request (SERVICE allow-list) and turn it into a picklable Job."""
     found = analysis.check_query(request.query, request.service_allowlist, request.base_iri)
+    if found.form in _LAZY_FORMS and not found.services:
+        try:
+            _PARSER.query(request.query, base_iri=request.base_iri)
+        except SyntaxError as exc:
+            raise QuerySyntaxError(f"malformed query: {exc}") from exc
     dataset_given = bool(request.default_graphs or request.named_graphs)
     job = Job(
         query=request.query,
@@ -164,7 +180,7 @@ class WorkerPool:
         if self._closed:
             raise StoreUnavailable("the query executor is shut down")
         try:
-            w = self._idle.get(timeout=timeout)
+            w = self._idle.get(timeout=timeout + FREE_WORKER_MARGIN)
         except queue.Empty:
             raise StoreUnavailable(
                 "every query worker is busy; try again shortly (PARKLD_QUERY_WORKERS)"

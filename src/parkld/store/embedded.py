@@ -17,6 +17,7 @@ import contextlib
 import fcntl
 import os
 import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Protocol
@@ -27,6 +28,8 @@ from parkld.errors import QuerySyntaxError, StoreUnavailable, ValidationFailed
 from parkld.store.base import Bindings, QueryRequest, QueryResponse, Solutions, Store, Term
 
 GENERATION_FILE = "generation"
+#: Seconds during which generation() trusts its last look at the disk.
+GENERATION_RECHECK = 0.5
 LOCK_FILE = "write.lock"
 
 
@@ -53,6 +56,7 @@ class EmbeddedStore(Store):
         self._store: ox.Store | None = None
         self._executor = executor
         self._executor_pid = os.getpid()
+        self._generation_seen: tuple[str, float] | None = None
 
     @property
     def path(self) -> Path:
@@ -134,8 +138,17 @@ class EmbeddedStore(Store):
             return self._executor
 
     def generation(self) -> str:
+        # Caches ask on every request; looking at the disk at most every GENERATION_RECHECK
+        # seconds keeps two system calls off the cached-response hot path. A write through
+        # this object is seen at once; one by another process within that interval.
+        now = time.monotonic()
+        cached = self._generation_seen
+        if cached is not None and now - cached[1] < GENERATION_RECHECK:
+            return cached[0]
         target, stamp = self._generation()
-        return f"{target}@{stamp}"
+        token = f"{target}@{stamp}"
+        self._generation_seen = (token, now)
+        return token
 
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self.reader().named_graphs() if isinstance(g, ox.NamedNode))
@@ -162,6 +175,7 @@ class EmbeddedStore(Store):
             finally:
                 del store
                 bump_generation(self.path)
+                self._generation_seen = None
 
     def update(self, update: str) -> None:
         # Validate-then-apply: the update runs first on an in-memory copy, which must still

@@ -103,6 +103,4 @@ def for_path(path: str) -> Format | None:
     fmt = by_extension(ext)
     if fmt is None and ext.lower() in {"owl", "xml"}:
         return RDFXML
-    if fmt is None and ext.lower() == "json":
-        return JSONLD
     return fmt if fmt in INPUT_FORMATS else None

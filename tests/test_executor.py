@@ -177,3 +177,13 @@ def test_busy_pool_still_refuses_malformed_queries_at_once(tmp_path: Path) -> No
         assert int(waited["results"]["bindings"][0]["n"]["value"]) > 0  # type: ignore[index]
     finally:
         single.close()
+
+
+def test_unsupported_function_is_a_400_not_a_500(pool: WorkerPool) -> None:
+    # Oxigraph raises RuntimeError for evaluation errors the query causes.
+    from parkld.errors import BadRequest
+
+    for query in ("SELECT (<http://example.org/fn>('x') AS ?v) WHERE {}",
+                  "ASK { FILTER(<http://example.org/fn>(1)) }"):
+        with pytest.raises(BadRequest, match="could not be evaluated"):
+            pool.run(QueryRequest(query, result_formats=[mt.SPARQL_JSON]))

@@ -25,7 +25,8 @@ def test_media_type_parameters_are_ignored() -> None:
 
 @pytest.mark.parametrize(("path", "expected"), [
     ("data/x.ttl", mt.TURTLE), ("x.nt", mt.NTRIPLES), ("onto.owl", mt.RDFXML),
-    ("x.trig", mt.TRIG), ("x.jsonld", mt.JSONLD), ("x.json", None), ("x.csv", None), ("README", None),
+    ("x.trig", mt.TRIG), ("x.jsonld", mt.JSONLD), ("x.json", None), ("x.csv", None),
+    ("README", None),
 ])
 def test_input_format_for_path(path: str, expected: mt.Format | None) -> None:
     assert mt.for_path(path) is expected

@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from parkld import mediatypes
 from parkld.errors import (
+    BadRequest,
     Forbidden,
     NotAcceptable,
     ParkldError,
@@ -57,7 +58,8 @@ class Outcome:
 
 _ERRORS: dict[str, type[ParkldError]] = {
     cls.__name__: cls
-    for cls in (QuerySyntaxError, NotAcceptable, StoreUnavailable, Forbidden, ParkldError)
+    for cls in (QuerySyntaxError, BadRequest, NotAcceptable, StoreUnavailable, Forbidden,
+                ParkldError)
 }
 
 
@@ -92,6 +94,15 @@ def evaluate(store: ox.Store, job: Job) -> Outcome:
 
 
 def _evaluate(store: ox.Store, job: Job) -> Outcome:
+    try:
+        return _run(store, job)
+    except RuntimeError as exc:
+        # Oxigraph reports evaluation errors the query causes (an unsupported function, a
+        # failed SERVICE call) as RuntimeError, at planning or while results are read.
+        raise BadRequest(f"the query could not be evaluated: {exc}") from exc
+
+
+def _run(store: ox.Store, job: Job) -> Outcome:
     try:
         result = store.query(job.query, base_iri=job.base_iri, **query_arguments(job))
     except SyntaxError as exc:

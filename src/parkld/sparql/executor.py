@@ -34,7 +34,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from parkld import mediatypes
-from parkld.errors import QuerySyntaxError, QueryTimeout, StoreUnavailable
+from parkld.errors import BadRequest, QuerySyntaxError, QueryTimeout, StoreUnavailable
 from parkld.sparql import analysis
 from parkld.sparql.evaluate import Job, Outcome, evaluate, raise_error
 from parkld.store.base import QueryRequest, QueryResponse
@@ -59,6 +59,8 @@ def make_job(request: QueryRequest) -> tuple[Job, analysis.Analysis]:
             _PARSER.query(request.query, base_iri=request.base_iri)
         except SyntaxError as exc:
             raise QuerySyntaxError(f"malformed query: {exc}") from exc
+        except RuntimeError as exc:  # e.g. an unsupported function, found while planning
+            raise BadRequest(f"the query could not be evaluated: {exc}") from exc
     dataset_given = bool(request.default_graphs or request.named_graphs)
     job = Job(
         query=request.query,

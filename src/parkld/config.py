@@ -72,6 +72,8 @@ class Settings:
     wikidata_cache_dir: Path = field(
         default_factory=lambda: _default_store_dir().parent / "wikidata-cache"
     )
+    #: One access-log line per request on standard output (costs throughput).
+    access_log: bool = False
     #: Logging level for the server and CLI.
     log_level: str = "INFO"
 

@@ -42,7 +42,8 @@ class Settings:
     store_timeout: float = 30.0
     #: Extra RDF source directories/files loaded after the project's own data.
     data_paths: tuple[Path, ...] = ()
-    #: HTTP server.
+    #: HTTP server: ``gunicorn`` (default) or ``granian`` (Rust HTTP server, WSGI interface).
+    server: str = "gunicorn"
     host: str = "127.0.0.1"
     port: int = 8080
     workers: int = 2
@@ -128,6 +129,21 @@ def from_env(environ: Mapping[str, str] | None = None, **overrides: Any) -> Sett
     return settings
 
 
+def to_env(settings: Settings) -> dict[str, str]:
+    """The settings as ``PARKLD_*`` variables (what a server's worker processes start from)."""
+    env: dict[str, str] = {}
+    for f in fields(Settings):
+        value = getattr(settings, f.name)
+        if isinstance(value, bool):
+            text = "1" if value else "0"
+        elif isinstance(value, tuple):
+            text = ",".join(str(v) for v in value)
+        else:
+            text = str(value)
+        env[f"PARKLD_{f.name.upper()}"] = text
+    return env
+
+
 def check(settings: Settings) -> None:
     """Reject inconsistent settings early, with the setting's name in the message."""
     if not settings.base_iri.endswith(("/", "#")):
@@ -136,6 +152,8 @@ def check(settings: Settings) -> None:
         raise ConfigError("PARKLD_STORE must be 'embedded' or 'remote'")
     if settings.store == "remote" and not settings.store_query_url:
         raise ConfigError("PARKLD_STORE=remote needs PARKLD_STORE_QUERY_URL")
+    if settings.server not in {"gunicorn", "granian"}:
+        raise ConfigError("PARKLD_SERVER must be 'gunicorn' or 'granian'")
     if settings.query_timeout <= 0:
         raise ConfigError("PARKLD_QUERY_TIMEOUT must be positive")
     if settings.max_rows < 1:

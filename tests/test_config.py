@@ -58,3 +58,16 @@ def test_bad_values_name_the_setting(env: dict[str, str], needle: str) -> None:
     with pytest.raises(ConfigError) as info:
         config.from_env(env)
     assert needle in info.value.message
+
+
+def test_settings_survive_the_trip_through_the_environment() -> None:
+    """Server workers started as new processes (granian) rebuild the same settings."""
+    settings = config.from_env({}, port=9100, update_enabled=True, update_token="t",
+                               service_allowlist=("http://a/sparql", "http://b/sparql"),
+                               data_paths=(Path("/tmp/a.ttl"),), server="granian")
+    assert config.from_env(config.to_env(settings)) == settings
+
+
+def test_unknown_server_is_refused() -> None:
+    with pytest.raises(ConfigError, match="PARKLD_SERVER"):
+        config.from_env({"PARKLD_SERVER": "apache"})

@@ -9,28 +9,19 @@ expected counts come from the same query run on the store directly. Every reques
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from parkld.store.embedded import EmbeddedStore
-from tests.conftest import IN_CI
+from tests.browser_support import launched, require_chromium
 from tests.live import LiveServer
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+require_chromium(module_level=True)
 
-if not CHROMIUM.exists():
-    message = "needs Debian's chromium: apt-get install -y chromium"
-    if IN_CI:
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message, allow_module_level=True)
-
-from playwright.sync_api import Browser, Page, Route, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, Route, expect  # noqa: E402
 
 PREFIXES = """PREFIX pld: <https://w3id.org/parkld/ontology#>
 PREFIX org: <http://www.w3.org/ns/org#>
@@ -52,10 +43,8 @@ NETWORK_QUERY = PREFIXES + """SELECT DISTINCT ?a ?b WHERE {
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
+    with launched() as chromium:
+        yield chromium
 
 
 @pytest.fixture

@@ -18,21 +18,12 @@ from werkzeug.serving import make_server
 from parkld.config import Settings
 from parkld.store.embedded import EmbeddedStore
 from parkld.web import create_app
-from tests.conftest import IN_CI
+from tests.browser_support import launched
 from tests.test_viz_web import EDGES, PARKS_WITH_COORDINATES, PREFIXES, count
 from tests.viz_support import SISTER_SHIPPED
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOT = Path("/tmp/parkld-viz-map.png")  # for a person to look at; never committed
 #: Parks with at least one edge over all time (the network picture draws only those).
 LINKED_PARKS = EDGES.replace(
@@ -42,17 +33,8 @@ LINKED_PARKS = EDGES.replace(
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        message = "Debian's chromium is missing: apt-get install chromium"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with launched() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

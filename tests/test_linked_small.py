@@ -6,12 +6,15 @@ import json
 import re
 import time
 from pathlib import Path
+from unittest.mock import patch
 
 import pyoxigraph as ox
 import pytest
 from flask import Flask
 
 from parkld import config
+from parkld.linked.describe import describe
+from parkld.linked.index import index_for
 from parkld.store.embedded import GENERATION_RECHECK, EmbeddedStore
 from parkld.web import create_app
 from tests.live import write_store
@@ -147,3 +150,36 @@ def test_another_base_iri_keeps_the_same_paths(tmp_path: Path) -> None:
     html = client.get("/park/hostile.html").get_data(as_text=True)
     assert '<a href="/place/nowhere">' in html
     assert client.get("/park/hostile", base_url="http://127.0.0.1:8080").status_code == 200
+
+
+def test_a_page_labels_what_it_shows_and_reads_nothing_else(tmp_path: Path) -> None:
+    # Pages fetch the names of the resources they mention (bound as values), not the whole
+    # dataset's: a park's page names its 120 memberships, not a park it never mentions.
+    store_dir = tmp_path / "store"
+    other = ox.NamedNode(BASE + "park/elsewhere")
+    write_store(store_dir, [*_many_members(120),
+                            ox.Quad(other, LABEL, ox.Literal("Elsewhere park", language="en"),
+                                    ox.NamedNode(BASE + "graph/bulk"))])
+    store = EmbeddedStore(store_dir)
+    desc = describe(store, BASE + "park/popular", "park", base=BASE)
+    index = index_for(store, BASE, desc.mentioned(), desc.graphs())
+    memberships = {f"{BASE}membership/m{i:03d}" for i in range(120)}
+    assert set(index.names) == memberships | {BASE + "park/popular"}
+    assert index.label(BASE + "membership/m007") == "membership 7"
+    assert index.label(BASE + "park/popular") == "Popular park"
+    assert index.types[BASE + "park/popular"] == {PLD + "Park"}
+    assert other.value not in index.names and other.value not in index.types
+    assert [s.iri for s in index.sources_of(BASE + "graph/bulk")] == [BASE + "source/bulk"]
+
+
+def test_select_each_binds_every_value_across_batches(tmp_path: Path) -> None:
+    store_dir = tmp_path / "store"
+    write_store(store_dir, _many_members(120))
+    store = EmbeddedStore(store_dir)
+    wanted = [ox.NamedNode(f"{BASE}membership/m{i:03d}") for i in range(0, 120, 2)]
+    query = "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
+    with patch("parkld.store.base.VALUES_BATCH", 7):  # 60 values in 9 queries
+        found = store.select_each(query, "s", [*wanted, wanted[0]])
+    assert found.variables == ["s", "label"]
+    assert sorted(found.values("s")) == sorted(w.value for w in wanted)
+    assert sorted(found.values("label")) == sorted(f"membership {i}" for i in range(0, 120, 2))

@@ -68,6 +68,24 @@ class Description:
                 seen.append(st.object)
         return seen
 
+    def mentioned(self) -> set[str]:
+        """Every IRI a page or RDF view of this description may name (and so label)."""
+        found = {self.iri}
+        for st in self.statements:
+            found.add(st.predicate)
+            if isinstance(st.object, ox.NamedNode):
+                found.add(st.object.value)
+        for group in self.incoming:
+            found.add(group.predicate)
+            found.update(x for x, _ in group.items)
+        for rows in self.related.values():
+            found.update(t.value for row in rows for t in row.values()
+                         if isinstance(t, ox.NamedNode))
+        for q in self.document:
+            found.update(t.value for t in (q.subject, q.predicate, q.object)
+                         if isinstance(t, ox.NamedNode))
+        return found
+
     def graphs(self) -> list[str]:
         """Every named graph any shown statement comes from, sorted."""
         found = {g for st in self.statements for g in st.graphs}

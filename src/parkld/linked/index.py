@@ -1,22 +1,24 @@
 """The label index: every resource's names and types, and which source each graph holds.
 
-Built from three queries per store generation and kept in memory. Every page needs labels for
-the things it links to; looking them up here instead of one query per link keeps a page at a
-handful of queries. Label search scans the same index (see :mod:`parkld.linked.search`).
-Measured on the shipped graph: built in a few milliseconds; a 100k-triple graph with ~20k
-labels takes well under a second and a few MB.
+Every page needs labels for the things it links to: :func:`index_for` fetches them for one
+page in three queries with the page's resources bound as values (a few milliseconds at any
+size). Label search, the landing page, VoID and the sitemap need the whole dataset's:
+:func:`build_index` reads it in three queries per store generation, kept in memory — a few
+milliseconds on the shipped graph, ~10 s and ~150k names at a million triples, which is why
+pages no longer use it (the first page of each web worker used to wait for it).
 """
 
 from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from parkld import queries
-from parkld.store import Store
+from parkld.store import Store, Term
 
 #: Namespace prefixes used to shorten IRIs that have no label (and in Turtle output).
 PREFIXES: dict[str, str] = {
@@ -125,27 +127,59 @@ class Index:
 
 
 def build_index(store: Store, base: str) -> Index:
-    """Read names, types and graph sources from *store* into an :class:`Index`."""
+    """Read names, types and graph sources of the whole dataset into an :class:`Index`.
+
+    For label search, the landing page, VoID and the sitemap. Pages use :func:`index_for`:
+    at a million triples this takes seconds (~150k names), that a few milliseconds.
+    """
     index = Index(base)
+    _add_names(index, store.select(queries.load("linked_labels")).rows)
+    index.search_entries = [(normalise(name.text), iri, name)
+                            for iri, names in index.names.items() for name in names]
+    _add_types(index, store.select(queries.load("linked_types")).rows)
+    _add_sources(index, store.select(queries.load("linked_graph_sources")).rows)
+    return index
+
+
+def index_for(store: Store, base: str, iris: Iterable[str], graphs: Iterable[str]) -> Index:
+    """An :class:`Index` of just *iris* (with the sources of *graphs* and their names).
+
+    What one page needs: its subject and what it links to. Three small queries, each with the
+    resources bound as values, so the cost follows the page, not the dataset.
+    """
+    index = Index(base)
+    _add_sources(index, store.select_each(queries.load("linked_graph_sources_of"), "g",
+                                          [ox.NamedNode(g) for g in graphs]).rows)
+    wanted = [ox.NamedNode(iri) for iri in iris]
+    wanted += [ox.NamedNode(s.iri) for ss in index.graph_sources.values() for s in ss]
+    _add_names(index, store.select_each(queries.load("linked_labels_of"), "s", wanted).rows)
+    _add_types(index, store.select_each(queries.load("linked_types_of"), "s", wanted).rows)
+    return index
+
+
+def _add_names(index: Index, rows: Iterable[Mapping[str, Term]]) -> None:
     names: dict[str, list[Name]] = defaultdict(list)
-    for row in store.select(queries.load("linked_labels")).rows:
+    for row in rows:
         label = row["label"]
-        if not isinstance(label, ox.Literal):
-            continue
-        name = Name(label.value, label.language or "", row["kind"].value == "display")
-        names[row["s"].value].append(name)
-        index.search_entries.append((normalise(name.text), row["s"].value, name))
+        if isinstance(label, ox.Literal) and isinstance(row["s"], ox.NamedNode):
+            names[row["s"].value].append(
+                Name(label.value, label.language or "", row["kind"].value == "display"))
     index.names = dict(names)
+
+
+def _add_types(index: Index, rows: Iterable[Mapping[str, Term]]) -> None:
     types: dict[str, set[str]] = defaultdict(set)
-    for row in store.select(queries.load("linked_types")).rows:
+    for row in rows:
         types[row["s"].value].add(row["type"].value)
     index.types = dict(types)
+
+
+def _add_sources(index: Index, rows: Iterable[Mapping[str, Term]]) -> None:
     sources: dict[str, list[SourceInfo]] = defaultdict(list)
-    for row in store.select(queries.load("linked_graph_sources")).rows:
+    for row in rows:
         url = row.get("url")
         issued = row.get("issued")
         sources[row["g"].value].append(SourceInfo(
             row["source"].value, url.value if url is not None else None,
             issued.value if issued is not None else None))
     index.graph_sources = dict(sources)
-    return index

@@ -18,6 +18,8 @@ from parkld.mediatypes import Format
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Bindings = Mapping[str, Term]
+#: Terms per VALUES block in :meth:`Store.select_each`.
+VALUES_BATCH = 400
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,24 @@ class Store(ABC):
     @abstractmethod
     def select(self, query: str, bindings: Bindings | None = None) -> Solutions:
         """Run a SELECT over the union of all graphs (``GRAPH ?g`` reaches each one)."""
+
+    def select_each(self, query: str, name: str,
+                    terms: Iterable[ox.NamedNode | ox.Literal]) -> Solutions:
+        """Run a SELECT once for all of *terms* bound in turn to ``?name``; rows concatenated.
+
+        The terms travel as a ``VALUES`` block written from RDF terms (never text a user
+        typed), in batches so that the query text stays small for any store.
+        """
+        from parkld.store.querytext import with_values  # querytext imports this module
+
+        unique = list(dict.fromkeys(terms))
+        variables: list[str] = []
+        rows: list[dict[str, Term]] = []
+        for start in range(0, len(unique), VALUES_BATCH):
+            found = self.select(with_values(query, name, unique[start:start + VALUES_BATCH]))
+            variables = found.variables
+            rows.extend(found.rows)
+        return Solutions(variables, rows)
 
     @abstractmethod
     def ask(self, query: str, bindings: Bindings | None = None) -> bool:

@@ -164,6 +164,21 @@ def with_bindings(query: str, bindings: Bindings | None, found: Shape) -> str:
     names = list(bindings)
     block = (f" VALUES ({' '.join('?' + n for n in names)}) "
              f"{{ ({' '.join(term_text(bindings[n]) for n in names)}) }} ")
+    return _open_group(query, block, found)
+
+
+def with_values(query: str, name: str, terms: Sequence[ox.NamedNode | ox.Literal]) -> str:
+    """The query with ``?name`` bound to each of *terms* (a one-column ``VALUES`` block).
+
+    Like :func:`with_bindings`, the block opens the top-level WHERE group and is written from
+    RDF terms, so a query for "the labels of these forty resources" looks up forty subjects
+    instead of scanning every label.
+    """
+    block = f" VALUES ?{name} {{ {' '.join(term_text(t) for t in terms)} }} "
+    return _open_group(query, block, shape(query))
+
+
+def _open_group(query: str, block: str, found: Shape) -> str:
     if found.group_at is None:  # e.g. DESCRIBE ?x with no WHERE clause
         return f"{query}\nWHERE {{{block}}}"
     return query[:found.group_at] + block + query[found.group_at:]

@@ -22,7 +22,7 @@ from parkld import mediatypes
 from parkld.errors import NotAcceptable
 from parkld.linked.cache import GenerationCache, generation
 from parkld.linked.describe import Description
-from parkld.linked.index import Index, build_index
+from parkld.linked.index import Index, build_index, index_for
 from parkld.mediatypes import Format
 from parkld.web import get_settings, get_store
 
@@ -48,7 +48,8 @@ def _state() -> dict[str, Any]:
     # setdefault is atomic under the GIL: two threads racing here still share one state.
     state: dict[str, Any] = current_app.extensions.setdefault(
         _STATE, {"responses": GenerationCache[Rendered](), "index": GenerationCache[Index](2),
-                 "descriptions": GenerationCache[Description](1024)})
+                 "descriptions": GenerationCache[Description](1024),
+                 "page_indexes": GenerationCache[Index](1024)})
     return state
 
 
@@ -58,6 +59,15 @@ def current_index() -> Index:
     base = get_settings().base_iri
     cache: GenerationCache[Index] = _state()["index"]
     return cache.get_or_make(generation(store), base, lambda: build_index(store, base))
+
+
+def description_index(key: Hashable, desc: Description) -> Index:
+    """Names, types and sources of what *desc* mentions (its key as in cached_description)."""
+    store = get_store()
+    base = get_settings().base_iri
+    cache: GenerationCache[Index] = _state()["page_indexes"]
+    return cache.get_or_make(generation(store), key, lambda: index_for(
+        store, base, sorted(desc.mentioned()), [*desc.graphs(), desc.iri]))
 
 
 def cached(key: Hashable, make: Callable[[], Rendered]) -> Rendered:

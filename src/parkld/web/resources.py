@@ -29,7 +29,7 @@ from parkld.web.negotiate import (
     cached,
     cached_description,
     choose,
-    current_index,
+    description_index,
     rendered,
     respond,
 )
@@ -87,14 +87,15 @@ def _render(target: Target, fmt: Format, prop: str | None, page: int, query: str
     kind = target.kind
     if kind == "ontology" or kind == "shapes":
         iri = base + kind  # the version IRI (ontology/0.1.0) names the same document
-    desc = cached_description(("desc", iri, kind, prop, page), lambda: describe(
+    key = ("desc", iri, kind, prop, page)
+    desc = cached_description(key, lambda: describe(
         get_store(), iri, kind, base=base, page_property=prop, page=page))
+    index = description_index(key, desc)
     # As of a day, HTML and RDF alike leave out what did not hold then (one description
     # for both, so a researcher's download matches the page); documents are not dated.
     as_of = held(day) if day is not None and not desc.document else None
     if as_of is not None:
         desc = as_of.filter(desc)
-    index = current_index()
     if fmt is mediatypes.HTML:
         return rendered(render_page(desc, index, "/" + target.path, query, as_of),
                         fmt.content_type)

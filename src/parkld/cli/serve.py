@@ -117,6 +117,11 @@ def run_gunicorn(settings: Settings) -> None:
                 # on one machine (replicas, tests) would take it from each other.
                 "control_socket_disable": True,
                 "post_worker_init": _start_query_workers,
+                # Import Flask and build the app once, in the arbiter, before forking: workers
+                # then start without re-importing it (~0.35 s of CPU each, a third of a cold
+                # start). Safe: the app opens its store and query pool lazily, in each worker
+                # process, after the fork.
+                "preload_app": True,
             }
             for key, value in options.items():
                 self.cfg.set(key, value)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urljoin
 
 from parkld.errors import Forbidden
@@ -102,8 +103,13 @@ def _expand(token: Token, prefixes: dict[str, str], base: str | None) -> str | N
     return None
 
 
+@lru_cache(maxsize=512)
 def analyse(text: str, base_iri: str | None = None) -> Analysis:
-    """Tokenize *text* and report its form, prologue, SERVICE targets and dataset clauses."""
+    """Tokenize *text* and report its form, prologue, SERVICE targets and dataset clauses.
+
+    Memoised: the endpoint asks twice per request (form, then the checks), and clients repeat
+    the same queries. The result is frozen; callers must not change its ``prefixes``.
+    """
     toks = tokens(decode_escapes(text))
     prefixes: dict[str, str] = {}
     base = base_iri

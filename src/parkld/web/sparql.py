@@ -11,12 +11,14 @@ from __future__ import annotations
 import hmac
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 from parkld import mediatypes, resources
 from parkld.errors import (
@@ -170,11 +172,20 @@ def ranked(accept: MIMEAccept, candidates: tuple[Format, ...]) -> list[Format]:
     return [f for _, _, f in sorted(scored, key=lambda s: (-s[0], s[1]))]
 
 
+@lru_cache(maxsize=256)
+def _ranked_by_header(header: str) -> tuple[tuple[Format, ...], tuple[Format, ...]]:
+    """(results formats, graph formats) an Accept header allows, best first; memoised, as
+    clients send few distinct headers and ranking ten formats costs more than a small query's
+    own work in this process."""
+    accept = parse_accept_header(header, MIMEAccept)
+    return (tuple(ranked(accept, mediatypes.RESULT_FORMATS)),
+            tuple(ranked(accept, mediatypes.GRAPH_FORMATS)))
+
+
 def negotiate(form: str | None) -> tuple[list[Format], list[Format]]:
     """Acceptable (results formats, graph formats): ``format``/``output`` beats Accept."""
-    accept = request.accept_mimetypes
-    result_formats = ranked(accept, mediatypes.RESULT_FORMATS)
-    graph_formats = ranked(accept, mediatypes.GRAPH_FORMATS)
+    by_results, by_graphs = _ranked_by_header(request.headers.get("Accept", ""))
+    result_formats, graph_formats = list(by_results), list(by_graphs)
     asked = request.values.get("format") or request.values.get("output")
     if asked:
         fmt = mediatypes.by_name(asked)

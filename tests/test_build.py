@@ -7,6 +7,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from parkld import graphs
 from parkld.build import ensure_built
 from parkld.errors import DataError, ValidationFailed
 from parkld.store.embedded import EmbeddedStore
@@ -93,3 +94,25 @@ def test_new_build_becomes_visible_to_an_open_reader(tmp_path: Path) -> None:
     assert reader.triple_count() == before + len(list(ox.parse(SOURCED_EXTRA.encode(),
                                                                 format=ox.RdfFormat.TURTLE)))
     assert "https://w3id.org/parkld/graph/extra" in reader.graph_names()
+
+
+def test_unchanged_files_are_not_rehashed_and_an_edit_is_seen(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    extra = tmp_path / "extra.ttl"
+    extra.write_text(SOURCED_EXTRA)
+    settings = make_settings(tmp_path / "store").replace(data_paths=(extra,))
+    first = ensure_built(settings)
+    hashed: list[str] = []
+    real = graphs.content_digest
+    monkeypatch.setattr(graphs, "content_digest",
+                        lambda path: hashed.append(path.name) or real(path))
+    again = ensure_built(settings)
+    assert again.reused and again.fingerprint == first.fingerprint
+    assert hashed == []  # size and mtime as recorded: nothing re-read
+    # Same size, new content and mtime: hashed again, so a new build.
+    extra.write_text(SOURCED_EXTRA.replace("extra fact", "other fact"))
+    edited = ensure_built(settings)
+    assert hashed == ["extra.ttl"]
+    assert not edited.reused and edited.fingerprint != first.fingerprint
+    assert EmbeddedStore(settings.store_dir).ask(
+        'ASK { ?s ?p "other fact"@en }')

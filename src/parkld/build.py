@@ -9,6 +9,7 @@ complete build and reuses it without parsing anything.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -16,7 +17,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
@@ -31,6 +32,49 @@ log = logging.getLogger(__name__)
 
 COMPLETE = "COMPLETE"
 KEEP_BUILDS = 2
+DIGESTS = "digests.json"
+
+
+class DigestCache:
+    """Content digests of input files, remembered with each file's size and mtime.
+
+    A restart re-reads no file whose size and modification time (in nanoseconds) are
+    unchanged — as make and git do — which keeps hashing the inputs (0.2 s for the 37 MB of a
+    million triples) out of the cold start. An edited file gets a new mtime, so is hashed.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.changed = False
+        try:
+            loaded = json.loads(path.read_text(encoding="utf-8"))
+            self.entries: dict[str, list[Any]] = loaded if isinstance(loaded, dict) else {}
+        except (OSError, ValueError):
+            self.entries = {}
+
+    def digest(self, file: Path) -> bytes:
+        """The SHA-256 of *file*, from the cache when its size and mtime are as recorded."""
+        info = file.stat()
+        key = str(file.resolve())
+        known = self.entries.get(key)
+        if isinstance(known, list) and known[:2] == [info.st_size, info.st_mtime_ns]:
+            return bytes.fromhex(known[2])
+        value = graphs.content_digest(file)
+        self.entries[key] = [info.st_size, info.st_mtime_ns, value.hex()]
+        self.changed = True
+        return value
+
+    def save(self) -> None:
+        """Write the cache if it changed (atomically; a failure only costs a re-hash)."""
+        if not self.changed:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(self.entries), encoding="utf-8")
+            tmp.replace(self.path)
+        except OSError:
+            log.warning("could not write %s", self.path)
 
 
 @dataclass(frozen=True)
@@ -56,8 +100,10 @@ def ensure_built(settings: Settings, *, force: bool = False,
     say = progress or (lambda _msg: None)
     started = time.perf_counter()
     sources = graphs.discover(settings.data_paths, base=settings.base_iri) + list(extra_files)
-    key = graphs.fingerprint(sources, settings.base_iri, __version__)
     store_dir = settings.store_dir
+    digests = DigestCache(store_dir / DIGESTS)
+    key = graphs.fingerprint(sources, settings.base_iri, __version__, digest_of=digests.digest)
+    digests.save()
     target = store_dir / "builds" / key
     if not force and (target / COMPLETE).exists():
         _make_current(store_dir, target)

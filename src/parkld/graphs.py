@@ -10,7 +10,7 @@ column, which we pass on to the curator.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -156,12 +156,18 @@ def load_all(sources: Iterable[SourceFile], base: str = resources.DEFAULT_BASE
     return [parse_file(s, base) for s in sources]
 
 
-def fingerprint(sources: Sequence[SourceFile], *extra: str) -> str:
+def content_digest(path: Path) -> bytes:
+    """The SHA-256 of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).digest()
+
+
+def fingerprint(sources: Sequence[SourceFile], *extra: str,
+                digest_of: Callable[[Path], bytes] = content_digest) -> str:
     """A hash of the inputs (paths, graphs, contents, settings): unchanged inputs → same store."""
     digest = hashlib.sha256()
     for s in sources:
         digest.update(f"{s.role}\0{s.graph}\0{s.path.name}\0".encode())
-        digest.update(hashlib.sha256(s.path.read_bytes()).digest())
+        digest.update(digest_of(s.path))
     for value in extra:
         digest.update(value.encode() + b"\0")
     return digest.hexdigest()[:20]

@@ -59,21 +59,35 @@ class LiveServer:
 
     def descendants(self) -> list[int]:
         """Process ids below the gunicorn master (web workers, fork server, query workers)."""
-        children: dict[int, list[int]] = {}
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    stat = (entry / "stat").read_text()
-                except OSError:
-                    continue
-                ppid = int(stat.rsplit(")", 1)[1].split()[1])
-                children.setdefault(ppid, []).append(int(entry.name))
+        children = process_children()
         found, todo = [], [self.process.pid]
         while todo:
             for child in children.get(todo.pop(), []):
                 found.append(child)
                 todo.append(child)
         return found
+
+
+def process_children() -> dict[int, list[int]]:
+    """Every process's children (by parent pid), read from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(entry.name))
+    return children
+
+
+def command_line(pid: int) -> str:
+    """A process's command line ('' once it has gone)."""
+    try:
+        return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
 
 
 def free_port() -> int:

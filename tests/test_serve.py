@@ -16,7 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from tests.live import LiveServer, ServerFactory
+from tests.live import LiveServer, ServerFactory, command_line, process_children
 from tests.sparql_support import PARK, RUNAWAY, parks_store
 
 PARKS_BY_GRAPH = ("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
@@ -99,6 +99,11 @@ def test_runaway_query_is_stopped_while_others_are_served(
     server = live_server_factory({"PARKLD_QUERY_TIMEOUT": "2", "PARKLD_WORKERS": "1"},
                                  store_dir=store_dir, build=False)
     result: dict[str, object] = {}
+    # The web worker forked its two query workers itself (it had one thread then): no fork
+    # server yet. Replacing a killed worker needs one, started only when that happens.
+    (web,) = process_children()[server.process.pid]
+    assert len(process_children()[web]) == 2
+    assert not [p for p in server.descendants() if "forkserver" in command_line(p)]
 
     def runaway() -> None:
         started = time.monotonic()
@@ -131,6 +136,7 @@ def test_runaway_query_is_stopped_while_others_are_served(
         if rates[-1] < 0.3:
             break
     assert rates[-1] < 0.3, f"CPU still busy after the timeout: {rates} s/s"
-    # And the endpoint still answers.
+    # And the endpoint still answers, the killed worker replaced through a fork server.
     status, _, body = fetch(f"{server.sparql_url}?query={q}", timeout=5)
     assert status == 200 and json.loads(body)["boolean"] is True
+    assert [p for p in server.descendants() if "forkserver" in command_line(p)]

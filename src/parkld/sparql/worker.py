@@ -34,8 +34,14 @@ def serve(conn: Connection, store_dir: str) -> None:
     """Answer jobs until the parent closes the pipe."""
     _die_with_parent()
     # The web server's SIGTERM/SIGINT handling belongs to the parent; a worker just stops
-    # when its pipe closes or it is killed.
+    # when its pipe closes or it is killed. A worker forked from a gunicorn worker inherits
+    # its handlers, which must not run here: back to the defaults.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGWINCH", "SIGCHLD",
+                 "SIGTTIN", "SIGTTOU", "SIGABRT"):
+        signal.signal(getattr(signal, name), signal.SIG_DFL)
+    with contextlib.suppress(ValueError):
+        signal.set_wakeup_fd(-1)  # the parent's wake-up pipe is not ours to write to
     from parkld.store.embedded import EmbeddedStore
 
     store: EmbeddedStore | None = None

@@ -80,3 +80,17 @@ def test_prefixes_and_dataset_clause() -> None:
     assert found.prefixes == {"ex": "http://ex/", "": "http://d/"}
     assert found.has_dataset_clause
     assert not analysis.analyse("SELECT ?from { ?s ex:from ?from }").has_dataset_clause
+
+
+def test_only_short_queries_are_remembered() -> None:
+    # Repeated short queries are analysed once; long ones every time, so that distinct large
+    # bodies cannot pile up in the memo.
+    analysis._analyse_memo.cache_clear()
+    short = "SELECT * WHERE { ?s ?p ?o } LIMIT 1"
+    assert analysis.analyse(short).form == "select"
+    assert analysis.analyse(short).form == "select"
+    info = analysis._analyse_memo.cache_info()
+    assert (info.hits, info.currsize) == (1, 1)
+    long = "ASK { ?s ?p ?o }" + " " * analysis.MEMO_MAX_CHARS
+    assert analysis.analyse(long).form == "ask"
+    assert analysis._analyse_memo.cache_info().currsize == 1

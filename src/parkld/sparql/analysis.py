@@ -103,13 +103,29 @@ def _expand(token: Token, prefixes: dict[str, str], base: str | None) -> str | N
     return None
 
 
-@lru_cache(maxsize=512)
+#: Longest text whose analysis is remembered: 512 entries of at most this stay small, where
+#: remembering any text would let a client pin hundreds of megabytes of distinct bodies.
+MEMO_MAX_CHARS = 4096
+
+
 def analyse(text: str, base_iri: str | None = None) -> Analysis:
     """Tokenize *text* and report its form, prologue, SERVICE targets and dataset clauses.
 
-    Memoised: the endpoint asks twice per request (form, then the checks), and clients repeat
-    the same queries. The result is frozen; callers must not change its ``prefixes``.
+    Memoised for short texts: the endpoint asks twice per request (form, then the checks), and
+    clients repeat the same queries. The result is shared; callers must not change its
+    ``prefixes``.
     """
+    if len(text) <= MEMO_MAX_CHARS:
+        return _analyse_memo(text, base_iri)
+    return _analyse(text, base_iri)
+
+
+@lru_cache(maxsize=512)
+def _analyse_memo(text: str, base_iri: str | None) -> Analysis:
+    return _analyse(text, base_iri)
+
+
+def _analyse(text: str, base_iri: str | None) -> Analysis:
     toks = tokens(decode_escapes(text))
     prefixes: dict[str, str] = {}
     base = base_iri

@@ -53,14 +53,25 @@ _LAZY_FORMS = {"select", "construct", "describe"}
 _PRELOAD = ["parkld.sparql.worker", "parkld.store.embedded", "pyoxigraph"]
 
 
-@lru_cache(maxsize=512)
 def checked(query: str, allowlist: tuple[str, ...], base_iri: str | None) -> analysis.Analysis:
     """The analysis of a query that passed the SERVICE allow-list and the syntax check.
 
-    Memoised on the exact text: clients (dashboards, pages, benchmarks) repeat the same few
-    queries, and tokenising plus parsing one costs ~0.3 ms of the web process's time.
-    Refused queries raise and are not remembered.
+    Memoised on the exact text when it is short: clients (dashboards, pages, benchmarks)
+    repeat the same few queries, and tokenising plus parsing one costs ~0.3 ms of the web
+    process's time. Refused queries raise and are not remembered.
     """
+    if len(query) <= analysis.MEMO_MAX_CHARS:
+        return _checked_memo(query, allowlist, base_iri)
+    return _check(query, allowlist, base_iri)
+
+
+@lru_cache(maxsize=512)
+def _checked_memo(query: str, allowlist: tuple[str, ...],
+                  base_iri: str | None) -> analysis.Analysis:
+    return _check(query, allowlist, base_iri)
+
+
+def _check(query: str, allowlist: tuple[str, ...], base_iri: str | None) -> analysis.Analysis:
     found = analysis.check_query(query, allowlist, base_iri)
     if found.form in _LAZY_FORMS and not found.services:
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import threading
 import time
@@ -16,9 +17,17 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from tests.live import LiveServer, ServerFactory, command_line, process_children
+from tests.live import (
+    LiveServer,
+    ServerFactory,
+    command_line,
+    process_children,
+    start_server,
+    stop_server,
+)
 from tests.sparql_support import PARK, RUNAWAY, parks_store
 
+SOPHIA = "https://w3id.org/parkld/park/sophia-antipolis"
 PARKS_BY_GRAPH = ("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
 
 
@@ -140,3 +149,25 @@ def test_runaway_query_is_stopped_while_others_are_served(
     status, _, body = fetch(f"{server.sparql_url}?query={q}", timeout=5)
     assert status == 200 and json.loads(body)["boolean"] is True
     assert [p for p in server.descendants() if "forkserver" in command_line(p)]
+
+
+def test_a_server_that_built_its_store_stops_at_once(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    # The build runs in a spawned process: web workers forked from a process that had run
+    # RocksDB's loader threads hung at exit in RocksDB's thread-joining destructor, and each
+    # needed gunicorn's 10 s graceful timeout and a SIGKILL to stop.
+    server = start_server(tmp_path_factory.mktemp("fresh-build"),
+                          env={"PARKLD_LOG_LEVEL": "INFO"})
+    try:
+        q = urllib.parse.quote(f"ASK {{ <{SOPHIA}> ?p ?o }}")
+        status, _, body = fetch(f"{server.sparql_url}?query={q}", timeout=10)
+        assert status == 200 and json.loads(body)["boolean"] is True
+        started = time.monotonic()
+        server.process.send_signal(signal.SIGTERM)
+        server.process.wait(timeout=20)
+        assert time.monotonic() - started < 5, server.log()
+        assert "Shutting down: Master" in server.log()
+        assert "SIGKILL" not in server.log()
+        assert "building in a separate process" in server.log()
+    finally:
+        stop_server(server)

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import pyoxigraph as ox
 
@@ -93,10 +93,28 @@ def current_path(store_dir: Path) -> Path:
     return (store_dir / "current").resolve()
 
 
+@overload
+def ensure_built(settings: Settings, *, force: bool = ...,
+                 progress: Callable[[str], None] | None = ...,
+                 extra_files: Sequence[graphs.SourceFile] = ...,
+                 reuse_only: Literal[False] = ...) -> BuildResult: ...
+
+
+@overload
+def ensure_built(settings: Settings, *, force: bool = ...,
+                 progress: Callable[[str], None] | None = ...,
+                 extra_files: Sequence[graphs.SourceFile] = ...,
+                 reuse_only: Literal[True]) -> BuildResult | None: ...
+
+
 def ensure_built(settings: Settings, *, force: bool = False,
                  progress: Callable[[str], None] | None = None,
-                 extra_files: Sequence[graphs.SourceFile] = ()) -> BuildResult:
-    """Make sure a store built from the current inputs is current; build it if needed."""
+                 extra_files: Sequence[graphs.SourceFile] = (),
+                 reuse_only: bool = False) -> BuildResult | None:
+    """Make sure a store built from the current inputs is current; build it if needed.
+
+    With *reuse_only*, return None instead of building.
+    """
     say = progress or (lambda _msg: None)
     started = time.perf_counter()
     sources = graphs.discover(settings.data_paths, base=settings.base_iri) + list(extra_files)
@@ -108,6 +126,8 @@ def ensure_built(settings: Settings, *, force: bool = False,
     if not force and (target / COMPLETE).exists():
         _make_current(store_dir, target)
         return BuildResult(target, key, True, time.perf_counter() - started)
+    if reuse_only:
+        return None
 
     say(f"parsing {len(sources)} files")
     files = graphs.load_all(sources, settings.base_iri)
@@ -141,6 +161,42 @@ def ensure_built(settings: Settings, *, force: bool = False,
     seconds = time.perf_counter() - started
     log.info("built store %s in %.2f s", key, seconds)
     return BuildResult(target, key, False, seconds, report)
+
+
+def ensure_built_apart(settings: Settings, *,
+                       progress: Callable[[str], None] | None = None) -> BuildResult:
+    """:func:`ensure_built` for a server: a reusable build is made current here, a new one is
+    built in a separate (spawned) process.
+
+    Why: loading runs RocksDB's background threads, and RocksDB keeps their state in static
+    objects. A server forks its web workers from this process; a child that inherits that
+    state hangs at exit in RocksDB's thread-joining destructor (seen with gdb: every gunicorn
+    worker then needed its 10 s graceful timeout and a SIGKILL to stop). Reuse touches no
+    database, so the usual restart stays as fast as before.
+    """
+    reused = ensure_built(settings, reuse_only=True)
+    if reused is not None:
+        return reused
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    say = progress or (lambda _msg: None)
+    say("building in a separate process")
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        built: BuildResult = pool.submit(_build_logged, settings).result()
+    return built
+
+
+def _build_logged(settings: Settings) -> BuildResult:
+    """The build in the spawned process, saying its steps on standard error."""
+    import sys
+
+    def say(message: str) -> None:
+        print(f"… {message}", file=sys.stderr, flush=True)
+
+    result = ensure_built(settings, progress=say)
+    assert result is not None
+    return result
 
 
 def _make_current(store_dir: Path, target: Path) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from parkld.build import ensure_built
+from parkld.build import ensure_built_apart
 from parkld.config import Settings, check, to_env
 
 
@@ -41,7 +41,8 @@ def serve_cmd(settings: Settings, host: str | None, port: int | None, workers: i
                                 max_rows=max_rows, server=server)
     check(settings)
     if settings.store == "embedded" and not no_build:
-        result = ensure_built(settings, progress=lambda m: click.echo(f"… {m}", err=True))
+        result = ensure_built_apart(settings,
+                                    progress=lambda m: click.echo(f"… {m}", err=True))
         click.echo(f"store {result.fingerprint} {'reused' if result.reused else 'built'} "
                    f"in {result.seconds:.2f} s", err=True)
     click.echo(f"parkld serving on http://{settings.host}:{settings.port}/", err=True)

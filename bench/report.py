@@ -63,12 +63,9 @@ def rps_estimate(sysd: dict[str, Any] | None, q: str, c: int) -> tuple[float | N
     fig = _fig(sysd, q)
     if not fig or fig["probe"].get("status") != 200 or not fig["probe"].get("seconds"):
         return measured, False
-    first = rps(run_of(sysd, q, 1))
-    if measured is None and not fig.get("slow"):
-        return None, False  # not run for another reason
-    if measured == 0 or (measured is None and first is not None and first < 3 / 2.0):
+    if measured == 0 or (measured is None and fig.get("slow")):
         return 1.0 / float(fig["probe"]["seconds"]), True
-    return measured, False
+    return measured, False  # not run for another reason: no figure
 
 
 def _cell_missing(sysd: dict[str, Any] | None, q: str) -> str | None:

@@ -8,7 +8,7 @@ that reading is how the allow-list was bypassed. So parkld does not guess: it to
 the grammar's terminals (longest match, as the SPARQL grammar specifies), refuses what does
 not tokenize, and evaluates the **canonical text** built from its own tokens:
 
-* every token separated by one space, so nothing is glued;
+* every token separated by one space, so nothing is glued (a function name keeps its ``(``);
 * prefixed names expanded to full ``<IRI>`` (no prefixed name is left to misread);
 * strings and IRIs with their escapes decoded, re-written in one plain form;
 * every bare word must be a SPARQL keyword or built-in function name (so a glued
@@ -258,7 +258,18 @@ def canonical(text: str, base_iri: str | None = None) -> Canonical:
             out.append(tok.text)
         expanded.append(tok)
         i += 1
-    return Canonical(" ".join(out), tuple(expanded), prefixes, base)
+    return Canonical(_join(out, expanded), tuple(expanded), prefixes, base)
+
+
+def _join(texts: list[str], toks: list[Token]) -> str:
+    """One space between tokens, except between a word and its ``(``: Oxigraph refuses
+    ``BNODE ( )`` (it takes a spaced ``( )`` for no argument list there)."""
+    parts: list[str] = []
+    for k, (piece, tok) in enumerate(zip(texts, toks, strict=True)):
+        if k and not (tok.text == "(" and toks[k - 1].kind == "word"):
+            parts.append(" ")
+        parts.append(piece)
+    return "".join(parts)
 
 
 def depth_and_count(text: str) -> tuple[int, int]:

@@ -56,6 +56,9 @@ class Settings:
     max_body_bytes: int = 1_048_576
     #: Processes that evaluate user SPARQL queries (per web worker).
     query_workers: int = 2
+    #: Address-space limit of each query worker process, in MiB (0 = none): a query that
+    #: needs more is stopped (504) and its worker replaced.
+    query_memory_mb: int = 1024
     #: Endpoints that SPARQL SERVICE may call; everything else is refused before any I/O.
     #: Unless set, it is the configured Wikidata endpoint alone.
     service_allowlist: tuple[str, ...] = (WIKIDATA_SPARQL,)

@@ -81,6 +81,13 @@ class QueryTimeout(ParkldError):
     status = 504
 
 
+class QueryAborted(ParkldError):
+    """A query was stopped by a resource limit other than time (memory, stack): its worker
+    process was replaced. 504 like a timeout: the answer did not come, the server is fine."""
+
+    status = 504
+
+
 class DataError(ParkldError):
     """Input RDF could not be read: names the file, line and column."""
 

@@ -9,9 +9,12 @@ served by the other workers meanwhile; when every worker is busy, a request wait
 come free — every busy worker is done or killed within the timeout, so the wait is bounded by
 the timeout plus a replacement's boot — and only then gets 503.
 
-Syntax errors in SELECT, CONSTRUCT and DESCRIBE queries are found in the web process before a
-worker is borrowed (a query on an empty in-memory store parses it; those forms are evaluated
-lazily, so nothing runs), so a malformed query never waits behind a runaway one.
+Nothing a user sends is parsed by the engine in the web process: it only canonicalises the
+text (:mod:`parkld.sparql.lexer`: tokens, cheap bounds, the SERVICE allow-list) and relays the
+canonical text. Parsing, planning and evaluation all happen in a worker, under the time limit
+and the worker's memory limit (``RLIMIT_AS``, ``PARKLD_QUERY_MEMORY_MB``). A worker that dies
+on a query (out of memory, a stack overflow in the engine) is replaced, and the client gets
+:class:`QueryAborted` (504) naming the limit; the web process and its other requests go on.
 
 The first workers are forked directly when the web worker is still single-threaded (gunicorn's
 ``post_worker_init``); replacements come from a ``forkserver``: forking the threaded web worker
@@ -27,7 +30,6 @@ import queue
 import threading
 import time
 from dataclasses import dataclass
-from functools import lru_cache
 from multiprocessing.connection import Connection
 from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
@@ -36,7 +38,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from parkld import mediatypes
-from parkld.errors import BadRequest, QuerySyntaxError, QueryTimeout, StoreUnavailable
+from parkld.errors import QueryAborted, QueryTimeout, StoreUnavailable
 from parkld.sparql import analysis
 from parkld.sparql.evaluate import Job, Outcome, evaluate, raise_error
 from parkld.store.base import QueryRequest, QueryResponse
@@ -46,41 +48,17 @@ log = logging.getLogger(__name__)
 BOOT_TIMEOUT = 60.0  # seconds a new worker may take to start
 #: Extra seconds, beyond the query timeout, a request waits for a busy pool to free a worker.
 FREE_WORKER_MARGIN = 10.0
-# Parsing happens on an empty store; only lazily evaluated forms are checked this way (ASK is
-# evaluated eagerly, and a query with SERVICE could call out).
-_PARSER = ox.Store()
-_LAZY_FORMS = {"select", "construct", "describe"}
 _PRELOAD = ["parkld.sparql.worker", "parkld.store.embedded", "pyoxigraph"]
+#: Default address-space limit of a query worker, in MiB (PARKLD_QUERY_MEMORY_MB).
+DEFAULT_MEMORY_MB = 1024
 
 
 def checked(query: str, allowlist: tuple[str, ...], base_iri: str | None) -> analysis.Analysis:
-    """The analysis of a query that passed the SERVICE allow-list and the syntax check.
+    """The analysis of a query that passed the cheap bounds and the SERVICE allow-list.
 
-    Memoised on the exact text when it is short: clients (dashboards, pages, benchmarks)
-    repeat the same few queries, and tokenising plus parsing one costs ~0.3 ms of the web
-    process's time. Refused queries raise and are not remembered.
+    No engine parse here: a syntax error is reported by the worker that evaluates the query.
     """
-    if len(query) <= analysis.MEMO_MAX_CHARS:
-        return _checked_memo(query, allowlist, base_iri)
-    return _check(query, allowlist, base_iri)
-
-
-@lru_cache(maxsize=512)
-def _checked_memo(query: str, allowlist: tuple[str, ...],
-                  base_iri: str | None) -> analysis.Analysis:
-    return _check(query, allowlist, base_iri)
-
-
-def _check(query: str, allowlist: tuple[str, ...], base_iri: str | None) -> analysis.Analysis:
-    found = analysis.check_query(query, allowlist, base_iri)
-    if found.form in _LAZY_FORMS and not found.services:
-        try:
-            _PARSER.query(query, base_iri=base_iri)
-        except SyntaxError as exc:
-            raise QuerySyntaxError(f"malformed query: {exc}") from exc
-        except RuntimeError as exc:  # e.g. an unsupported function, found while planning
-            raise BadRequest(f"the query could not be evaluated: {exc}") from exc
-    return found
+    return analysis.check_query(query, allowlist, base_iri)
 
 
 def make_job(request: QueryRequest) -> tuple[Job, analysis.Analysis]:
@@ -88,7 +66,7 @@ def make_job(request: QueryRequest) -> tuple[Job, analysis.Analysis]:
     found = checked(request.query, tuple(request.service_allowlist), request.base_iri)
     dataset_given = bool(request.default_graphs or request.named_graphs)
     job = Job(
-        query=request.query,
+        query=found.canonical,
         result_formats=tuple(f.name for f in request.result_formats),
         graph_formats=tuple(f.name for f in request.graph_formats),
         default_graphs=request.default_graphs,
@@ -141,9 +119,11 @@ class WorkerPool:
     """A fixed number of killable query worker processes over one store directory."""
 
     def __init__(self, store_dir: Path, size: int = 2, *,
-                 start_method: str = "forkserver") -> None:
+                 start_method: str = "forkserver",
+                 memory_mb: int = DEFAULT_MEMORY_MB) -> None:
         self.store_dir = store_dir
         self.size = max(1, size)
+        self.memory_mb = memory_mb
         self.owner_pid = os.getpid()
         self.killed = 0  # workers stopped for running too long (for tests and logs)
         self._ctx: BaseContext = multiprocessing.get_context(start_method)
@@ -173,7 +153,7 @@ class WorkerPool:
 
         parent, child = ctx.Pipe(duplex=True)
         process = ctx.Process(  # type: ignore[attr-defined]
-            target=worker.serve, args=(child, str(self.store_dir)),
+            target=worker.serve, args=(child, str(self.store_dir), self.memory_mb),
             name="parkld-query-worker", daemon=True,
         )
         process.start()
@@ -254,11 +234,27 @@ class WorkerPool:
                 )
             outcome: Outcome = w.conn.recv()
         except (EOFError, OSError) as exc:
-            log.error("query worker %d died: %s", w.pid, exc)
             self._replace(w, kill=True)
-            raise StoreUnavailable("the query worker stopped unexpectedly; try again") from exc
+            code = w.process.exitcode
+            log.error("query worker %d died on a query (exit code %s): %s", w.pid, code, exc)
+            raise QueryAborted(
+                "the query was stopped: its worker process ran out of memory (limit "
+                f"{self.memory_mb} MiB, PARKLD_QUERY_MEMORY_MB) or of stack "
+                f"({_signal_name(code)}); simplify the query. Other queries were not affected"
+            ) from exc
+        if outcome.error == "MemoryError":
+            self._replace(w, kill=True)  # a worker that met MemoryError may be in a bad state
+            raise QueryAborted(
+                f"the query was stopped: it needed more than {self.memory_mb} MiB "
+                "(PARKLD_QUERY_MEMORY_MB); simplify it or add a LIMIT")
         self._idle.put(w)
         return outcome
+
+    def check_update(self, update: str, timeout: float, base_iri: str | None = None) -> None:
+        """Let a worker parse (and try) *update* on an empty store first: its syntax error
+        (400), a crash or a timeout happen there, never in the web process that applies it."""
+        raise_error(self.submit(Job(query=update, result_formats=(), graph_formats=(),
+                                    base_iri=base_iri, update_probe=True), timeout))
 
     def close(self) -> None:
         """Stop every worker (idle ones get EOF and exit; busy ones are killed)."""
@@ -267,6 +263,17 @@ class WorkerPool:
             workers = list(self._all.values())
         for w in workers:
             self._retire(w, kill=True)
+
+
+def _signal_name(code: int | None) -> str:
+    if code is not None and code < 0:
+        import signal
+
+        try:
+            return f"ended by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"ended by signal {-code}"
+    return f"exit code {code}"
 
 
 class InProcessExecutor:
@@ -279,6 +286,10 @@ class InProcessExecutor:
         job, found = make_job(request)
         store = ox.Store.read_only(str((self.store_dir / "current").resolve()))
         return to_response(evaluate(store, job), found)
+
+    def check_update(self, update: str, timeout: float, base_iri: str | None = None) -> None:
+        raise_error(evaluate(ox.Store(), Job(query=update, result_formats=(), graph_formats=(),
+                                             base_iri=base_iri, update_probe=True)))
 
     def close(self) -> None:
         pass

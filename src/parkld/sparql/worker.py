@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import logging
+import resource
 import signal
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -30,7 +31,20 @@ def _die_with_parent() -> None:
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
-def serve(conn: Connection, store_dir: str) -> None:
+def limit_memory(memory_mb: int) -> None:
+    """Cap this process's address space (RLIMIT_AS): an allocation beyond it fails, so a
+    runaway query ends this worker (or raises MemoryError) instead of swapping the machine."""
+    if memory_mb <= 0:
+        return
+    with contextlib.suppress(ValueError, OSError):
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        wanted = memory_mb * 1024 * 1024
+        if hard != resource.RLIM_INFINITY:
+            wanted = min(wanted, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+
+
+def serve(conn: Connection, store_dir: str, memory_mb: int = 0) -> None:
     """Answer jobs until the parent closes the pipe."""
     _die_with_parent()
     # The web server's SIGTERM/SIGINT handling belongs to the parent; a worker just stops
@@ -44,6 +58,7 @@ def serve(conn: Connection, store_dir: str) -> None:
         signal.set_wakeup_fd(-1)  # the parent's wake-up pipe is not ours to write to
     from parkld.store.embedded import EmbeddedStore
 
+    limit_memory(memory_mb)
     store: EmbeddedStore | None = None
     # Open the store before the first job, so a fresh worker answers at once (its first
     # query does not pay for opening the database); failures are reported per job below.
@@ -68,6 +83,8 @@ def serve(conn: Connection, store_dir: str) -> None:
             outcome = evaluate(store.reader(), job)
         except ParkldError as exc:
             outcome = Outcome(error=type(exc).__name__, message=exc.message)
+        except MemoryError:
+            outcome = Outcome(error="MemoryError", message="out of memory")
         except Exception as exc:  # a bug: report it to the parent, which logs it as a 500
             log.exception("query worker failed")
             outcome = Outcome(error="InternalError", message=f"{type(exc).__name__}: {exc}")

@@ -17,4 +17,5 @@ def open_store(settings: Settings) -> Store:
         return RemoteStore(settings)
     from parkld.store.embedded import EmbeddedStore
 
-    return EmbeddedStore(settings.store_dir, query_workers=settings.query_workers)
+    return EmbeddedStore(settings.store_dir, query_workers=settings.query_workers,
+                         query_memory_mb=settings.query_memory_mb)

@@ -4,61 +4,32 @@ The remote store sends query *text* to another server, so it must know a few thi
 query before it leaves: its form (to ask for the right result format), whether it names its
 own dataset (``FROM``), where its top-level ``WHERE`` group starts (to put bindings there as a
 ``VALUES`` block built from serialised terms), and which remote services it would make the
-store call. A small tokenizer that skips comments, strings and IRIs answers all of these; the
+store call. The tokens come from parkld's one SPARQL tokenizer (:mod:`parkld.sparql.lexer`); the
 syntax itself is checked by Oxigraph's parser, so the remote store reports the same syntax
 errors as the embedded one.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from parkld.errors import BadRequest, Forbidden, QuerySyntaxError
+from parkld.sparql import lexer
+from parkld.sparql.lexer import Token
 from parkld.store.base import Bindings
-
-_TOKEN = re.compile(
-    r"""
-    (?P<comment>\#[^\n]*)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-              |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][\w\u00B7-\uFFFF]+)
-  | (?P<pname>(?:[A-Za-z\u00C0-\uFFFF][\w\-.\u00B7-\uFFFF]*)?:[\w\-.:%\u00B7-\uFFFF]*)
-  | (?P<word>[A-Za-z_][\w\-.]*)
-  | (?P<punct>[{}()])
-  | (?P<space>\s+)
-  | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
 
 FORMS = ("select", "construct", "describe", "ask")
 #: Virtuoso executes SQL built-ins named by these IRI schemes; no user query may call them.
 FORBIDDEN_SCHEMES = ("bif:", "sql:")
 
 
-@dataclass(frozen=True)
-class Token:
-    """One lexical token: its kind (a group name of ``_TOKEN``), text and offset."""
-
-    kind: str
-    text: str
-    start: int
-
-    def is_word(self, *words: str) -> bool:
-        return self.kind == "word" and self.text.lower() in words
-
-
 def tokens(text: str) -> Iterator[Token]:
-    """The significant tokens of SPARQL text (no comments or white space)."""
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup or "other"
-        if kind not in ("comment", "space"):
-            yield Token(kind, match.group(), match.start())
+    """The significant tokens of SPARQL text, by parkld's one tokenizer
+    (:mod:`parkld.sparql.lexer`); BadRequest for text that does not tokenize."""
+    return iter(lexer.tokenize(text))
 
 
 @dataclass(frozen=True)
@@ -127,7 +98,7 @@ def check_builtins(text: str) -> None:
     with the embedded store; this adds what only a Virtuoso behind parkld would honour.
     """
     for t in tokens(text):
-        value = t.text[1:-1] if t.kind == "iri" else t.text if t.kind == "pname" else ""
+        value = t.value if t.kind == "iri" else t.text if t.kind == "pname" else ""
         if value.lower().startswith(FORBIDDEN_SCHEMES):
             raise Forbidden(f"{t.text}: the store's built-in SQL functions cannot be called")
 

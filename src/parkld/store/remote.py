@@ -301,8 +301,9 @@ class RemoteStore(Store):
         # The embedded store's checks, in the same order and words, before any request.
         found_names = analysis.check_query(request.query, request.service_allowlist,
                                            request.base_iri)
-        querytext.check_builtins(request.query)
-        text, found = self._prepare(request.query, None, request.base_iri)
+        # What is sent is the canonical text the checks read (parkld.sparql.lexer).
+        querytext.check_builtins(found_names.canonical)
+        text, found = self._prepare(found_names.canonical, None, request.base_iri)
         text = querytext.with_base(text, request.base_iri)
         dataset = self._dataset(request.default_graphs, request.named_graphs, found.has_dataset)
         cap = request.max_rows
@@ -364,9 +365,9 @@ class RemoteStore(Store):
 
     # -- writing -------------------------------------------------------------------------
     def update(self, update: str) -> None:
-        analysis.check_update(update, self.settings.service_allowlist)
-        querytext.check_builtins(update)
-        self._update(update)
+        canonical = analysis.check_update(update, self.settings.service_allowlist).canonical
+        querytext.check_builtins(canonical)
+        self._update(canonical)
         self._graphs = None
 
     def _update(self, update: str) -> None:

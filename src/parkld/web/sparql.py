@@ -301,8 +301,16 @@ def run_update(op: Operation) -> Response:
     if op.using_graphs:
         raise BadRequest("using-graph-uri / using-named-graph-uri are not supported; "
                          "write USING / WITH in the update instead")
-    analysis.check_update(op.text, settings.service_allowlist)
-    get_store().update(op.text)
+    found = analysis.check_update(op.text, settings.service_allowlist)
+    if found.form != "update":
+        raise BadRequest("this is not a SPARQL Update; send a query as 'query', not 'update'")
+    store = get_store()
+    # The engine meets the text first in a query worker (time and memory limits): a syntax
+    # error, a crash or a runaway happens there. Only then does this process apply it.
+    executor = getattr(store, "executor", None)
+    if callable(executor):
+        executor().check_update(found.canonical, settings.query_timeout)
+    store.update(found.canonical)
     return Response(status=204)
 
 

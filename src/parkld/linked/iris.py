@@ -17,7 +17,7 @@ from parkld.mediatypes import Format
 #: First path segments of entity IRIs (``<base><type>/<slug>``).
 ENTITY_TYPES: tuple[str, ...] = (
     "park", "organisation", "alliance", "membership", "agreement", "provision", "event",
-    "person", "place", "source", "claim", "status", "graph",
+    "person", "place", "source", "claim", "status", "graph", "evidence", "signature",
 )
 #: Whole-document resources: the ontology, the shapes and the SKOS vocabularies.
 DOCUMENTS: tuple[str, ...] = ("ontology", "shapes", "vocab", "dataset")

@@ -370,3 +370,44 @@ def test_nothing_is_built_when_a_table_is_wrong(tmp_path: Path) -> None:
         ensure_built(settings)
     assert f"{claims.read_table(bad)[0].where}: date: 2999 is in the future" in str(caught.value)
     assert not (tmp_path / "store" / "current").exists()
+
+
+def test_the_worked_example_of_data_readme(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """data/README.md's recipe, step by step, with the row the README shows."""
+    from tests.conftest import ROOT, make_settings
+
+    readme = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    block = readme.split("### Worked example", 1)[1].split("```csv\n", 1)[1].split("```", 1)[0]
+    lines = [line.strip() for line in block.strip().splitlines()]
+    assert lines[0] == ",".join(claims.COLUMNS)
+    table = tmp_path / "data" / "claims" / "agreements.csv"
+    table.parent.mkdir(parents=True)
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # 2. validate with the project's data
+    result = cli("validate", "--with-project", str(table))
+    assert result.exit_code == 0, result.output
+    # 3. build (the project's data plus this table)
+    from parkld.build import ensure_built
+    from parkld.store.embedded import EmbeddedStore
+    from parkld.web import create_app
+
+    settings = make_settings(tmp_path / "store", data_paths=(tmp_path / "data",))
+    ensure_built(settings)
+    store = EmbeddedStore(settings.store_dir)
+    try:
+        app = create_app(settings, store=store)
+        app.config["TESTING"] = True
+        web = app.test_client()
+        # 4. see it at /agreement/<id>
+        response = web.get("/agreement/sophia-antipolis-chengdu-innovation-centres-2017",
+                           headers={"Accept": "text/html"})
+        assert response.status_code == 200
+        text = response.get_data(as_text=True)
+        assert ('<blockquote lang="de">Vergangenen Oktober unterzeichneten Sophia Antipolis und '
+                "Chengdu Hi-tech Zone eine Vereinbarung") in text
+        assert "retrieved 2026-12-01" in text and "2017-10" in text
+        assert 'href="http://www.hier-luebeck.de/politik-wirtschaft/' in text
+        park = web.get("/park/sophia-antipolis", headers={"Accept": "text/html"})
+        assert "sophia-antipolis-chengdu-innovation-centres-2017" in park.get_data(as_text=True)
+    finally:
+        store.close()

@@ -136,6 +136,11 @@ def test_every_query_is_checked_here() -> None:
         "agreements-in-force-as-of.rq",
         # needs a Wikidata stand-in server: answered in tests/test_wikidata_federation.py
         "wikidata-federation.rq",
+        # researchers' questions, answered in tests/test_examples_research.py (with claim tables)
+        "parks-with-most-partners.rq",
+        "country-cooperation-matrix.rq",
+        "park-alliances-over-time.rq",
+        "agreements-per-year.rq",
     }
     assert {p.name for p in QUERIES.glob("*.rq")} == checked
 

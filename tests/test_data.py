@@ -72,6 +72,9 @@ TYPE_WORDS = {
     "claim",
     "status",
     "graph",
+    "plan",
+    "evidence",
+    "signature",
     "vocab",
 }
 

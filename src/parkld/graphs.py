@@ -9,6 +9,7 @@ column, which we pass on to the curator.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ import pyoxigraph as ox
 from parkld import mediatypes, resources
 from parkld.errors import DataError
 
-Role = str  # "ontology" | "shapes" | "data"
+Role = str  # "ontology" | "shapes" | "data" | "claims" (a claim table, compiled on loading)
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,20 @@ def _rdf_files(directory: Path) -> list[Path]:
     if not directory.is_dir():
         return []
     return sorted(p for p in directory.rglob("*") if p.is_file()
-                  and mediatypes.for_path(p.name) is not None)
+                  and (mediatypes.for_path(p.name) is not None or _is_claim_table(p)))
+
+
+def _is_claim_table(path: Path) -> bool:
+    """Claim tables are the ``*.csv`` files among the data (``data/claims/*.csv``)."""
+    return path.suffix.lower() == ".csv"
+
+
+def _data_source(path: Path, base: str) -> SourceFile:
+    if _is_claim_table(path):
+        # Not a graph: a claim table fills the graphs of the sources its rows cite. The key
+        # only identifies the table (a PATH of the same name replaces it, see ``validate``).
+        return SourceFile(path, f"{base}claims/{path.stem}", "claims")
+    return SourceFile(path, resources.source_graph(path.stem, base), "data")
 
 
 def discover(
@@ -63,8 +77,7 @@ def discover(
                   for p in _rdf_files(resources.ontology_dir())]
         found += [SourceFile(p, resources.shapes_graph(base), "shapes")
                   for p in _rdf_files(resources.shapes_dir())]
-        found += [SourceFile(p, resources.source_graph(p.stem, base), "data")
-                  for p in _rdf_files(resources.data_dir())]
+        found += [_data_source(p, base) for p in _rdf_files(resources.data_dir())]
     for given in paths:
         if not given.exists():
             raise DataError("no such file or directory", str(given))
@@ -75,7 +88,7 @@ def discover(
             elif parent == "shapes":
                 found.append(SourceFile(p, resources.shapes_graph(base), "shapes"))
             else:
-                found.append(SourceFile(p, resources.source_graph(p.stem, base), "data"))
+                found.append(_data_source(p, base))
     seen: set[Path] = set()
     unique = []
     for f in found:
@@ -150,10 +163,35 @@ def _syntax_message(exc: SyntaxError) -> str:
     return f"invalid RDF: {text}"
 
 
-def load_all(sources: Iterable[SourceFile], base: str = resources.DEFAULT_BASE
-             ) -> list[LoadedFile]:
-    """Parse every file; the first syntax error stops with a DataError."""
-    return [parse_file(s, base) for s in sources]
+def load_all(sources: Iterable[SourceFile], base: str = resources.DEFAULT_BASE,
+             today: datetime.date | None = None) -> list[LoadedFile]:
+    """Parse every file; the first syntax error stops with a DataError.
+
+    Claim tables are compiled after the RDF files, against what those hold (their rows refer
+    to its parks by slug): one loaded "file" per source graph the rows fill. A problem in a
+    row raises :class:`parkld.claims.ClaimTableInvalid` naming every bad row.
+    """
+    sources = list(sources)
+    loaded = [parse_file(s, base) for s in sources if s.role != "claims"]
+    tables = [s.path for s in sources if s.role == "claims"]
+    if not tables:
+        return loaded
+    from parkld import claims
+
+    known = claims.known_from(((_display(f.source.path), f.source.graph, f.quads)
+                               for f in loaded if f.source.role == "data"), base)
+    compiled = claims.compile_tables(tables, known, today=today, base=base)
+    for graph, quads in compiled.graphs.items():
+        first = Path(compiled.files.get(graph, [str(tables[0])])[0])
+        loaded.append(LoadedFile(SourceFile(first, graph, "data"), quads))
+    return loaded
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def content_digest(path: Path) -> bytes:

@@ -50,7 +50,7 @@ def select_sources(settings: Settings, paths: tuple[Path, ...], with_project: bo
     kept = [
         s for s in project
         if s.role not in given_roles
-        or (s.role == "data" and with_project and s.graph not in given_graphs)
+        or (s.role in ("data", "claims") and with_project and s.graph not in given_graphs)
     ]
     return kept + given
 

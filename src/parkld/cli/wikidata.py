@@ -121,9 +121,17 @@ def link_cmd(settings: Settings, endpoint: str | None, inputs: tuple[Path, ...],
     proj = _load_inputs(inputs)
     all_parks = proj.parks()
     todo = [p for p in all_parks if p.qid is None]
+    # Items the project's data already links count too when linking other input files: an
+    # input park matching one of them is reported as a likely duplicate of that park.
+    linked = proj.links()
+    labels = {p.iri: p.label for p in all_parks}
+    if inputs:
+        known = _load_inputs(())
+        linked = known.links() | linked
+        labels = {p.iri: p.label for p in known.parks()} | labels
     client = _client(settings, endpoint, no_cache, refresh, retries)
     cands = linking.fetch_candidates(client, todo) if todo else {}
-    decisions = linking.decide(todo, cands, proj.links(), threshold)
+    decisions = linking.decide(todo, cands, linked, threshold, labels)
     write_atomic(output, linking.render(decisions, endpoint=client.endpoint,
                                         threshold=threshold))
     accepted = sum(1 for d in decisions if d.accepted)
@@ -131,8 +139,10 @@ def link_cmd(settings: Settings, endpoint: str | None, inputs: tuple[Path, ...],
         verdict = f"-> {d.accepted.qid} ({d.accepted.score:.2f})" if d.accepted \
             else f"not linked: {d.reason}"
         click.echo(f"{d.park.label}: {verdict}")
+    duplicates = sum(1 for d in decisions if d.duplicate_of)
     click.echo(f"wrote {output}: {accepted} accepted link(s), "
-               f"{len(decisions) - accepted} park(s) left for review, "
+               f"{len(decisions) - accepted} park(s) left for review "
+               f"({duplicates} likely duplicate(s)), "
                f"{len(all_parks) - len(todo)} already linked")
 
 

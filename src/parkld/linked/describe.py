@@ -98,11 +98,14 @@ class Description:
 #: Which type-specific queries a kind of page runs (query name → key in ``related``).
 RELATED: dict[str, tuple[tuple[str, str], ...]] = {
     "park": (("linked_memberships", "memberships"), ("linked_members", "members"),
-             ("linked_agreements", "agreements")),
+             ("linked_agreements", "agreements"), ("linked_evidence", "evidence")),
     "organisation": (("linked_memberships", "memberships"), ("linked_members", "members"),
-                     ("linked_agreements", "agreements")),
+                     ("linked_agreements", "agreements"), ("linked_evidence", "evidence")),
     "alliance": (("linked_members", "members"), ("linked_status", "status"),
-                 ("linked_agreements", "agreements")),
+                 ("linked_agreements", "agreements"), ("linked_evidence", "evidence")),
+    "agreement": (("linked_evidence", "evidence"),),
+    "membership": (("linked_evidence", "evidence"),),
+    "status": (("linked_evidence", "evidence"),),
     "person": (("linked_memberships", "memberships"),),
     "source": (("linked_source_graphs", "graphs"),),
 }

@@ -31,6 +31,7 @@ ROW_SUBJECTS: dict[str, tuple[str, ...]] = {
     "members": ("m", "other"),
     "agreements": ("a",),
     "status": ("st",),
+    "evidence": ("claim",),
 }
 
 #: How the notice names a fact that had not started: (noun, "not yet …" phrase).

@@ -17,7 +17,8 @@ from parkld.mediatypes import Format
 #: First path segments of entity IRIs (``<base><type>/<slug>``).
 ENTITY_TYPES: tuple[str, ...] = (
     "park", "organisation", "alliance", "membership", "agreement", "provision", "event",
-    "person", "place", "source", "claim", "status", "graph",
+    "person", "place", "source", "claim", "status", "graph", "evidence", "signature",
+    "plan",
 )
 #: Whole-document resources: the ontology, the shapes and the SKOS vocabularies.
 DOCUMENTS: tuple[str, ...] = ("ontology", "shapes", "vocab", "dataset")

@@ -27,26 +27,34 @@ SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
 #: full IRIs), in this order.
 FACTS: dict[str, tuple[str, ...]] = {
     "park": ("parkKind", "city", "region", "country", "near", "partOf", "foundingDate",
-             "foundingYear", "foundedBy", "operatedBy", "website", "wikidata"),
-    "organisation": ("country", "city", "foundingDate", "foundingYear", "website", "wikidata"),
-    "alliance": ("foundedBy", "foundingDate", "foundingYear", "atEvent", "website", "wikidata"),
-    "agreement": ("agreementKind", "party", "date", "year", "place", "atEvent", "adoptedAt",
-                  "provides"),
+             "foundingYearMonth", "foundingYear", "foundedBy", "operatedBy", "website", "wikidata"),
+    "organisation": ("organisationKind", "actsFor", "country", "city", "foundingDate",
+                     "foundingYear", "website", "wikidata"),
+    "alliance": ("foundedBy", "foundingDate", "foundingYearMonth", "foundingYear", "place",
+                 "country", "atEvent", "website", "wikidata"),
+    "agreement": ("agreementKind", "party", "date", "yearMonth", "year", "place", "atEvent",
+                  "adoptedAt", "signatory", "provides"),
+    "evidence": ("quote", "http://purl.org/dc/terms/language", "https://schema.org/url",
+                 "retrievedOn", "http://purl.org/dc/terms/source"),
+    "signature": ("signer", "function"),
     "provision": ("provisionKind",),
-    "event": ("date", "year", "startDate", "endDate", "place", "partOfEvent",
+    "event": ("date", "yearMonth", "year", "startDate", "endDate", "place", "partOfEvent",
               "participantCount", "participantCountApproximate"),
     "person": ("wikidata",),
-    "place": ("partOf", "country", "wikidata"),
+    "place": ("partOf", "capitalOf", "country", "populationRank", "wikidata"),
+    "plan": ("plannedBy", "http://purl.org/dc/terms/source"),
     "source": ("https://schema.org/url", "http://purl.org/dc/terms/title",
                "http://purl.org/dc/terms/publisher", "http://purl.org/dc/terms/creator",
                "http://purl.org/dc/terms/issued", "http://purl.org/dc/terms/language"),
     "claim": ("speaker", "about", "text", "reportedSpeech", "http://purl.org/dc/terms/source"),
-    "status": ("about", "status", "date", "year", "atEvent", "http://purl.org/dc/terms/source"),
+    "status": ("about", "status", "date", "yearMonth", "year", "atEvent",
+               "http://purl.org/dc/terms/source"),
     "membership": ("http://www.w3.org/ns/org#member", "http://www.w3.org/ns/org#organization",
-                   "http://www.w3.org/ns/org#role", "startDate", "endDate", "atEvent"),
+                   "http://www.w3.org/ns/org#role", "startDate", "yearMonth", "year", "endDate",
+                   "atEvent"),
 }
 #: Agreement properties whose values are compared source by source.
-CLAIMS = ("date", "year", "place", "atEvent", "adoptedAt", "party")
+CLAIMS = ("date", "yearMonth", "year", "place", "atEvent", "adoptedAt", "party")
 
 
 @dataclass
@@ -59,6 +67,20 @@ class Membership:
     start: str | None
     end: str | None
     event: str | None
+    graphs: list[str]
+
+
+@dataclass
+class Evidence:
+    """A passage of a source supporting one claim, as a page shows it."""
+
+    iri: str
+    quote: str
+    lang: str
+    url: str | None
+    retrieved: str | None
+    source: str | None
+    note: str | None
     graphs: list[str]
 
 
@@ -246,6 +268,22 @@ class PageView:
             if "g" in row and row["g"].value not in item["graphs"]:
                 item["graphs"].append(row["g"].value)
         return list(merged.values())
+
+    def evidence(self, claim: str) -> list[Evidence]:
+        """The passages supporting *claim* (this resource or one of its related claims)."""
+        found: dict[str, Evidence] = {}
+        for row in self.desc.related.get("evidence", []):
+            if row["claim"].value != claim:
+                continue
+            quote = row["quote"]
+            lang = (quote.language if isinstance(quote, ox.Literal) else None) or \
+                _value(row, "lang") or ""
+            item = found.setdefault(row["ev"].value, Evidence(
+                row["ev"].value, quote.value, lang, _value(row, "url"),
+                _value(row, "retrieved"), _value(row, "source"), _value(row, "note"), []))
+            if row["g"].value not in item.graphs:
+                item.graphs.append(row["g"].value)
+        return list(found.values())
 
     def source_graphs(self) -> dict[str, list[str]]:
         """For a source page: each graph taken from it and what the graph describes."""

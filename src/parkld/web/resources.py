@@ -43,6 +43,7 @@ KIND_NAMES = {
     "event": "Event", "person": "Person", "place": "Place", "source": "Source document",
     "claim": "Claim", "status": "Status", "graph": "Source graph", "vocab": "Vocabulary",
     "ontology": "Ontology", "shapes": "Shapes", "dataset": "Dataset",
+    "evidence": "Evidence", "signature": "Signature", "plan": "Plan",
 }
 
 

@@ -11,6 +11,12 @@ Each park's candidates are scored (:mod:`parkld.wikidata.scoring`). A link is *a
 when the best candidate reaches the threshold, beats the runner-up by a margin, is not claimed
 by another park in the same run and is not already linked to another parkld resource. Every
 other candidate above :data:`REVIEW_FLOOR` is written for review, never asserted.
+
+What blocks a link is often what a curator most needs to know: a park whose best match is an
+item already linked to a parkld park is most likely *that park* under another name (a
+duplicate to merge, keeping its names), and two parks of one run matching one item are most
+likely one park twice. Both are reported as likely duplicates (``Decision.duplicate_of``),
+naming the other park.
 """
 
 from __future__ import annotations
@@ -70,6 +76,9 @@ class Decision:
     accepted: Score | None = None
     review: list[Score] = field(default_factory=list)
     reason: str = ""
+    #: parkld parks this one is likely the same as (IRIs), and the item that says so
+    duplicate_of: list[str] = field(default_factory=list)
+    duplicate_item: str | None = None
 
 
 def _merge(cands: dict[str, Candidate], rows: Sequence[Row], *, all_parks: bool) -> None:
@@ -111,8 +120,21 @@ def fetch_candidates(client: WikidataClient, parks: Sequence[Park]) -> dict[str,
 
 
 def decide(parks: Sequence[Park], cands: dict[str, Candidate], linked: dict[str, str],
-           threshold: float = DEFAULT_THRESHOLD) -> list[Decision]:
-    """Score every candidate for every park and accept only unambiguous, unclaimed links."""
+           threshold: float = DEFAULT_THRESHOLD,
+           labels: dict[str, str] | None = None) -> list[Decision]:
+    """Score every candidate for every park and accept only unambiguous, unclaimed links.
+
+    *linked* maps QIDs to the parkld resource already carrying them (*labels* names those
+    resources in the reasons). A park whose best candidate reaching the threshold is one of
+    them is reported as a likely duplicate of that resource — whether or not the match is
+    ambiguous — and two parks whose accepted candidate is the same item as likely duplicates
+    of each other.
+    """
+    names = labels or {}
+
+    def named(iri: str) -> str:
+        return f"{iri} ({names[iri]})" if iri in names else iri
+
     decisions = []
     for park in parks:
         coord = (park.lat, park.lon) if park.lat is not None and park.lon is not None else None
@@ -120,13 +142,23 @@ def decide(parks: Sequence[Park], cands: dict[str, Candidate], linked: dict[str,
                         key=lambda s: (-s.score, s.qid))
         scored = [s for s in scored if s.score >= REVIEW_FLOOR or s.name >= 0.85]
         d = Decision(park, review=scored)
+        taken = [s for s in scored if s.score >= threshold and s.qid in linked
+                 and linked[s.qid] != park.iri]
         if not scored or scored[0].score < threshold:
             d.reason = "no candidate reaches the threshold" if scored else "no candidate"
+        elif taken and taken[0].qid == scored[0].qid:
+            other = linked[taken[0].qid]
+            d.duplicate_of, d.duplicate_item = [other], taken[0].qid
+            d.reason = (f"likely duplicate of {named(other)}: its best match "
+                        f"{taken[0].qid} ({taken[0].score:.2f}) is already linked to that park")
         elif len(scored) > 1 and scored[0].score - scored[1].score < MARGIN:
             d.reason = (f"ambiguous: {scored[0].qid} and {scored[1].qid} score within "
                         f"{MARGIN}")
-        elif scored[0].qid in linked and linked[scored[0].qid] != park.iri:
-            d.reason = f"{scored[0].qid} is already linked to {linked[scored[0].qid]}"
+            if taken:
+                other = linked[taken[0].qid]
+                d.duplicate_of, d.duplicate_item = [other], taken[0].qid
+                d.reason += (f"; possibly a duplicate of {named(other)}, which is linked "
+                             f"to {taken[0].qid}")
         else:
             d.accepted, d.review = scored[0], scored[1:]
         decisions.append(d)
@@ -141,7 +173,10 @@ def decide(parks: Sequence[Park], cands: dict[str, Candidate], linked: dict[str,
                 assert d.accepted is not None
                 d.review.insert(0, d.accepted)
                 d.accepted = None
-                d.reason = f"{qid} is the best candidate of {len(ds)} parks"
+                others = [o.park.iri for o in ds if o is not d]
+                d.duplicate_of, d.duplicate_item = others, qid
+                d.reason = (f"likely duplicate of {', '.join(named(o) for o in others)}: "
+                            f"{qid} is the best match of {len(ds)} parks of this run")
     return decisions
 
 
@@ -171,6 +206,8 @@ def render(decisions: Sequence[Decision], *, endpoint: str, threshold: float,
         park = f"<{d.park.iri}>"
         out.append(f"# {d.park.label}: "
                    + (f"linked to {d.accepted.qid}" if d.accepted else f"not linked ({d.reason})"))
+        for other in d.duplicate_of:
+            out.append(f"{park} pwd:likelyDuplicateOf <{other}> .  # via wd:{d.duplicate_item}")
         if d.accepted:
             out.append(f"{park} pld:wikidata wd:{d.accepted.qid} .")
             out += _axiom(park, d.accepted, "accepted", when)

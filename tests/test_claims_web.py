@@ -1,0 +1,110 @@
+"""Claim tables on the web: every claim's passage shown next to it (agreement, alliance and
+park pages) and published as RDF. Built from the project data plus the fixture tables."""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+from collections.abc import Iterator
+
+import pytest
+import rdflib
+from flask.testing import FlaskClient
+
+from parkld.build import ensure_built
+from parkld.store.embedded import EmbeddedStore
+from parkld.web import create_app
+from tests.conftest import FIXTURES, make_settings
+
+AGREEMENT = "/agreement/fixture-park-a-fixture-park-b-sister-2016"
+EN_QUOTE = "On 2 July 2016 Fixture Park A and Fixture Park B became sister parks."
+FR_QUOTE = "Le 2 juillet 2016 les parcs A et B sont devenus parcs jumeaux."
+
+
+@pytest.fixture(scope="module")
+def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
+    root = tmp_path_factory.mktemp("claims-web")
+    shutil.copytree(FIXTURES / "claims", root / "extra" / "claims")
+    settings = make_settings(root / "store", data_paths=(root / "extra",))
+    ensure_built(settings)
+    store = EmbeddedStore(settings.store_dir)
+    app = create_app(settings, store=store)
+    app.config["TESTING"] = True
+    yield app.test_client()
+    store.close()
+
+
+def page(web: FlaskClient, path: str) -> str:
+    response = web.get(path, headers={"Accept": "text/html"})
+    assert response.status_code == 200, path
+    return response.get_data(as_text=True)
+
+
+def evidence_items(text: str) -> list[str]:
+    return re.findall(r'<li class="evidence-item">(.*?)</li>', text, flags=re.S)
+
+
+def test_agreement_page_shows_each_sources_passage(web: FlaskClient) -> None:
+    text = page(web, AGREEMENT)
+    section = text.split('<section id="evidence">', 1)[1].split("</section>", 1)[0]
+    items = evidence_items(section)
+    assert len(items) == 2
+    by_quote = {html.unescape(re.search(r"<blockquote[^>]*>(.*?)</blockquote>", i, re.S)[1]): i
+                for i in items}
+    assert set(by_quote) == {EN_QUOTE, FR_QUOTE}
+    fr = by_quote[FR_QUOTE]
+    assert '<blockquote lang="fr">' in fr and "language: fr" in fr
+    assert 'href="https://example.org/fixture/nouvelles-2"' in fr
+    assert "retrieved 2026-12-01" in fr
+    assert "The two test sources disagree on the place." in html.unescape(fr)
+    # The signatories are among the key facts.
+    assert "Jean Exemple" in text and "Li Ceshi" in text
+
+
+def test_alliance_page_shows_members_with_their_passages(web: FlaskClient) -> None:
+    text = page(web, "/alliance/fixture-alliance")
+    members = text.split('<section id="members">', 1)[1].split("</section>", 1)[0]
+    assert "Fixture Park D" in members and "2019-06-01" in members
+    quotes = [html.unescape(re.search(r"<blockquote[^>]*>(.*?)</blockquote>", i, re.S)[1])
+              for i in evidence_items(members)]
+    assert "Fixture Park A is a founding member." in quotes
+    assert "D a rejoint l&#39;alliance le 1er juin 2019." not in quotes  # unescaped above
+    assert "D a rejoint l'alliance le 1er juin 2019." in quotes
+    # The founding: on the status history and as the alliance's own evidence.
+    status = text.split('<section id="status">', 1)[1].split("</section>", 1)[0]
+    assert "The Fixture Alliance was founded in March 2015." in status
+    assert "2015-03" in status
+
+
+def test_park_page_shows_agreement_and_membership_passages(web: FlaskClient) -> None:
+    text = html.unescape(page(web, "/park/fixture-park-a"))
+    agreements = text.split('<section id="agreements">', 1)[1].split("</section>", 1)[0]
+    assert EN_QUOTE in agreements and FR_QUOTE in agreements
+    assert "In May 2017 A and C signed an MoU." in agreements and "(2017-05)" in agreements
+    memberships = text.split('<section id="memberships">', 1)[1].split("</section>", 1)[0]
+    assert "Fixture Park A is a founding member." in memberships
+    own = text.split('<section id="evidence">', 1)[1].split("</section>", 1)[0]
+    assert "Fixture Park A (测试园区)" in own
+
+
+def test_evidence_is_linked_data(web: FlaskClient) -> None:
+    response = web.get(AGREEMENT, headers={"Accept": "text/turtle"})
+    graph = rdflib.Graph().parse(data=response.get_data(as_text=True), format="turtle")
+    pld = rdflib.Namespace("https://w3id.org/parkld/ontology#")
+    subject = rdflib.URIRef("https://w3id.org/parkld" + AGREEMENT)
+    evidence = set(graph.objects(subject, pld.evidence))
+    assert len(evidence) == 2
+    quotes = set()
+    for ev in evidence:
+        doc = web.get(str(ev).removeprefix("https://w3id.org/parkld"),
+                      headers={"Accept": "text/turtle"})
+        assert doc.status_code == 200
+        g = rdflib.Graph().parse(data=doc.get_data(as_text=True), format="turtle")
+        quotes |= {(str(q), q.language) for q in g.objects(ev, pld.quote)}
+    assert quotes == {(EN_QUOTE, "en"), (FR_QUOTE, "fr")}
+
+
+def test_search_finds_a_name_row_in_another_script(web: FlaskClient) -> None:
+    text = page(web, "/search?q=测试园区")
+    assert "/park/fixture-park-a" in text

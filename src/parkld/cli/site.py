@@ -34,7 +34,7 @@ def export_site_cmd(settings: Settings, directory: Path, site_url: str | None) -
 @click.pass_obj
 def dump_cmd(settings: Settings, directory: Path) -> None:
     """Write the whole dataset as TriG, gzipped N-Quads and JSON-LD, plus the JSON-LD context."""
-    from parkld.linked import dumps
+    from parkld.linked import dumps, jsonld
     from parkld.linked.void import DUMPS
 
     if settings.store == "embedded":
@@ -42,10 +42,13 @@ def dump_cmd(settings: Settings, directory: Path) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     with open_store(settings) as store:
         quads = dumps.all_quads(store)
+        context = jsonld.context_from_store(store, settings.base_iri)
         for dump in DUMPS:
-            (directory / dump.name).write_bytes(dumps.render_dump(quads, dump, settings.base_iri))
+            (directory / dump.name).write_bytes(
+                dumps.render_dump(quads, dump, settings.base_iri, context))
             click.echo(f"{directory / dump.name}")
-        (directory / "context.jsonld").write_bytes(dumps.context_bytes(store, settings.base_iri))
+        (directory / "context.jsonld").write_bytes(
+            dumps.context_bytes(store, settings.base_iri, context))
         click.echo(f"{directory / 'context.jsonld'}")
     click.echo(f"{len(quads)} statements")
 

@@ -12,7 +12,7 @@ from parkld import mediatypes, resources
 from parkld.errors import NotFound
 from parkld.linked import dumps as dumps_mod
 from parkld.linked import rdf
-from parkld.linked.iris import RESOURCE_FORMATS
+from parkld.linked.iris import NEGOTIABLE_FORMATS
 from parkld.linked.schemaorg import dataset_document, script_json
 from parkld.linked.search import MAX_QUERY_CHARS, search
 from parkld.linked.sitemap import sitemap_xml
@@ -20,13 +20,21 @@ from parkld.linked.void import DUMPS, dataset_iri, licence, void_triples
 from parkld.mediatypes import Format
 from parkld.web import get_settings, get_store
 from parkld.web.held import as_of_arg, as_of_query, held
-from parkld.web.negotiate import Rendered, cached, choose, current_index, rendered, respond
+from parkld.web.negotiate import (
+    Rendered,
+    cached,
+    choose,
+    current_context,
+    current_index,
+    rendered,
+    respond,
+)
 
 bp = Blueprint("site", __name__)
 
-VOID_FORMATS = tuple(f for f in RESOURCE_FORMATS
+VOID_FORMATS = tuple(f for f in NEGOTIABLE_FORMATS
                      if f.kind is mediatypes.Kind.GRAPH or f is mediatypes.HTML
-                     or f is mediatypes.JSONLD)
+                     or f.media_type.endswith("json"))
 LANDING_FORMATS = (mediatypes.HTML, *(f for f in VOID_FORMATS if f is not mediatypes.HTML))
 PLD_CLASSES = ("Park", "Alliance", "Agreement", "Event", "Person", "Organisation",
                "Place", "SourceDocument")
@@ -48,7 +56,7 @@ def landing() -> Response:
                        chosen=mediatypes.HTML, negotiated=False)
     response.headers["Link"] = ", ".join(
         f'</.well-known/void.{f.extension}>; rel="alternate"; type="{f.media_type}"'
-        for f in LANDING_FORMATS if f is not mediatypes.HTML)
+        for f in LANDING_FORMATS if f is not mediatypes.HTML and not f.profile)
     return response
 
 
@@ -137,12 +145,14 @@ def void_document(explicit: Format | None, path: str = "/dataset") -> Response:
             html = render_template("void.html", triples=triples, label=index.label,
                                    short=index.short, base=index.base,
                                    dataset=dataset_iri(index.base), dumps=DUMPS,
-                                   formats=[f for f in VOID_FORMATS if f is not fmt])
+                                   formats=[f for f in VOID_FORMATS
+                                            if f is not fmt and not f.profile])
             return rendered(html, fmt.content_type)
         import pyoxigraph as ox
 
         quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
-        return rendered(rdf.serialise(quads, fmt, index.base), fmt.content_type)
+        return rendered(rdf.serialise(quads, fmt, index.base, context=current_context(),
+                                      top=dataset_iri(index.base)), fmt.content_type)
 
     result = cached(("void", fmt.name), make)
     return respond(result, path=path, formats=VOID_FORMATS, chosen=fmt,
@@ -157,7 +167,7 @@ def dump(name: str) -> Response:
         raise NotFound(f"no dump called {name}")
     base = get_settings().base_iri
     result = cached(("dump", name), lambda: rendered(
-        dumps_mod.render_dump(dumps_mod.all_quads(get_store()), found, base),
+        dumps_mod.render_dump(dumps_mod.all_quads(get_store()), found, base, current_context()),
         "application/gzip" if found.gzip else found.format.content_type))
     response = respond(result, path=f"/dumps/{name.split('.', 1)[0]}", formats=(found.format,),
                        chosen=found.format, negotiated=False)
@@ -171,7 +181,7 @@ def context() -> Response:
     """The JSON-LD @context of the ontology (terms → IRIs)."""
     base = get_settings().base_iri
     result = cached(("context",), lambda: rendered(
-        dumps_mod.context_bytes(get_store(), base), "application/ld+json"))
+        dumps_mod.context_bytes(get_store(), base, current_context()), "application/ld+json"))
     response = respond(result, path="/context", formats=(mediatypes.JSONLD,),
                        chosen=mediatypes.JSONLD, negotiated=False)
     response.headers.pop("Link", None)

@@ -40,6 +40,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
     for name in BLUEPRINTS:
         module = importlib.import_module(name)
         app.register_blueprint(module.bp)
+    from parkld.web import http
+
+    http.install(app)  # CORS, ETags and compression on every route
     return app
 
 

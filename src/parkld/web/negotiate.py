@@ -8,7 +8,10 @@ a negotiated one also says which document it is (``Content-Location``).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import re
+import time
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -78,6 +81,20 @@ def description_index(key: Hashable, desc: Description) -> Index:
     cache: GenerationCache[Index] = _state()["page_indexes"]
     return cache.get_or_make(generation(store), key, lambda: index_for(
         store, base, sorted(desc.mentioned()), [*desc.graphs(), desc.iri]))
+
+
+def last_modified(etag: str) -> dt.datetime:
+    """When the data behind an answer last changed: the embedded store's build or write stamp
+    (its generation token ends ``@<ns>``); for a remote store, when this process first made
+    an answer with *etag* (the same bytes keep the same date across cache refreshes)."""
+    found = re.search(r"@(\d+)$", generation(get_store()))
+    if found and int(found.group(1)) > 0:
+        return dt.datetime.fromtimestamp(int(found.group(1)) / 1e9, dt.UTC).replace(
+            microsecond=0)
+    seen: dict[str, dt.datetime] = _state().setdefault("first_seen", {})
+    if len(seen) > 4096:
+        seen.clear()
+    return seen.setdefault(etag, dt.datetime.fromtimestamp(int(time.time()), dt.UTC))
 
 
 def cached(key: Hashable, make: Callable[[], Rendered]) -> Rendered:

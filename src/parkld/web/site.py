@@ -4,6 +4,7 @@ context and the sitemap."""
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 from pathlib import Path
 
 from flask import Blueprint, Response, jsonify, render_template, request
@@ -26,6 +27,7 @@ from parkld.web.negotiate import (
     choose,
     current_context,
     current_index,
+    last_modified,
     rendered,
     respond,
 )
@@ -161,19 +163,41 @@ def void_document(explicit: Format | None, path: str = "/dataset") -> Response:
 
 @bp.route("/dumps/<name>", methods=["GET", "HEAD"])
 def dump(name: str) -> Response:
-    """A whole-dataset dump, rendered once per store generation."""
+    """A whole-dataset dump, rendered once per store generation.
+
+    Downloads resume: ``Range``/``If-Range`` give 206, ``Last-Modified`` and the ETag make it
+    conditional. A client that accepts gzip gets the dump compressed once per generation
+    (``Content-Encoding: gzip``, its own ETag), not compressed again for every request; ranges
+    then index the gzip bytes, as HTTP says.
+    """
     found = dumps_mod.dump_by_name(name)
     if found is None:
         raise NotFound(f"no dump called {name}")
     base = get_settings().base_iri
+    media = "application/gzip" if found.gzip else found.format.content_type
     result = cached(("dump", name), lambda: rendered(
         dumps_mod.render_dump(dumps_mod.all_quads(get_store()), found, base, current_context()),
-        "application/gzip" if found.gzip else found.format.content_type))
-    response = respond(result, path=f"/dumps/{name.split('.', 1)[0]}", formats=(found.format,),
-                       chosen=found.format, negotiated=False)
-    response.headers.pop("Link", None)
+        media))
+    encoding = None
+    if not found.gzip and _accepts_gzip():
+        plain = result
+        result = cached(("dump.gz", name), lambda: rendered(
+            gzip.compress(plain.body, mtime=0), media))
+        encoding = "gzip"
+    response = Response(result.body, content_type=result.content_type)
+    if encoding:
+        response.headers["Content-Encoding"] = encoding
+    response.vary.add("Accept-Encoding")
     response.headers["Content-Disposition"] = f"attachment; filename={name}"
+    response.headers["Cache-Control"] = "public, max-age=300"
+    response.set_etag(result.etag)
+    response.last_modified = last_modified(result.etag)
+    response.make_conditional(request, accept_ranges=True, complete_length=len(result.body))
     return response
+
+
+def _accepts_gzip() -> bool:
+    return request.accept_encodings["gzip"] > 0  # werkzeug matches "*" too
 
 
 @bp.route("/context.jsonld", methods=["GET", "HEAD"])
@@ -191,12 +215,24 @@ def context() -> Response:
 
 @bp.route("/sitemap.xml", methods=["GET", "HEAD"])
 def sitemap() -> Response:
-    """Every page, with this host's URLs."""
+    """Every page, with this host's URLs; ``lastmod`` is when the data last changed."""
     site = request.host_url.rstrip("/")
-    result = cached(("sitemap", site), lambda: rendered(
-        sitemap_xml(current_index(), site), "application/xml; charset=utf-8"))
+
+    def make() -> Rendered:
+        day = last_modified("sitemap").date()
+        return rendered(sitemap_xml(current_index(), site, day), "application/xml; charset=utf-8")
+
+    result = cached(("sitemap", site), make)
     response = respond(result, path="/sitemap", formats=(), chosen=mediatypes.HTML,
                        negotiated=False)
     response.headers.pop("Link", None)
     return response
 
+
+@bp.route("/robots.txt", methods=["GET", "HEAD"])
+def robots() -> Response:
+    """Crawlers are welcome everywhere; the sitemap lists every page."""
+    body = (f"User-agent: *\nAllow: /\n\nSitemap: {request.host_url.rstrip('/')}/sitemap.xml\n")
+    response = Response(body, content_type="text/plain; charset=utf-8")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -22,6 +22,7 @@ BLUEPRINTS = (
     "parkld.web.resources",
     "parkld.web.sparql",
     "parkld.web.viz",
+    "parkld.web.reconcile",
 )
 
 EXTENSION = "parkld"

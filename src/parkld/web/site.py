@@ -17,7 +17,7 @@ from parkld.linked.iris import NEGOTIABLE_FORMATS
 from parkld.linked.schemaorg import dataset_document, script_json
 from parkld.linked.search import MAX_QUERY_CHARS, search
 from parkld.linked.sitemap import sitemap_xml
-from parkld.linked.void import DUMPS, dataset_iri, licence, void_triples
+from parkld.linked.void import DUMPS, Dump, dataset_iri, licence, void_triples
 from parkld.mediatypes import Format
 from parkld.web import get_settings, get_store
 from parkld.web.held import as_of_arg, as_of_query, held
@@ -139,10 +139,14 @@ def void_document(explicit: Format | None, path: str = "/dataset") -> Response:
     """The VoID description in the chosen format."""
     fmt = choose(VOID_FORMATS, explicit)
 
+    endpoint = endpoint_url()
+
     def make() -> Rendered:
         store = get_store()
         index = current_index()
-        triples = void_triples(store, index)
+        sizes = {d.name: len(dump_rendered(d).body) for d in DUMPS}
+        modified = last_modified(dump_rendered(DUMPS[0]).etag).date()
+        triples = void_triples(store, index, endpoint=endpoint, sizes=sizes, modified=modified)
         if fmt is mediatypes.HTML:
             html = render_template("void.html", triples=triples, label=index.label,
                                    short=index.short, base=index.base,
@@ -156,7 +160,7 @@ def void_document(explicit: Format | None, path: str = "/dataset") -> Response:
         return rendered(rdf.serialise(quads, fmt, index.base, context=current_context(),
                                       top=dataset_iri(index.base)), fmt.content_type)
 
-    result = cached(("void", fmt.name), make)
+    result = cached(("void", fmt.name, endpoint), make)
     return respond(result, path=path, formats=VOID_FORMATS, chosen=fmt,
                    negotiated=explicit is None)
 
@@ -173,16 +177,12 @@ def dump(name: str) -> Response:
     found = dumps_mod.dump_by_name(name)
     if found is None:
         raise NotFound(f"no dump called {name}")
-    base = get_settings().base_iri
-    media = "application/gzip" if found.gzip else found.format.content_type
-    result = cached(("dump", name), lambda: rendered(
-        dumps_mod.render_dump(dumps_mod.all_quads(get_store()), found, base, current_context()),
-        media))
+    result = dump_rendered(found)
     encoding = None
     if not found.gzip and _accepts_gzip():
         plain = result
         result = cached(("dump.gz", name), lambda: rendered(
-            gzip.compress(plain.body, mtime=0), media))
+            gzip.compress(plain.body, mtime=0), plain.content_type))
         encoding = "gzip"
     response = Response(result.body, content_type=result.content_type)
     if encoding:
@@ -194,6 +194,27 @@ def dump(name: str) -> Response:
     response.last_modified = last_modified(result.etag)
     response.make_conditional(request, accept_ranges=True, complete_length=len(result.body))
     return response
+
+
+def dump_rendered(found: Dump) -> Rendered:
+    """A dump's bytes, made once per store generation."""
+    base = get_settings().base_iri
+    media = "application/gzip" if found.gzip else found.format.content_type
+    return cached(("dump", found.name), lambda: rendered(
+        dumps_mod.render_dump(dumps_mod.all_quads(get_store()), found, base, current_context()),
+        media))
+
+
+def endpoint_url() -> str:
+    """The SPARQL endpoint that VoID and the service description both name: this server's.
+
+    Flask's test client (what ``export-site`` renders the static mirror through) calls itself
+    ``localhost`` with no port; that is no address anyone can query, so the canonical
+    ``<base>sparql`` is named instead.
+    """
+    if request.host == "localhost":
+        return get_settings().base_iri + "sparql"
+    return request.url_root + "sparql"
 
 
 def _accepts_gzip() -> bool:

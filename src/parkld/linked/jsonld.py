@@ -151,7 +151,11 @@ def context_from_store(store: Store, base: str) -> Context:
     graph = ox.NamedNode(resources.ontology_graph(base))
     ontology = [(r["s"].value, r["p"].value, r["o"].value)
                 for r in store.select(queries.load("linked_graph"), {"g": graph}).rows]
-    kinds = [(r["p"].value, r["kind"].value, r["dt"].value)
+    # Virtuoso leaves ?dt unbound where DATATYPE() has no answer (language-tagged strings):
+    # counted as rdf:langString, so such a property is never coerced to one datatype.
+    kinds = [(r["p"].value, r["kind"].value if "kind" in r else "literal",
+              r["dt"].value if "dt" in r and r["dt"].value else
+              ("" if "kind" in r and r["kind"].value == "iri" else RDF_LANG_STRING))
              for r in store.select(queries.load("linked_predicate_kinds")).rows]
     classes = [r["c"].value for r in store.select(queries.load("linked_classes")).rows]
     return build_context(base, ontology, kinds, classes)

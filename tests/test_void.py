@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import gzip
 import json
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 
 from parkld.store.embedded import EmbeddedStore
+from tests.live import LiveServer
 
 BASE = "https://w3id.org/parkld/"
 VOID = "http://rdfs.org/ns/void#"
@@ -116,3 +118,73 @@ def test_sitemap_lists_pages_on_this_host(backend_client: FlaskClient) -> None:
     assert "<loc>http://127.0.0.1:8080/park/sophia-antipolis</loc>" in text
     assert "<loc>http://127.0.0.1:8080/ontology</loc>" in text
     assert "#" not in text
+
+
+def test_dcat_has_sizes_dates_landing_page_contact_and_keywords(client: FlaskClient) -> None:
+    g = void_store(client)
+    ds = f"<{BASE}dataset>"
+    found = one(g, f"SELECT ?landing ?modified ?fn ?url WHERE {{ {ds} dcat:landingPage ?landing ;"
+                   " dct:modified ?modified ; dcat:contactPoint ?c . ?c "
+                   "<http://www.w3.org/2006/vcard/ns#fn> ?fn ; "
+                   "<http://www.w3.org/2006/vcard/ns#hasURL> ?url }")
+    assert found["landing"] == BASE and found["url"] == BASE
+    keywords = {r["k"].value for r in g.query(  # type: ignore[index, union-attr]
+        f"SELECT ?k WHERE {{ {ds} <{DCAT}keyword> ?k }}")}
+    assert "technology parks" in keywords
+    rows = list(g.query(  # type: ignore[union-attr]
+        f"SELECT ?u ?size ?issued WHERE {{ {ds} <{DCAT}distribution> ?d . ?d <{DCAT}downloadURL>"
+        f" ?u ; <{DCAT}byteSize> ?size ; <{DCT}issued> ?issued }}"))
+    assert len(rows) == 3
+    for row in rows:
+        name = row["u"].value.rsplit("/", 1)[-1]
+        body = client.get(f"/dumps/{name}", headers={"Accept-Encoding": "identity"}).data
+        assert int(row["size"].value) == len(body), name
+        assert row["issued"].value == found["modified"]
+    dump = client.get("/dumps/parkld.trig", headers={"Accept-Encoding": "identity"})
+    assert dump.last_modified is not None
+    assert dump.last_modified.date().isoformat() == found["modified"]
+
+
+def test_service_description_and_void_name_the_same_endpoint(live_server: LiveServer) -> None:
+    import urllib.request
+
+    def graph(path: str) -> list[ox.Triple]:
+        req = urllib.request.Request(live_server.base_url + path,
+                                     headers={"Accept": "text/turtle"})
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return list(ox.parse(r.read(), format=ox.RdfFormat.TURTLE))
+
+    sd_ns = "http://www.w3.org/ns/sparql-service-description#"
+    sd = graph("/sparql")
+    endpoints = {t.object.value for t in sd if t.predicate.value == sd_ns + "endpoint"}
+    void = graph("/.well-known/void")
+    named = {t.object.value for t in void if t.predicate.value == VOID + "sparqlEndpoint"
+             and t.subject.value == BASE + "dataset"}
+    assert endpoints == named == {live_server.sparql_url}
+    # SD's default dataset is the dataset VoID describes, and links to the VoID document.
+    default = {t.object.value for t in sd if t.predicate.value == sd_ns + "defaultDataset"}
+    assert default == {BASE + "dataset"}
+    see_also = {t.object.value for t in sd if t.subject.value == BASE + "dataset"
+                and t.predicate.value.endswith("#seeAlso")}
+    assert see_also == {live_server.base_url + "/.well-known/void"}
+
+
+def test_schema_org_has_geo_on_parks_and_dates_and_location_on_events(
+        client: FlaskClient) -> None:
+    import re
+
+    def schema(path: str) -> dict[str, Any]:
+        html = client.get(path, headers={"Accept": "text/html"}).get_data(as_text=True)
+        found = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+        assert found, path
+        doc: dict[str, Any] = json.loads(found.group(1))
+        return doc
+
+    park = schema("/park/sophia-antipolis")
+    assert park["geo"]["@type"] == "GeoCoordinates"
+    assert abs(park["geo"]["latitude"] - 43.62) < 0.01
+    assert abs(park["geo"]["longitude"] - 7.05) < 0.01
+    event = schema("/event/global-innovation-entrepreneurship-fair-2017")
+    assert event["startDate"] == "2017-05-10" and event["endDate"] == "2017-05-12"
+    assert event["location"]["@id"] == BASE + "place/chengdu"
+    assert event["location"]["name"]

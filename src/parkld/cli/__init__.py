@@ -69,10 +69,15 @@ class ParkldGroup(click.Group):
               help="Where the embedded store keeps its databases.")
 @click.option("--log-level", envvar="PARKLD_LOG_LEVEL", default=None,
               type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
+@click.option("-q", "--quiet", is_flag=True,
+              help="No progress or summary lines; errors and requested output only.")
 @click.pass_context
 def main(ctx: click.Context, base_iri: str | None, store_dir: Path | None,
-         log_level: str | None) -> None:
+         log_level: str | None, quiet: bool) -> None:
     """parkld: the linked-data knowledge graph of technology parks."""
+    from parkld.cli.output import QUIET
+
+    ctx.meta[QUIET] = quiet
     try:
         settings = config.from_env(base_iri=base_iri, store_dir=store_dir,
                                    log_level=log_level.upper() if log_level else None)

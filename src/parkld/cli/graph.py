@@ -10,6 +10,7 @@ import click
 
 from parkld import graphs, mediatypes
 from parkld.build import ensure_built
+from parkld.cli import output
 from parkld.config import Settings
 from parkld.store import QueryRequest, open_store
 
@@ -60,9 +61,9 @@ def select_sources(settings: Settings, paths: tuple[Path, ...], with_project: bo
 @click.pass_obj
 def build_cmd(settings: Settings, force: bool) -> None:
     """Validate and load the graph into the embedded store (skipped when inputs are unchanged)."""
-    result = ensure_built(settings, force=force, progress=lambda m: click.echo(f"… {m}", err=True))
+    result = ensure_built(settings, force=force, progress=output.progress)
     verb = "reused" if result.reused else "built"
-    click.echo(f"{verb} store {result.fingerprint} at {result.path} in {result.seconds:.2f} s")
+    output.info(f"{verb} store {result.fingerprint} at {result.path} in {result.seconds:.2f} s")
 
 
 @click.command("stats")

@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from parkld.build import ensure_built_apart
+from parkld.cli import output
 from parkld.config import Settings, check, to_env
 
 
@@ -42,7 +43,7 @@ def serve_cmd(settings: Settings, host: str | None, port: int | None, workers: i
     check(settings)
     if settings.store == "embedded" and not no_build:
         result = ensure_built_apart(settings,
-                                    progress=lambda m: click.echo(f"… {m}", err=True))
+                                    progress=output.progress)
         click.echo(f"store {result.fingerprint} {'reused' if result.reused else 'built'} "
                    f"in {result.seconds:.2f} s", err=True)
     click.echo(f"parkld serving on http://{settings.host}:{settings.port}/", err=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from parkld.build import ensure_built
+from parkld.cli import output
 from parkld.config import Settings
 from parkld.store import open_store
 
@@ -22,11 +23,11 @@ def export_site_cmd(settings: Settings, directory: Path, site_url: str | None) -
     from parkld.web.export import export_site
 
     if settings.store == "embedded":
-        ensure_built(settings)
+        ensure_built(settings, progress=output.progress)
     with open_store(settings) as store:
         result = export_site(settings, store, directory, site_url=site_url,
-                             progress=lambda m: click.echo(f"… {m}", err=True))
-    click.echo(f"wrote {result.files} files for {result.resources} resources to {directory}")
+                             progress=output.progress)
+    output.info(f"wrote {result.files} files for {result.resources} resources to {directory}")
 
 
 @click.command("dump")
@@ -34,20 +35,25 @@ def export_site_cmd(settings: Settings, directory: Path, site_url: str | None) -
 @click.pass_obj
 def dump_cmd(settings: Settings, directory: Path) -> None:
     """Write the whole dataset as TriG, gzipped N-Quads and JSON-LD, plus the JSON-LD context."""
-    from parkld.linked import dumps
+    from parkld.linked import dumps, jsonld
     from parkld.linked.void import DUMPS
 
     if settings.store == "embedded":
-        ensure_built(settings)
+        ensure_built(settings, progress=output.progress)
     directory.mkdir(parents=True, exist_ok=True)
     with open_store(settings) as store:
+        output.progress("reading every statement")
         quads = dumps.all_quads(store)
+        context = jsonld.context_from_store(store, settings.base_iri)
         for dump in DUMPS:
-            (directory / dump.name).write_bytes(dumps.render_dump(quads, dump, settings.base_iri))
-            click.echo(f"{directory / dump.name}")
-        (directory / "context.jsonld").write_bytes(dumps.context_bytes(store, settings.base_iri))
-        click.echo(f"{directory / 'context.jsonld'}")
-    click.echo(f"{len(quads)} statements")
+            output.progress(f"writing {dump.name} ({len(quads)} statements)")
+            (directory / dump.name).write_bytes(
+                dumps.render_dump(quads, dump, settings.base_iri, context))
+            output.info(f"{directory / dump.name}")
+        (directory / "context.jsonld").write_bytes(
+            dumps.context_bytes(store, settings.base_iri, context))
+        output.info(f"{directory / 'context.jsonld'}")
+    output.info(f"{len(quads)} statements")
 
 
 def register(group: click.Group) -> None:

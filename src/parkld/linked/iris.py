@@ -29,6 +29,11 @@ RESOURCE_FORMATS: tuple[Format, ...] = (
     mediatypes.TURTLE, mediatypes.HTML, mediatypes.JSONLD, mediatypes.RDFXML,
     mediatypes.NTRIPLES, mediatypes.TRIG, mediatypes.NQUADS,
 )
+#: What negotiation may answer besides: plain JSON (the compacted JSON-LD) and the JSON-LD
+#: profile variants, which have no file of their own (``?format=jsonld-expanded``).
+NEGOTIABLE_FORMATS: tuple[Format, ...] = (
+    *RESOURCE_FORMATS, mediatypes.JSON, mediatypes.JSONLD_EXPANDED, mediatypes.JSONLD_FLATTENED,
+)
 _EXTENSIONS = {f.extension: f for f in RESOURCE_FORMATS}
 
 # One path segment: letters, digits and the unreserved punctuation slugs use. Deliberately

@@ -1,7 +1,9 @@
 """A description as RDF: quads for TriG/N-Quads/JSON-LD, triples for the graph formats.
 
 Dataset formats keep each statement in the named graph of its source, and say which source
-document each graph was taken from: that is the per-statement provenance. Graph formats
+document each graph was taken from: that is the per-statement provenance. They also carry
+every statement once more in the default graph, merged, because quad clients (Comunica, link
+traversal) match triple patterns against the default graph only. Graph formats
 (Turtle, N-Triples, RDF/XML) cannot name graphs, so they carry the same statements plus a
 provenance section: the document describing the resource, ``prov:wasDerivedFrom`` every source
 it draws on, and ``rdfs:seeAlso`` its TriG version for statement-level sources.
@@ -14,6 +16,7 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 from parkld import mediatypes
+from parkld.linked import jsonld
 from parkld.linked.describe import Description
 from parkld.linked.index import Index, project_prefixes
 from parkld.mediatypes import Format
@@ -56,6 +59,35 @@ def description_quads(desc: Description, index: Index) -> list[ox.Quad]:
     return quads
 
 
+def with_default_graph(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """*quads* plus a default-graph copy of each named-graph statement (no duplicates)."""
+    seen: dict[ox.Quad, None] = {}
+    for q in quads:
+        seen.setdefault(q, None)
+    for q in list(seen):
+        if not isinstance(q.graph_name, ox.DefaultGraph):
+            seen.setdefault(ox.Quad(q.subject, q.predicate, q.object, DEFAULT), None)
+    return list(seen)
+
+
+def canonical(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """*quads* with blank nodes relabelled by RDFC-1.0 and in a fixed order, so the same
+    statements always serialise to the same bytes (the store's blank-node labels change with
+    every load)."""
+    data = list(quads)
+    if any(isinstance(t, ox.BlankNode) for q in data
+           for t in (q.subject, q.object, q.graph_name)):
+        dataset = ox.Dataset(data)
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        data = list(dataset)
+    return sorted(data, key=_order)
+
+
+def _order(q: ox.Quad) -> tuple[str, str, str, str]:
+    graph = "" if isinstance(q.graph_name, ox.DefaultGraph) else str(q.graph_name)
+    return graph, str(q.subject), str(q.predicate), str(q.object)
+
+
 def provenance_quads(graphs: Iterable[str], index: Index) -> list[ox.Quad]:
     """``<graph> prov:wasDerivedFrom <source>`` (in the graph) and each source's label and URL."""
     quads: list[ox.Quad] = []
@@ -89,9 +121,19 @@ def document_triples(desc: Description, index: Index, document_iri: str,
 
 
 def serialise(quads: list[ox.Quad], fmt: Format, base: str,
-              extra_triples: Iterable[ox.Triple] = ()) -> bytes:
-    """*quads* in *fmt*: dataset formats keep graphs, graph formats merge them (no duplicates)."""
+              extra_triples: Iterable[ox.Triple] = (), *, context: jsonld.Context | None = None,
+              top: str | None = None) -> bytes:
+    """*quads* in *fmt*: dataset formats keep graphs (and add the merged default graph),
+    graph formats merge them (no duplicates). JSON-LD is compacted with *context* (required
+    for it), *top* being the described resource."""
     assert isinstance(fmt.oxigraph, ox.RdfFormat)
+    if fmt.kind is mediatypes.Kind.DATASET:
+        quads = with_default_graph(quads)
+    quads = canonical(quads)
+    if fmt.media_type in (mediatypes.JSONLD.media_type, mediatypes.JSON.media_type):
+        assert context is not None, "JSON-LD needs the context"
+        return jsonld.serialise(quads, context, profile=fmt.profile or jsonld.COMPACTED,
+                                top=top)
     prefixes = project_prefixes(base) if fmt in (mediatypes.TURTLE, mediatypes.TRIG,
                                                  mediatypes.RDFXML) else None
     if fmt.kind is mediatypes.Kind.DATASET:

@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from parkld.linked.describe import Description
 from parkld.linked.index import Index
 
+WGS84 = "http://www.w3.org/2003/01/geo/wgs84_pos#"
 PLD_TO_SCHEMA = {
     "Park": "Place", "SciencePark": "Place", "TechnologyPark": "Place", "HighTechZone": "Place",
     "InnovationDistrict": "Place", "Incubator": "Place", "UnidentifiedPark": "Place",
@@ -39,7 +40,34 @@ def schema_document(desc: Description, index: Index, url: str) -> dict[str, Any]
     same = [o.value for o in desc.values(pld + "wikidata") if isinstance(o, ox.NamedNode)]
     if same:
         doc["sameAs"] = same
+    geo = _geo(desc)
+    if geo and "Place" in types:
+        doc["geo"] = geo
+    if "Event" in types:
+        for key, prop in (("startDate", "startDate"), ("endDate", "endDate")):
+            days = sorted(o.value for o in desc.values(pld + prop) if isinstance(o, ox.Literal))
+            if days:
+                doc[key] = days[0]  # sources may disagree; the page shows every date
+        places = [o.value for o in desc.values(pld + "place") if isinstance(o, ox.NamedNode)]
+        if places:
+            doc["location"] = [{"@type": "Place", "@id": p, "name": index.label(p)}
+                               for p in places]
+            if len(places) == 1:
+                doc["location"] = doc["location"][0]
     return doc
+
+
+def _geo(desc: Description) -> dict[str, Any] | None:
+    """schema.org ``GeoCoordinates`` from wgs84 ``lat``/``long`` (the first of each)."""
+    lat = [o.value for o in desc.values(WGS84 + "lat") if isinstance(o, ox.Literal)]
+    long = [o.value for o in desc.values(WGS84 + "long") if isinstance(o, ox.Literal)]
+    if not lat or not long:
+        return None
+    try:
+        return {"@type": "GeoCoordinates", "latitude": float(lat[0]),
+                "longitude": float(long[0])}
+    except ValueError:
+        return None
 
 
 def script_json(doc: dict[str, Any]) -> str:

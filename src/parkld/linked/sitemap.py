@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from xml.sax.saxutils import escape
 
 from parkld.linked.index import Index
@@ -23,10 +24,12 @@ def page_paths(index: Index) -> list[str]:
     return paths
 
 
-def sitemap_xml(index: Index, site: str) -> bytes:
-    """A sitemaps.org urlset with *site* (``https://host``, no trailing slash) before each path."""
+def sitemap_xml(index: Index, site: str, lastmod: dt.date | None = None) -> bytes:
+    """A sitemaps.org urlset with *site* (``https://host``, no trailing slash) before each path
+    and, given *lastmod* (when the data last changed), that date on every URL."""
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    lines += [f"  <url><loc>{escape(site + p)}</loc></url>" for p in page_paths(index)]
+    mod = f"<lastmod>{lastmod.isoformat()}</lastmod>" if lastmod else ""
+    lines += [f"  <url><loc>{escape(site + p)}</loc>{mod}</url>" for p in page_paths(index)]
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode()

@@ -6,6 +6,7 @@ the URI policy (see docs/linked-data.md).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -21,6 +22,11 @@ DCT = "http://purl.org/dc/terms/"
 FOAF = "http://xmlns.com/foaf/0.1/"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
+XSD_NON_NEGATIVE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#nonNegativeInteger")
+VCARD = "http://www.w3.org/2006/vcard/ns#"
+KEYWORDS = ("technology parks", "science parks", "high-tech zones", "alliances",
+            "agreements", "linked data")
 WIKIDATA = "http://www.wikidata.org/entity/"
 DEFAULT_LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 EXAMPLES = ("park/sophia-antipolis", "park/chengdu-hi-tech-zone",
@@ -54,8 +60,15 @@ def dataset_iri(base: str) -> str:
     return base + "dataset"
 
 
-def void_triples(store: Store, index: Index) -> list[ox.Triple]:
-    """The VoID + DCAT description of the dataset."""
+def void_triples(store: Store, index: Index, *, endpoint: str | None = None,
+                 sizes: dict[str, int] | None = None,
+                 modified: dt.date | None = None) -> list[ox.Triple]:
+    """The VoID + DCAT description of the dataset.
+
+    *endpoint* is the SPARQL endpoint to name (the one the service description of the
+    answering server names; default ``<base>sparql``), *sizes* the dumps' byte sizes and
+    *modified* the day the data last changed (the build).
+    """
     base = index.base
     ds = ox.NamedNode(dataset_iri(base))
     triples: list[ox.Triple] = []
@@ -81,10 +94,21 @@ def void_triples(store: Store, index: Index) -> list[ox.Triple]:
     add(publisher, RDF_TYPE.value, ox.NamedNode(FOAF + "Organization"))
     add(publisher, FOAF + "name", ox.Literal("parkld contributors"))
     add(ds, FOAF + "homepage", ox.NamedNode(base))
+    add(ds, DCAT + "landingPage", ox.NamedNode(base))
+    for word in KEYWORDS:
+        add(ds, DCAT + "keyword", ox.Literal(word, language="en"))
+    contact = ox.BlankNode("contact")
+    add(ds, DCAT + "contactPoint", contact)
+    add(contact, RDF_TYPE.value, ox.NamedNode(VCARD + "Kind"))
+    add(contact, VCARD + "fn", ox.Literal("parkld contributors"))
+    add(contact, VCARD + "hasURL", ox.NamedNode(base))
+    day = ox.Literal(modified.isoformat(), datatype=XSD_DATE) if modified else None
+    if day is not None:
+        add(ds, DCT + "modified", day)
     add(ds, "http://www.w3.org/2002/07/owl#versionInfo", ox.Literal(__version__))
     add(ds, VOID + "uriSpace", ox.Literal(base))
-    add(ds, VOID + "sparqlEndpoint", ox.NamedNode(base + "sparql"))
-    service = ox.NamedNode(base + "sparql")
+    add(ds, VOID + "sparqlEndpoint", ox.NamedNode(endpoint or base + "sparql"))
+    service = ox.NamedNode(endpoint or base + "sparql")
     add(ds, DCAT + "accessService", service)
     add(service, RDF_TYPE.value, ox.NamedNode(DCAT + "DataService"))
     add(service, DCAT + "endpointURL", service)
@@ -101,6 +125,13 @@ def void_triples(store: Store, index: Index) -> list[ox.Triple]:
         if dump.gzip:
             add(dist, DCAT + "compressFormat",
                 ox.NamedNode("https://www.iana.org/assignments/media-types/application/gzip"))
+        if sizes and dump.name in sizes:
+            add(dist, DCAT + "byteSize",
+                ox.Literal(str(sizes[dump.name]), datatype=XSD_NON_NEGATIVE))
+        if day is not None:  # a dump is made, so issued, by the build that changed the data
+            add(dist, DCT + "issued", day)
+            add(dist, DCT + "modified", day)
+        add(dist, DCT + "license", ox.NamedNode(licence(store, base)))
     for path in EXAMPLES:
         if base + path in index.types:
             add(ds, VOID + "exampleResource", ox.NamedNode(base + path))

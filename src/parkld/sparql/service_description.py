@@ -11,6 +11,7 @@ SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = "http://www.w3.org/ns/formats/"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+RDFS_SEE_ALSO = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso")
 
 #: Result formats the endpoint writes, as W3C ``formats:`` IRIs.
 RESULT_FORMAT_IRIS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
@@ -23,10 +24,16 @@ def _sd(local: str) -> ox.NamedNode:
 
 
 def describe_service(endpoint: str, graph_names: Iterable[str], *, federation: bool,
-                     update: bool) -> list[ox.Triple]:
-    """Triples describing the endpoint at *endpoint* and its dataset."""
+                     update: bool, dataset_iri: str | None = None,
+                     void_url: str | None = None) -> list[ox.Triple]:
+    """Triples describing the endpoint at *endpoint* and its dataset.
+
+    With *dataset_iri* the default dataset is that resource (the one VoID describes) rather
+    than a blank node, and *void_url* (the VoID document) is its ``rdfs:seeAlso``.
+    """
     service = ox.BlankNode("service")
-    dataset = ox.BlankNode("dataset")
+    dataset: ox.NamedNode | ox.BlankNode = (ox.NamedNode(dataset_iri) if dataset_iri
+                                            else ox.BlankNode("dataset"))
     default = ox.BlankNode("defaultGraph")
     out = [
         ox.Triple(service, RDF_TYPE, _sd("Service")),
@@ -39,6 +46,8 @@ def describe_service(endpoint: str, graph_names: Iterable[str], *, federation: b
         ox.Triple(dataset, _sd("defaultGraph"), default),
         ox.Triple(default, RDF_TYPE, _sd("Graph")),
     ]
+    if void_url:
+        out.append(ox.Triple(dataset, RDFS_SEE_ALSO, ox.NamedNode(void_url)))
     if update:
         out.append(ox.Triple(service, _sd("supportedLanguage"), _sd("SPARQL11Update")))
     if federation:

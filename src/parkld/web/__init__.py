@@ -22,6 +22,7 @@ BLUEPRINTS = (
     "parkld.web.resources",
     "parkld.web.sparql",
     "parkld.web.viz",
+    "parkld.web.reconcile",
 )
 
 EXTENSION = "parkld"
@@ -40,6 +41,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
     for name in BLUEPRINTS:
         module = importlib.import_module(name)
         app.register_blueprint(module.bp)
+    from parkld.web import http
+
+    http.install(app)  # CORS, ETags and compression on every route
     return app
 
 

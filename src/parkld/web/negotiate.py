@@ -8,7 +8,10 @@ a negotiated one also says which document it is (``Content-Location``).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import re
+import time
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,6 +26,7 @@ from parkld.errors import NotAcceptable
 from parkld.linked.cache import GenerationCache, generation
 from parkld.linked.describe import Description
 from parkld.linked.index import Index, build_index, index_for
+from parkld.linked.jsonld import Context, context_from_store
 from parkld.mediatypes import Format
 from parkld.web import get_settings, get_store
 
@@ -49,8 +53,17 @@ def _state() -> dict[str, Any]:
     state: dict[str, Any] = current_app.extensions.setdefault(
         _STATE, {"responses": GenerationCache[Rendered](), "index": GenerationCache[Index](2),
                  "descriptions": GenerationCache[Description](1024),
-                 "page_indexes": GenerationCache[Index](1024)})
+                 "page_indexes": GenerationCache[Index](1024),
+                 "context": GenerationCache[Context](2)})
     return state
+
+
+def current_context() -> Context:
+    """The JSON-LD context of the current store generation (what /context.jsonld serves)."""
+    store = get_store()
+    base = get_settings().base_iri
+    cache: GenerationCache[Context] = _state()["context"]
+    return cache.get_or_make(generation(store), base, lambda: context_from_store(store, base))
 
 
 def current_index() -> Index:
@@ -68,6 +81,20 @@ def description_index(key: Hashable, desc: Description) -> Index:
     cache: GenerationCache[Index] = _state()["page_indexes"]
     return cache.get_or_make(generation(store), key, lambda: index_for(
         store, base, sorted(desc.mentioned()), [*desc.graphs(), desc.iri]))
+
+
+def last_modified(etag: str) -> dt.datetime:
+    """When the data behind an answer last changed: the embedded store's build or write stamp
+    (its generation token ends ``@<ns>``); for a remote store, when this process first made
+    an answer with *etag* (the same bytes keep the same date across cache refreshes)."""
+    found = re.search(r"@(\d+)$", generation(get_store()))
+    if found and int(found.group(1)) > 0:
+        return dt.datetime.fromtimestamp(int(found.group(1)) / 1e9, dt.UTC).replace(
+            microsecond=0)
+    seen: dict[str, dt.datetime] = _state().setdefault("first_seen", {})
+    if len(seen) > 4096:
+        seen.clear()
+    return seen.setdefault(etag, dt.datetime.fromtimestamp(int(time.time()), dt.UTC))
 
 
 def cached(key: Hashable, make: Callable[[], Rendered]) -> Rendered:
@@ -107,15 +134,58 @@ def choose(formats: Sequence[Format], explicit: Format | None = None) -> Format:
 @lru_cache(maxsize=512)
 def _best(formats: tuple[Format, ...], accept: str) -> Format | None:
     """werkzeug's ``best_match`` over *formats*, memoised: clients send few distinct headers,
-    and parsing one costs more than the rest of a cached answer."""
+    and parsing one costs more than the rest of a cached answer.
+
+    Media-type parameters (``profile``, ``charset``) do not stop a match, as RFC 9110 lets a
+    server decide; once a media type is chosen, a ``profile`` parameter on it picks a profile
+    variant of that type (JSON-LD expanded/flattened/compacted), the first listed that exists.
+    """
     parsed = parse_accept_header(accept, MIMEAccept)
     if not parsed:
         return formats[0]  # no Accept header: same as */*
-    offers = [(mt, f) for f in formats for mt in (f.media_type, *f.aliases)]
-    best = parsed.best_match([mt for mt, _ in offers])
-    if best is None or parsed[best] <= 0:
+    bare = MIMEAccept([(_bare(value), q) for value, q in parsed])
+    offers = [(mt, f) for f in formats if not f.profile for mt in (f.media_type, *f.aliases)]
+    best = bare.best_match([mt for mt, _ in offers])
+    if best is None or bare[best] <= 0:
         return None
-    return next(f for mt, f in offers if mt == best)
+    chosen = next(f for mt, f in offers if mt == best)
+    variants = {f.profile: f for f in mediatypes.variants(chosen, formats)}
+    if variants:
+        for value, q in sorted(parsed, key=lambda item: -item[1]):
+            if q > 0 and _bare(value) == chosen.media_type:
+                for profile in _profiles(value):
+                    if profile in variants:
+                        return variants[profile]
+                    if profile == mediatypes.JSONLD_NS + "compacted":
+                        return chosen
+    return chosen
+
+
+def _bare(value: str) -> str:
+    return value.split(";", 1)[0].strip().lower()
+
+
+def _profiles(value: str) -> list[str]:
+    """The IRIs of a ``profile="a b"`` parameter (a space-separated list)."""
+    for param in value.split(";")[1:]:
+        name, _, raw = param.partition("=")
+        if name.strip().lower() == "profile":
+            return raw.strip().strip('"').split()
+    return []
+
+
+def location(path: str, fmt: Format, query: str = "") -> str:
+    """Where one representation lives: ``path.<ext>``, or ``path?format=<name>`` for a profile
+    variant (it shares its extension with the default) and for plain JSON (no file of its
+    own)."""
+    if fmt.profile or fmt is mediatypes.JSON:
+        return f"{path}?format={fmt.name}" + ("&" + query[1:] if query else "")
+    return f"{path}.{fmt.extension}{query}"
+
+
+def _link_type(fmt: Format) -> str:
+    """The ``type`` of a Link (and a ``profile`` target attribute for a variant)."""
+    return f'{fmt.media_type}"; profile="{fmt.profile}' if fmt.profile else fmt.media_type
 
 
 def respond(result: Rendered, *, path: str, formats: Sequence[Format], chosen: Format,
@@ -127,11 +197,11 @@ def respond(result: Rendered, *, path: str, formats: Sequence[Format], chosen: F
     """
     response = Response(result.body, content_type=result.content_type)
     response.vary.add("Accept")
-    links = [f'<{path}.{f.extension}{query}>; rel="alternate"; type="{f.media_type}"'
+    links = [f'<{location(path, f, query)}>; rel="alternate"; type="{_link_type(f)}"'
              for f in formats if f is not chosen]
     response.headers["Link"] = ", ".join(links)
     if negotiated:
-        response.headers["Content-Location"] = f"{path}.{chosen.extension}{query}"
+        response.headers["Content-Location"] = location(path, chosen, query)
     origins = get_settings().cors_origins
     if origins:
         # Linked-data clients in browsers read resources cross-origin, headers included.

@@ -19,7 +19,7 @@ from parkld.linked import rdf
 from parkld.linked.describe import Description, describe
 from parkld.linked.held import Held
 from parkld.linked.index import Index
-from parkld.linked.iris import RESOURCE_FORMATS, Target, parse_path
+from parkld.linked.iris import NEGOTIABLE_FORMATS, RESOURCE_FORMATS, Target, parse_path
 from parkld.linked.schemaorg import schema_document, script_json
 from parkld.mediatypes import Format
 from parkld.web import get_settings, get_store
@@ -29,6 +29,7 @@ from parkld.web.negotiate import (
     cached,
     cached_description,
     choose,
+    current_context,
     description_index,
     rendered,
     respond,
@@ -58,14 +59,14 @@ def resource(path: str) -> Response:
 
             return void_document(target.format)
         raise NotFound(f"/{path} is not a parkld resource")
-    fmt = choose(RESOURCE_FORMATS, target.format)
+    fmt = choose(NEGOTIABLE_FORMATS, target.format)
     page_property, page = _paging()
     day = as_of_arg()
     query = as_of_query(day, **{"in": page_property,
                                 "page": page if page_property is not None else None})
     key = ("resource", target.path, fmt.name, page_property, page, day)
     result = cached(key, lambda: _render(target, fmt, page_property, page, query, day))
-    return respond(result, path="/" + target.path, formats=RESOURCE_FORMATS, chosen=fmt,
+    return respond(result, path="/" + target.path, formats=NEGOTIABLE_FORMATS, chosen=fmt,
                    negotiated=target.format is None, query=query)
 
 
@@ -104,7 +105,9 @@ def _render(target: Target, fmt: Format, prop: str | None, page: int, query: str
     doc = f"{base}{target.path}.{fmt.extension}{query}"
     extra = rdf.document_triples(desc, index, doc, f"{base}{target.path}.trig{query}") \
         if not desc.document else []
-    return rendered(rdf.serialise(quads, fmt, base, extra), fmt.content_type)
+    context = current_context() if fmt.media_type.endswith("json") else None
+    return rendered(rdf.serialise(quads, fmt, base, extra, context=context, top=iri),
+                    fmt.content_type)
 
 
 def render_page(desc: Description, index: Index, path: str, query: str = "",
@@ -119,7 +122,8 @@ def render_page(desc: Description, index: Index, path: str, query: str = "",
     template = "document.html" if desc.document else "resource.html"
     return render_template(
         template, view=view, desc=desc, kind_name=KIND_NAMES.get(desc.kind, desc.kind),
-        path=path, query=query, formats=[f for f in RESOURCE_FORMATS if f is not mediatypes.HTML],
+        path=path, query=query,
+        formats=[f for f in RESOURCE_FORMATS if f is not mediatypes.HTML],
         schema_json=script_json(schema_document(desc, index, url)),
         document_sections=document_sections, as_of=as_of.day if as_of else None,
     )

@@ -4,6 +4,7 @@ context and the sitemap."""
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 from pathlib import Path
 
 from flask import Blueprint, Response, jsonify, render_template, request
@@ -12,21 +13,30 @@ from parkld import mediatypes, resources
 from parkld.errors import NotFound
 from parkld.linked import dumps as dumps_mod
 from parkld.linked import rdf
-from parkld.linked.iris import RESOURCE_FORMATS
+from parkld.linked.iris import NEGOTIABLE_FORMATS
 from parkld.linked.schemaorg import dataset_document, script_json
 from parkld.linked.search import MAX_QUERY_CHARS, search
 from parkld.linked.sitemap import sitemap_xml
-from parkld.linked.void import DUMPS, dataset_iri, licence, void_triples
+from parkld.linked.void import DUMPS, Dump, dataset_iri, licence, void_triples
 from parkld.mediatypes import Format
 from parkld.web import get_settings, get_store
 from parkld.web.held import as_of_arg, as_of_query, held
-from parkld.web.negotiate import Rendered, cached, choose, current_index, rendered, respond
+from parkld.web.negotiate import (
+    Rendered,
+    cached,
+    choose,
+    current_context,
+    current_index,
+    last_modified,
+    rendered,
+    respond,
+)
 
 bp = Blueprint("site", __name__)
 
-VOID_FORMATS = tuple(f for f in RESOURCE_FORMATS
+VOID_FORMATS = tuple(f for f in NEGOTIABLE_FORMATS
                      if f.kind is mediatypes.Kind.GRAPH or f is mediatypes.HTML
-                     or f is mediatypes.JSONLD)
+                     or f.media_type.endswith("json"))
 LANDING_FORMATS = (mediatypes.HTML, *(f for f in VOID_FORMATS if f is not mediatypes.HTML))
 PLD_CLASSES = ("Park", "Alliance", "Agreement", "Event", "Person", "Organisation",
                "Place", "SourceDocument")
@@ -48,7 +58,7 @@ def landing() -> Response:
                        chosen=mediatypes.HTML, negotiated=False)
     response.headers["Link"] = ", ".join(
         f'</.well-known/void.{f.extension}>; rel="alternate"; type="{f.media_type}"'
-        for f in LANDING_FORMATS if f is not mediatypes.HTML)
+        for f in LANDING_FORMATS if f is not mediatypes.HTML and not f.profile)
     return response
 
 
@@ -129,41 +139,86 @@ def void_document(explicit: Format | None, path: str = "/dataset") -> Response:
     """The VoID description in the chosen format."""
     fmt = choose(VOID_FORMATS, explicit)
 
+    endpoint = endpoint_url()
+
     def make() -> Rendered:
         store = get_store()
         index = current_index()
-        triples = void_triples(store, index)
+        sizes = {d.name: len(dump_rendered(d).body) for d in DUMPS}
+        modified = last_modified(dump_rendered(DUMPS[0]).etag).date()
+        triples = void_triples(store, index, endpoint=endpoint, sizes=sizes, modified=modified)
         if fmt is mediatypes.HTML:
             html = render_template("void.html", triples=triples, label=index.label,
                                    short=index.short, base=index.base,
                                    dataset=dataset_iri(index.base), dumps=DUMPS,
-                                   formats=[f for f in VOID_FORMATS if f is not fmt])
+                                   formats=[f for f in VOID_FORMATS
+                                            if f is not fmt and not f.profile])
             return rendered(html, fmt.content_type)
         import pyoxigraph as ox
 
         quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
-        return rendered(rdf.serialise(quads, fmt, index.base), fmt.content_type)
+        return rendered(rdf.serialise(quads, fmt, index.base, context=current_context(),
+                                      top=dataset_iri(index.base)), fmt.content_type)
 
-    result = cached(("void", fmt.name), make)
+    result = cached(("void", fmt.name, endpoint), make)
     return respond(result, path=path, formats=VOID_FORMATS, chosen=fmt,
                    negotiated=explicit is None)
 
 
 @bp.route("/dumps/<name>", methods=["GET", "HEAD"])
 def dump(name: str) -> Response:
-    """A whole-dataset dump, rendered once per store generation."""
+    """A whole-dataset dump, rendered once per store generation.
+
+    Downloads resume: ``Range``/``If-Range`` give 206, ``Last-Modified`` and the ETag make it
+    conditional. A client that accepts gzip gets the dump compressed once per generation
+    (``Content-Encoding: gzip``, its own ETag), not compressed again for every request; ranges
+    then index the gzip bytes, as HTTP says.
+    """
     found = dumps_mod.dump_by_name(name)
     if found is None:
         raise NotFound(f"no dump called {name}")
-    base = get_settings().base_iri
-    result = cached(("dump", name), lambda: rendered(
-        dumps_mod.render_dump(dumps_mod.all_quads(get_store()), found, base),
-        "application/gzip" if found.gzip else found.format.content_type))
-    response = respond(result, path=f"/dumps/{name.split('.', 1)[0]}", formats=(found.format,),
-                       chosen=found.format, negotiated=False)
-    response.headers.pop("Link", None)
+    result = dump_rendered(found)
+    encoding = None
+    if not found.gzip and _accepts_gzip():
+        plain = result
+        result = cached(("dump.gz", name), lambda: rendered(
+            gzip.compress(plain.body, mtime=0), plain.content_type))
+        encoding = "gzip"
+    response = Response(result.body, content_type=result.content_type)
+    if encoding:
+        response.headers["Content-Encoding"] = encoding
+    response.vary.add("Accept-Encoding")
     response.headers["Content-Disposition"] = f"attachment; filename={name}"
+    response.headers["Cache-Control"] = "public, max-age=300"
+    response.set_etag(result.etag)
+    response.last_modified = last_modified(result.etag)
+    response.make_conditional(request, accept_ranges=True, complete_length=len(result.body))
     return response
+
+
+def dump_rendered(found: Dump) -> Rendered:
+    """A dump's bytes, made once per store generation."""
+    base = get_settings().base_iri
+    media = "application/gzip" if found.gzip else found.format.content_type
+    return cached(("dump", found.name), lambda: rendered(
+        dumps_mod.render_dump(dumps_mod.all_quads(get_store()), found, base, current_context()),
+        media))
+
+
+def endpoint_url() -> str:
+    """The SPARQL endpoint that VoID and the service description both name: this server's.
+
+    Flask's test client (what ``export-site`` renders the static mirror through) calls itself
+    ``localhost`` with no port; that is no address anyone can query, so the canonical
+    ``<base>sparql`` is named instead.
+    """
+    if request.host == "localhost":
+        return get_settings().base_iri + "sparql"
+    return request.url_root + "sparql"
+
+
+def _accepts_gzip() -> bool:
+    return request.accept_encodings["gzip"] > 0  # werkzeug matches "*" too
 
 
 @bp.route("/context.jsonld", methods=["GET", "HEAD"])
@@ -171,7 +226,7 @@ def context() -> Response:
     """The JSON-LD @context of the ontology (terms → IRIs)."""
     base = get_settings().base_iri
     result = cached(("context",), lambda: rendered(
-        dumps_mod.context_bytes(get_store(), base), "application/ld+json"))
+        dumps_mod.context_bytes(get_store(), base, current_context()), "application/ld+json"))
     response = respond(result, path="/context", formats=(mediatypes.JSONLD,),
                        chosen=mediatypes.JSONLD, negotiated=False)
     response.headers.pop("Link", None)
@@ -181,12 +236,24 @@ def context() -> Response:
 
 @bp.route("/sitemap.xml", methods=["GET", "HEAD"])
 def sitemap() -> Response:
-    """Every page, with this host's URLs."""
+    """Every page, with this host's URLs; ``lastmod`` is when the data last changed."""
     site = request.host_url.rstrip("/")
-    result = cached(("sitemap", site), lambda: rendered(
-        sitemap_xml(current_index(), site), "application/xml; charset=utf-8"))
+
+    def make() -> Rendered:
+        day = last_modified("sitemap").date()
+        return rendered(sitemap_xml(current_index(), site, day), "application/xml; charset=utf-8")
+
+    result = cached(("sitemap", site), make)
     response = respond(result, path="/sitemap", formats=(), chosen=mediatypes.HTML,
                        negotiated=False)
     response.headers.pop("Link", None)
     return response
 
+
+@bp.route("/robots.txt", methods=["GET", "HEAD"])
+def robots() -> Response:
+    """Crawlers are welcome everywhere; the sitemap lists every page."""
+    body = (f"User-agent: *\nAllow: /\n\nSitemap: {request.host_url.rstrip('/')}/sitemap.xml\n")
+    response = Response(body, content_type="text/plain; charset=utf-8")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response

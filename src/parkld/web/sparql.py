@@ -261,6 +261,8 @@ def service_description() -> Response:
         request.base_url, get_store().graph_names(),
         federation=bool(settings.service_allowlist),
         update=settings.update_enabled,
+        # The default dataset is the one VoID describes (linked, so clients find it).
+        dataset_iri=settings.base_iri + "dataset", void_url=request.url_root + ".well-known/void",
     )
     sd = {"sd": "http://www.w3.org/ns/sparql-service-description#",
           "formats": "http://www.w3.org/ns/formats/"}

@@ -195,10 +195,13 @@ def validate_quads(quads: Iterable[ox.Quad]) -> Report:
     The ontology and shapes graphs take their roles; every other named graph is data.
     """
     ontology, shapes = resources.ontology_graph(), resources.shapes_graph()
+    # Per-resource reports (graph/validation) are about the data, not data, if a store has them.
+    reports = resources.DEFAULT_BASE + "graph/validation"
     by_graph: dict[str, list[ox.Quad]] = defaultdict(list)
     for q in quads:
         name = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
-        by_graph[name].append(q)
+        if name != reports:
+            by_graph[name].append(q)
     files = [
         LoadedFile(SourceFile(Path(f"<graph {name or 'default'}>"), name,
                               "ontology" if name == ontology else

@@ -128,7 +128,7 @@ class _Compiler:
         if not self.exists(path):
             self.fail(row, f"{column}: unknown {prefix} {path!r}: no {prefix} row in the claim "
                       "tables and no resource in the Turtle data has this slug (search the "
-                      "data for the park under its other names, or add a "
+                      f"data for the {prefix} under its other names, or add a "
                       f"'{prefix}' row)")
             return False
         return True

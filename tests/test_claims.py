@@ -411,3 +411,20 @@ def test_the_worked_example_of_data_readme(cli, tmp_path: Path) -> None:  # type
         assert "sophia-antipolis-chengdu-innovation-centres-2017" in park.get_data(as_text=True)
     finally:
         store.close()
+
+
+def test_validate_groups_infos_and_lists_them_in_json(cli) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    text = cli("validate", str(TABLES))
+    assert text.exit_code == 0, text.output
+    report = json.loads(cli("validate", "--format", "json", str(TABLES)).output)
+    infos = [r for r in report["results"] if r["severity"] == "Info"]
+    no_coordinates = {r["focus"] for r in infos
+                      if r["shape"] == "plds:ParkCoordinatesRecommendedShape"}
+    assert {"park:fixture-park-b", "park:fixture-park-c", "park:fixture-park-d"} <= no_coordinates
+    assert "park:fixture-park-a" not in no_coordinates  # its row gives coordinates
+    assert f"Info: {len(no_coordinates)} resource(s): This park has no coordinates" in text.output
+    assert "Violation:" not in text.output
+    warnings = {r["focus"] for r in report["results"] if r["severity"] == "Warning"}
+    assert "agr:fixture-park-a-fixture-park-c-mou-2017" in warnings  # no place given

@@ -157,11 +157,14 @@ def _fill(park: Park, row: ox.QuerySolution) -> None:
 
 
 def load(files: Sequence[Path]) -> Project:
-    """Parse *files* (Turtle, TriG…) into one in-memory store; DataError on bad syntax."""
+    """Parse *files* (Turtle, TriG…, and claim tables ``*.csv``, compiled against the RDF
+    files given with them) into one in-memory store; DataError on bad syntax."""
     store = ox.Store()
-    for path in files:
-        loaded = graphs.parse_file(graphs.SourceFile(
-            path, resources.source_graph(path.stem), "data"))
+    sources = [graphs.SourceFile(path, resources.source_graph(path.stem), "data")
+               if path.suffix.lower() != ".csv" else
+               graphs.SourceFile(path, f"{resources.DEFAULT_BASE}claims/{path.stem}", "claims")
+               for path in files]
+    for loaded in graphs.load_all(sources):
         store.extend(loaded.quads)
     return Project(store, list(files))
 
@@ -170,7 +173,7 @@ def project_data_files(exclude: Sequence[Path] = ()) -> list[Path]:
     """The project's ``data/`` files, without *exclude* (the file being regenerated)."""
     skip = {p.resolve() for p in exclude}
     return [s.path for s in graphs.discover(with_project=True)
-            if s.role == "data" and s.path.resolve() not in skip]
+            if s.role in ("data", "claims") and s.path.resolve() not in skip]
 
 
 def with_ontology(files: Sequence[Path]) -> list[Path]:

@@ -160,12 +160,22 @@ def load(files: Sequence[Path]) -> Project:
     """Parse *files* (Turtle, TriG…, and claim tables ``*.csv``, compiled against the RDF
     files given with them) into one in-memory store; DataError on bad syntax."""
     store = ox.Store()
-    sources = [graphs.SourceFile(path, resources.source_graph(path.stem), "data")
-               if path.suffix.lower() != ".csv" else
-               graphs.SourceFile(path, f"{resources.DEFAULT_BASE}claims/{path.stem}", "claims")
-               for path in files]
-    for loaded in graphs.load_all(sources):
+    rdf = [graphs.parse_file(graphs.SourceFile(path, resources.source_graph(path.stem), "data"))
+           for path in files if path.suffix.lower() != ".csv"]
+    for loaded in rdf:
         store.extend(loaded.quads)
+    tables = [path for path in files if path.suffix.lower() == ".csv"]
+    if tables:
+        from parkld import claims
+
+        # A table's rows name parks of the project's Turtle data by slug: resolve them there
+        # too (without loading those files: only the given files are the input).
+        given = {f.source.path.resolve() for f in rdf}
+        context = rdf + [graphs.parse_file(s) for s in graphs.discover(with_project=True)
+                         if s.role == "data" and s.path.resolve() not in given]
+        known = claims.known_from((str(f.source.path), f.source.graph, f.quads) for f in context)
+        for quads in claims.compile_tables(tables, known).graphs.values():
+            store.extend(quads)
     return Project(store, list(files))
 
 

@@ -428,3 +428,18 @@ def test_validate_groups_infos_and_lists_them_in_json(cli) -> None:  # type: ign
     assert "Violation:" not in text.output
     warnings = {r["focus"] for r in report["results"] if r["severity"] == "Warning"}
     assert "agr:fixture-park-a-fixture-park-c-mou-2017" in warnings  # no place given
+
+
+def test_a_table_naming_project_parks_loads_for_wikidata_linking(tmp_path: Path) -> None:
+    from parkld.wikidata import project
+
+    path = write_table(tmp_path, [row(kind="name", id="park/sophia-antipolis",
+                                      label="Technopole Sophia Antipolis", lang="fr")])
+    proj = project.load([path])
+    names = {str(r["n"].value) for r in proj.store.query(
+        "SELECT ?n WHERE { GRAPH ?g { <https://w3id.org/parkld/park/sophia-antipolis> "
+        "<http://www.w3.org/2004/02/skos/core#altLabel> ?n } }")}  # type: ignore[union-attr]
+    assert names == {"Technopole Sophia Antipolis"}
+    with pytest.raises(claims.ClaimTableInvalid):
+        project.load([write_table(tmp_path, [row(kind="name", id="park/nowhere", label="X",
+                                                 lang="en")], name="bad.csv")])

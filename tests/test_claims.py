@@ -411,3 +411,35 @@ def test_the_worked_example_of_data_readme(cli, tmp_path: Path) -> None:  # type
         assert "sophia-antipolis-chengdu-innovation-centres-2017" in park.get_data(as_text=True)
     finally:
         store.close()
+
+
+def test_validate_groups_infos_and_lists_them_in_json(cli) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    text = cli("validate", str(TABLES))
+    assert text.exit_code == 0, text.output
+    report = json.loads(cli("validate", "--format", "json", str(TABLES)).output)
+    infos = [r for r in report["results"] if r["severity"] == "Info"]
+    no_coordinates = {r["focus"] for r in infos
+                      if r["shape"] == "plds:ParkCoordinatesRecommendedShape"}
+    assert {"park:fixture-park-b", "park:fixture-park-c", "park:fixture-park-d"} <= no_coordinates
+    assert "park:fixture-park-a" not in no_coordinates  # its row gives coordinates
+    assert f"Info: {len(no_coordinates)} resource(s): This park has no coordinates" in text.output
+    assert "Violation:" not in text.output
+    warnings = {r["focus"] for r in report["results"] if r["severity"] == "Warning"}
+    assert "agr:fixture-park-a-fixture-park-c-mou-2017" in warnings  # no place given
+
+
+def test_a_table_naming_project_parks_loads_for_wikidata_linking(tmp_path: Path) -> None:
+    from parkld.wikidata import project
+
+    path = write_table(tmp_path, [row(kind="name", id="park/sophia-antipolis",
+                                      label="Technopole Sophia Antipolis", lang="fr")])
+    proj = project.load([path])
+    names = {str(r["n"].value) for r in proj.store.query(
+        "SELECT ?n WHERE { GRAPH ?g { <https://w3id.org/parkld/park/sophia-antipolis> "
+        "<http://www.w3.org/2004/02/skos/core#altLabel> ?n } }")}  # type: ignore[union-attr]
+    assert names == {"Technopole Sophia Antipolis"}
+    with pytest.raises(claims.ClaimTableInvalid):
+        project.load([write_table(tmp_path, [row(kind="name", id="park/nowhere", label="X",
+                                                 lang="en")], name="bad.csv")])

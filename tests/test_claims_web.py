@@ -108,3 +108,71 @@ def test_evidence_is_linked_data(web: FlaskClient) -> None:
 def test_search_finds_a_name_row_in_another_script(web: FlaskClient) -> None:
     text = page(web, "/search?q=测试园区")
     assert "/park/fixture-park-a" in text
+
+
+# ---------------------------------------------------------------- per-resource SHACL reports
+
+SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+BASE = "https://w3id.org/parkld/"
+
+
+def report_graph(web: FlaskClient, path: str) -> rdflib.Graph:
+    response = web.get("/validation" + path, headers={"Accept": "text/turtle"})
+    assert response.status_code == 200, path
+    return rdflib.Graph().parse(data=response.get_data(as_text=True), format="turtle")
+
+
+def test_a_park_without_coordinates_gets_an_info_result_in_its_report(web: FlaskClient) -> None:
+    # Fixture Park C: no coordinates in its row, and no other source gives them.
+    g = report_graph(web, "/park/fixture-park-c")
+    report = rdflib.URIRef(BASE + "validation/park/fixture-park-c")
+    assert (report, rdflib.RDF.type, SH.ValidationReport) in g
+    assert g.value(report, SH.conforms) == rdflib.Literal(True)
+    results = list(g.objects(report, SH.result))
+    assert len(results) == 1
+    r = results[0]
+    assert isinstance(r, rdflib.URIRef) and str(r).startswith(str(report) + "#r-")
+    assert g.value(r, SH.focusNode) == rdflib.URIRef(BASE + "park/fixture-park-c")
+    assert g.value(r, SH.resultSeverity) == SH.Info
+    assert g.value(r, SH.resultPath) == rdflib.URIRef(
+        "http://www.w3.org/2003/01/geo/wgs84_pos#lat")
+    assert "no coordinates" in str(g.value(r, SH.resultMessage))
+    # The same in JSON-LD, through the same negotiation (parsed by Oxigraph's JSON-LD parser).
+    import pyoxigraph as ox
+
+    response = web.get("/validation/park/fixture-park-c", headers={"Accept": "application/ld+json"})
+    assert response.headers["Content-Type"].startswith("application/ld+json")
+    parsed = list(ox.parse(response.get_data(), format=ox.RdfFormat.JSON_LD))
+    assert {(str(q.subject), str(q.predicate), str(q.object)) for q in parsed} == {
+        (s.n3(), p.n3(), o.n3()) for s, p, o in g}
+
+
+def test_an_agreement_without_place_warns_and_a_complete_park_conforms(web: FlaskClient) -> None:
+    g = report_graph(web, "/agreement/fixture-park-a-fixture-park-c-mou-2017")
+    severities = {(g.value(r, SH.resultSeverity), str(g.value(r, SH.resultPath)))
+                  for r in g.subjects(rdflib.RDF.type, SH.ValidationResult)}
+    assert severities == {(SH.Warning, "https://w3id.org/parkld/ontology#place")}
+    park = report_graph(web, "/park/fixture-park-a")
+    assert not list(park.subjects(rdflib.RDF.type, SH.ValidationResult))
+    assert (None, SH.conforms, rdflib.Literal(True)) in park
+
+
+def test_report_page_is_linked_from_the_resource_page(web: FlaskClient) -> None:
+    text = page(web, "/park/fixture-park-c")
+    assert 'href="/validation/park/fixture-park-c"' in text
+    report = html.unescape(page(web, "/validation/park/fixture-park-c"))
+    assert "Conforms" in report and "Fixture Park C" in report
+    assert "This park has no coordinates" in report and "<td>Info</td>" in report
+    assert web.get("/validation/park/no-such-park").status_code == 404
+    assert web.get("/validation/nothing/x").status_code == 404
+
+
+def test_reports_stay_out_of_the_store(web: FlaskClient) -> None:
+    # Reports are about the data, not data: no SPARQL answer, count or dump includes them.
+    response = web.get("/sparql", query_string={
+        "query": "ASK { GRAPH ?g { ?r a <http://www.w3.org/ns/shacl#ValidationReport> } }"},
+        headers={"Accept": "application/sparql-results+json"})
+    assert response.status_code == 200
+    assert response.get_json()["boolean"] is False
+    quads = web.get("/park/fixture-park-c", headers={"Accept": "application/n-quads"})
+    assert "validation" not in quads.get_data(as_text=True)

@@ -63,6 +63,11 @@ def validate(data: Graph) -> tuple[bool, Graph]:
     return bool(conforms), report
 
 
+def violations(report: Graph) -> list[object]:
+    """Results of severity sh:Violation (sh:Warning / sh:Info say what is only recommended)."""
+    return list(report.subjects(SH.resultSeverity, SH.Violation))
+
+
 def named_shapes() -> list[URIRef]:
     g = load_shapes()
     shapes = set(g.subjects(RDF.type, SH.NodeShape)) | set(g.subjects(RDF.type, SH.PropertyShape))
@@ -104,8 +109,8 @@ def results(report: Graph) -> list[tuple[URIRef, str]]:
 
 
 def test_shipped_data_conforms() -> None:
-    conforms, report = validate(load_data_union())
-    assert conforms, report.serialize(format="turtle")
+    _conforms, report = validate(load_data_union())
+    assert not violations(report), report.serialize(format="turtle")
 
 
 def test_shapes_cover_every_class_of_the_ontology() -> None:
@@ -203,5 +208,5 @@ def test_declaration_adopted_at_a_meeting_needs_no_parties() -> None:
         """,
         format="turtle",
     )
-    conforms, report = validate(data)
-    assert conforms, report.serialize(format="turtle")
+    _conforms, report = validate(data)
+    assert not violations(report), report.serialize(format="turtle")

@@ -224,3 +224,18 @@ def test_second_labelled_set_precision_and_recall(wikidata: OxigraphServer, tmp_
           f"{len(wrong)} wrong, precision {precision:.2f}, recall {recall:.2f}; missed {missed}")
     assert not wrong, f"wrong: {wrong}"
     assert recall >= SECOND_MIN_RECALL
+
+
+def test_parks_of_claim_tables_are_linked_too(wikidata: OxigraphServer, tmp_path: Path,
+                                              cli) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import FIXTURES
+
+    out = tmp_path / "links.ttl"
+    result = cli("wikidata", "link", "--endpoint", wikidata.query_url, "--input",
+                 str(FIXTURES / "claims" / "cooperation.csv"), "--output", str(out),
+                 "--no-cache")
+    assert result.exit_code == 0, result.output
+    # The table's parks (invented test parks, in no Wikidata) are read and left unlinked.
+    for name in ("Fixture Park A", "Fixture Park B", "Fixture Park C", "Fixture Park D"):
+        assert f"{name}: not linked:" in result.output
+    assert links(out) == {}

@@ -150,6 +150,11 @@ def ensure_built(settings: Settings, *, force: bool = False,
     store.flush()
     store.optimize()
     del store
+    # Each resource's SHACL report (graph/validation), beside the store, not in it: the
+    # store holds the data and its counts stay the data's.
+    from parkld import resource_reports
+
+    resource_reports.write(tmp, report, files, settings.base_iri)
     (tmp / COMPLETE).write_text(f"{key}\n")
     (tmp / "generation").touch()
     if target.exists():

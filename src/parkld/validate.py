@@ -56,7 +56,19 @@ class Report:
         if not self.findings:
             return f"OK: {self.files} files, {self.triples} triples conform to the shapes.\n"
         lines = []
+        # Infos (recommended facts) can be many: one line per shape, the full list is in
+        # --format json/turtle and in each resource's published report.
+        infos: dict[str, list[Finding]] = defaultdict(list)
         for f in self.findings:
+            if f.severity == "Info":
+                infos[f.shape or f.message].append(f)
+        for shape, group in sorted(infos.items()):
+            names = ", ".join(g.focus for g in group[:5]) + (", …" if len(group) > 5 else "")
+            lines += [f"Info: {len(group)} resource(s): {group[0].message}",
+                      f"  shape:   {shape}", f"  e.g.:    {names}", ""]
+        for f in self.findings:
+            if f.severity == "Info":
+                continue
             label = f" ({f.focus_label})" if f.focus_label else ""
             lines.append(f"{f.severity}: {f.focus}{label}")
             if f.files:
@@ -242,10 +254,13 @@ def validate_quads(quads: Iterable[ox.Quad]) -> Report:
     The ontology and shapes graphs take their roles; every other named graph is data.
     """
     ontology, shapes = resources.ontology_graph(), resources.shapes_graph()
+    # Per-resource reports (graph/validation) are about the data, not data, if a store has them.
+    reports = resources.DEFAULT_BASE + "graph/validation"
     by_graph: dict[str, list[ox.Quad]] = defaultdict(list)
     for q in quads:
         name = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
-        by_graph[name].append(q)
+        if name != reports:
+            by_graph[name].append(q)
     files = [
         LoadedFile(SourceFile(Path(f"<graph {name or 'default'}>"), name,
                               "ontology" if name == ontology else

@@ -94,6 +94,7 @@ class _Compiler:
         self.sources: dict[str, Source] = {}
         self.declared: dict[str, Row] = {}  # entity path → first row declaring it
         self.labelled: set[str] = set()  # entity paths some row gives a label to
+        self.row_labels: dict[str, set[tuple[bool, str, str]]] = defaultdict(set)
         self.quads: set[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal,
                               ox.NamedNode]] = set()
 
@@ -114,6 +115,7 @@ class _Compiler:
                 self.declared.setdefault(path, row)
                 if row["label"]:
                     self.labelled.add(path)
+                    self.row_labels[path].add((row["lang"] != "en", row["lang"], row["label"]))
 
     def exists(self, path: str) -> bool:
         return path in self.declared or self.known.exists(t.entity(path).value)
@@ -128,7 +130,7 @@ class _Compiler:
         if not self.exists(path):
             self.fail(row, f"{column}: unknown {prefix} {path!r}: no {prefix} row in the claim "
                       "tables and no resource in the Turtle data has this slug (search the "
-                      "data for the park under its other names, or add a "
+                      f"data for the {prefix} under its other names, or add a "
                       f"'{prefix}' row)")
             return False
         return True
@@ -449,8 +451,9 @@ class _Compiler:
         return [node]
 
     def row_label(self, path: str) -> str | None:
-        row = self.declared.get(path)
-        return row["label"] if row is not None and row["label"] else None
+        """A name rows give *path* (English first; the same whatever the rows' order)."""
+        labels = sorted(self.row_labels.get(path, ()))
+        return labels[0][2] if labels else None
 
     def membership(self, row: Row, src: Source) -> list[ox.NamedNode]:
         g = src.graph

@@ -178,3 +178,4 @@ def _document(store: Store, iri: str, kind: str, base: str) -> Description:
     desc.document = [ox.Quad(r["s"], r["p"], r["o"], r["g"])  # type: ignore[arg-type]
                      for r in rows]
     return desc
+

@@ -82,6 +82,10 @@ def parse_path(path: str) -> Target | None:
     elif kind == "vocab":
         if len(segments) > 3:
             return None
+    elif kind == "validation":
+        # validation/<type>/<slug>: the SHACL report of the entity <type>/<slug>
+        if len(segments) != 3 or segments[1] not in ENTITY_TYPES:
+            return None
     else:
         return None
     return Target("/".join(segments), fmt)

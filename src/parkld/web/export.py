@@ -63,6 +63,12 @@ def export_site(settings: Settings, store: Store, target: Path, *, site_url: str
     for path in paths:
         for fmt in RESOURCE_FORMATS:
             fetch(f"{path}.{fmt.extension}", target / f"{path.lstrip('/')}.{fmt.extension}")
+        # The resource's SHACL report (linked from its page), when the build made one.
+        report = f"/validation{path}"
+        if client.head(f"{report}.ttl").status_code == 200:
+            for fmt in RESOURCE_FORMATS:
+                fetch(f"{report}.{fmt.extension}",
+                      target / f"{report.lstrip('/')}.{fmt.extension}")
     fetch("/", target / "index.html")
     for ext in VOID_EXTENSIONS:
         fetch(f"/.well-known/void.{ext}", target / ".well-known" / f"void.{ext}")

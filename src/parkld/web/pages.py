@@ -285,6 +285,31 @@ class PageView:
                 item.graphs.append(row["g"].value)
         return list(found.values())
 
+    def validation(self) -> tuple[str | None, bool, list[dict[str, str]]]:
+        """For a report page: the resource it is about, whether it conforms, and its results
+        (severity, path, value, message, shape), violations first."""
+        sh = "http://www.w3.org/ns/shacl#"
+        about, conforms = None, True
+        results: dict[str, dict[str, str]] = defaultdict(dict)
+        for q in self.desc.document:
+            if isinstance(q.subject, ox.Triple) or isinstance(q.object, ox.Triple):
+                continue
+            s, p, o = q.subject.value, q.predicate.value, q.object
+            if s == self.desc.iri:
+                if p == "http://purl.org/dc/terms/subject":
+                    about = o.value
+                elif p == sh + "conforms":
+                    conforms = o.value == "true"
+            elif p.startswith(sh):
+                results[s][p[len(sh):]] = o.value
+        order = {"Violation": 0, "Warning": 1, "Info": 2}
+        rows = sorted(results.values(), key=lambda r: (
+            order.get(r.get("resultSeverity", "").rsplit("#", 1)[-1], 3),
+            r.get("resultPath", ""), r.get("resultMessage", "")))
+        for r in rows:
+            r["severity"] = r.get("resultSeverity", sh + "Violation").rsplit("#", 1)[-1]
+        return about, conforms, rows
+
     def source_graphs(self) -> dict[str, list[str]]:
         """For a source page: each graph taken from it and what the graph describes."""
         out: dict[str, list[str]] = defaultdict(list)

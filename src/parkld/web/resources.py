@@ -45,6 +45,7 @@ KIND_NAMES = {
     "claim": "Claim", "status": "Status", "graph": "Source graph", "vocab": "Vocabulary",
     "ontology": "Ontology", "shapes": "Shapes", "dataset": "Dataset",
     "evidence": "Evidence", "signature": "Signature", "plan": "Plan",
+    "validation": "Validation report",
 }
 
 
@@ -90,8 +91,15 @@ def _render(target: Target, fmt: Format, prop: str | None, page: int, query: str
     if kind == "ontology" or kind == "shapes":
         iri = base + kind  # the version IRI (ontology/0.1.0) names the same document
     key = ("desc", iri, kind, prop, page)
-    desc = cached_description(key, lambda: describe(
-        get_store(), iri, kind, base=base, page_property=prop, page=page))
+    if kind == "validation":
+        # The build's per-resource SHACL reports, kept beside the embedded store.
+        from parkld import resource_reports
+        from parkld.build import current_path
+
+        desc = resource_reports.describe(current_path(settings.store_dir), iri)
+    else:
+        desc = cached_description(key, lambda: describe(
+            get_store(), iri, kind, base=base, page_property=prop, page=page))
     index = description_index(key, desc)
     # As of a day, HTML and RDF alike leave out what did not hold then (one description
     # for both, so a researcher's download matches the page); documents are not dated.
@@ -119,7 +127,8 @@ def render_page(desc: Description, index: Index, path: str, query: str = "",
     """
     view = PageView(desc, index, as_of)
     url = index.base + path.lstrip("/")
-    template = "document.html" if desc.document else "resource.html"
+    template = "validation.html" if desc.kind == "validation" else \
+        "document.html" if desc.document else "resource.html"
     return render_template(
         template, view=view, desc=desc, kind_name=KIND_NAMES.get(desc.kind, desc.kind),
         path=path, query=query,

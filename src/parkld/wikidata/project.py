@@ -157,12 +157,25 @@ def _fill(park: Park, row: ox.QuerySolution) -> None:
 
 
 def load(files: Sequence[Path]) -> Project:
-    """Parse *files* (Turtle, TriG…) into one in-memory store; DataError on bad syntax."""
+    """Parse *files* (Turtle, TriG…, and claim tables ``*.csv``, compiled against the RDF
+    files given with them) into one in-memory store; DataError on bad syntax."""
     store = ox.Store()
-    for path in files:
-        loaded = graphs.parse_file(graphs.SourceFile(
-            path, resources.source_graph(path.stem), "data"))
+    rdf = [graphs.parse_file(graphs.SourceFile(path, resources.source_graph(path.stem), "data"))
+           for path in files if path.suffix.lower() != ".csv"]
+    for loaded in rdf:
         store.extend(loaded.quads)
+    tables = [path for path in files if path.suffix.lower() == ".csv"]
+    if tables:
+        from parkld import claims
+
+        # A table's rows name parks of the project's Turtle data by slug: resolve them there
+        # too (without loading those files: only the given files are the input).
+        given = {f.source.path.resolve() for f in rdf}
+        context = rdf + [graphs.parse_file(s) for s in graphs.discover(with_project=True)
+                         if s.role == "data" and s.path.resolve() not in given]
+        known = claims.known_from((str(f.source.path), f.source.graph, f.quads) for f in context)
+        for quads in claims.compile_tables(tables, known).graphs.values():
+            store.extend(quads)
     return Project(store, list(files))
 
 
@@ -170,7 +183,7 @@ def project_data_files(exclude: Sequence[Path] = ()) -> list[Path]:
     """The project's ``data/`` files, without *exclude* (the file being regenerated)."""
     skip = {p.resolve() for p in exclude}
     return [s.path for s in graphs.discover(with_project=True)
-            if s.role == "data" and s.path.resolve() not in skip]
+            if s.role in ("data", "claims") and s.path.resolve() not in skip]
 
 
 def with_ontology(files: Sequence[Path]) -> list[Path]:

@@ -1,0 +1,161 @@
+"""Per-resource SHACL reports, computed at build time and published as linked data.
+
+Every entity of the data (``<base><type>/<slug>``) gets one ``sh:ValidationReport`` at
+``<base>validation/<type>/<slug>`` with the results of the shapes that target it — violations,
+and the warnings / infos of the *recommended* shapes that tell a curator what is missing (an
+agreement without place, a park without coordinates). Reports are in their own named graph,
+``<base>graph/validation``, written as N-Quads *beside* the embedded store in the build
+directory (``validation.nq``), not into it: they are about the data, not data, so the store's
+counts, dumps, VoID and SPARQL answers stay the data's. The web layer serves them from there.
+
+No blank nodes: a result is ``<report>#r-<digest>``, the digest taken from its focus, path,
+value, shape and message, so the same data gives the same report IRIs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.namespace import SH
+
+from parkld.errors import NotFound
+from parkld.linked.describe import Description
+from parkld.linked.iris import ENTITY_TYPES
+
+if TYPE_CHECKING:
+    from parkld.graphs import LoadedFile
+    from parkld.validate import Report
+
+FILE = "validation.nq"
+
+SHACL = "http://www.w3.org/ns/shacl#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+DCT_SUBJECT = ox.NamedNode("http://purl.org/dc/terms/subject")
+RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+XSD_BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
+
+
+def validation_graph(base: str) -> str:
+    """The named graph of the per-resource reports."""
+    return f"{base}graph/validation"
+
+
+def report_iri(resource: str, base: str) -> str | None:
+    """Where the report of *resource* lives, or None for what gets no report."""
+    if not resource.startswith(base):
+        return None
+    path = resource[len(base):]
+    kind, slash, slug = path.partition("/")
+    if kind not in ENTITY_TYPES or not slash or "/" in slug or "#" in slug or not slug:
+        return None
+    if kind == "graph":
+        return None  # graphs are described by their source documents
+    return f"{base}validation/{path}"
+
+
+def _sh(name: str) -> ox.NamedNode:
+    return ox.NamedNode(SHACL + name)
+
+
+def _term(node: rdflib.term.Node) -> ox.NamedNode | ox.Literal | None:
+    if isinstance(node, rdflib.URIRef):
+        return ox.NamedNode(str(node))
+    if isinstance(node, rdflib.Literal):
+        if node.language:
+            return ox.Literal(str(node), language=node.language)
+        if node.datatype is not None:
+            return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)))
+        return ox.Literal(str(node))
+    return None  # a blank node (a complex path, a list): not carried over
+
+
+def report_quads(report_graph: rdflib.Graph, resources: Iterable[str], base: str
+                 ) -> list[ox.Quad]:
+    """The reports of *resources* (every entity of the data) from pySHACL's report graph."""
+    graph = ox.NamedNode(validation_graph(base))
+    results: dict[str, list[rdflib.term.Node]] = defaultdict(list)
+    for result in report_graph.subjects(rdflib.RDF.type, SH.ValidationResult):
+        focus = report_graph.value(result, SH.focusNode)
+        if isinstance(focus, rdflib.URIRef):
+            results[str(focus)].append(result)
+    quads: set[ox.Quad] = set()
+    for resource in sorted(set(resources) | set(results)):
+        iri = report_iri(resource, base)
+        if iri is None:
+            continue
+        report = ox.NamedNode(iri)
+        severities = set()
+        quads.add(ox.Quad(report, RDF_TYPE, _sh("ValidationReport"), graph))
+        quads.add(ox.Quad(report, DCT_SUBJECT, ox.NamedNode(resource), graph))
+        quads.add(ox.Quad(report, RDFS_LABEL, ox.Literal(
+            f"SHACL validation report of {resource[len(base):]}", language="en"), graph))
+        for result in results.get(resource, ()):
+            values = {p: report_graph.value(result, SH[p]) for p in (
+                "resultSeverity", "resultPath", "value", "resultMessage", "sourceShape",
+                "sourceConstraintComponent")}
+            key = "\x1f".join(str(values[p]) if not isinstance(values[p], rdflib.BNode) else ""
+                              for p in sorted(values))
+            node = ox.NamedNode(f"{iri}#r-{hashlib.sha256(key.encode()).hexdigest()[:10]}")
+            quads.add(ox.Quad(report, _sh("result"), node, graph))
+            quads.add(ox.Quad(node, RDF_TYPE, _sh("ValidationResult"), graph))
+            quads.add(ox.Quad(node, _sh("focusNode"), ox.NamedNode(resource), graph))
+            for name, value in values.items():
+                term = _term(value) if value is not None else None
+                if term is not None:
+                    quads.add(ox.Quad(node, _sh(name), term, graph))
+            severity = values["resultSeverity"]
+            severities.add(str(severity) if severity is not None else SHACL + "Violation")
+        conforms = SHACL + "Violation" not in severities
+        quads.add(ox.Quad(report, _sh("conforms"),
+                          ox.Literal("true" if conforms else "false", datatype=XSD_BOOLEAN),
+                          graph))
+    return sorted(quads, key=str)
+
+
+def entities(quads: Iterable[ox.Quad], base: str) -> set[str]:
+    """Every typed entity IRI under *base* among *quads* (the resources that get a report)."""
+    return {q.subject.value for q in quads
+            if q.predicate == RDF_TYPE and isinstance(q.subject, ox.NamedNode)
+            and report_iri(q.subject.value, base) is not None}
+
+
+def write(build_dir: Path, report: Report, files: Sequence[LoadedFile], base: str) -> Path:
+    """Write the reports of every entity of *files* next to a build's store."""
+    from parkld import graphs
+
+    quads = report_quads(report.graph, entities(graphs.iter_quads(files, ("data",)), base), base)
+    path = build_dir / FILE
+    path.write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
+    return path
+
+
+@lru_cache(maxsize=2)
+def _load(path: str, mtime_ns: int) -> dict[str, list[ox.Quad]]:
+    """The reports of one build by report IRI (the report's quads, then its results')."""
+    by_report: dict[str, list[ox.Quad]] = defaultdict(list)
+    for q in ox.parse(path=path, format=ox.RdfFormat.N_QUADS):
+        if isinstance(q.subject, ox.NamedNode):
+            by_report[q.subject.value.split("#", 1)[0]].append(q)
+    return dict(by_report)
+
+
+def describe(build_dir: Path, iri: str) -> Description:
+    """The report *iri* of the build in *build_dir*, as a whole-document description."""
+    path = build_dir / FILE
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        raise NotFound(f"no validation report {iri}: this store was not built here") from None
+    quads = _load(str(path), mtime).get(iri)
+    if not quads:
+        raise NotFound(f"no validation report {iri}")
+    desc = Description(iri, "validation")
+    desc.document = list(quads)
+    return desc

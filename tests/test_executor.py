@@ -190,3 +190,39 @@ def test_unsupported_function_is_a_400_not_a_500(pool: WorkerPool) -> None:
                   "ASK { FILTER(<http://example.org/fn>(1)) }"):
         with pytest.raises(BadRequest, match="could not be evaluated"):
             pool.run(QueryRequest(query, result_formats=[mt.SPARQL_JSON]))
+
+
+def test_a_query_that_crashes_its_worker_is_504_and_the_worker_is_replaced(
+        tmp_path: Path) -> None:
+    """A list of 5000 terms passes the cheap bounds and overflows the engine's stack while it
+    parses: the worker dies (SIGSEGV/SIGABRT), the client gets QueryAborted (504) naming the
+    limits, and a replacement worker joins the pool and answers."""
+    from parkld.errors import QueryAborted
+
+    pool = WorkerPool(parks_store(tmp_path), size=1, memory_mb=400)
+    try:
+        before = set(pool.pids())
+        with pytest.raises(QueryAborted, match="PARKLD_QUERY_MEMORY_MB") as caught:
+            pool.run(QueryRequest("SELECT * { ?s ?p (" + " 1" * 5000 + " ) }",
+                                  result_formats=[mt.SPARQL_JSON]))
+        assert "ended by SIG" in caught.value.message
+        assert caught.value.status == 504
+        doc = select(pool, f"SELECT ?label {{ <{PARK}sophia> "
+                     "<http://www.w3.org/2000/01/rdf-schema#label> ?label }", timeout=60)
+        assert labels(doc) == ["Sophia Antipolis"]
+        assert len(pool.pids()) == 1 and not set(pool.pids()) & before
+    finally:
+        pool.close()
+
+
+def test_memory_limit_stops_a_sort_of_a_large_cross_product(tmp_path: Path) -> None:
+    from parkld.errors import QueryAborted
+
+    pool = WorkerPool(parks_store(tmp_path, filler=3000), size=1, memory_mb=300)
+    try:
+        with pytest.raises(QueryAborted, match="300 MiB"):
+            pool.run(QueryRequest("SELECT * { ?a ?b ?c . ?d ?e ?f } ORDER BY RAND() LIMIT 1",
+                                  result_formats=[mt.SPARQL_JSON], timeout=60))
+        assert select(pool, "ASK {}", timeout=60)["boolean"] is True
+    finally:
+        pool.close()

@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 # Blueprint modules, each exposing ``bp`` (a flask.Blueprint).
 BLUEPRINTS = (
     "parkld.web.errors",
+    "parkld.web.safety",
     "parkld.web.site",
     "parkld.web.resources",
     "parkld.web.sparql",

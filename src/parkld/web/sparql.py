@@ -35,6 +35,7 @@ from parkld.sparql.ratelimit import RateLimiter
 from parkld.sparql.service_description import describe_service
 from parkld.store.base import QueryRequest, QueryResponse
 from parkld.web import EXTENSION, get_settings, get_store
+from parkld.web.safety import link_target
 
 bp = Blueprint("sparql", __name__)
 
@@ -190,7 +191,7 @@ def negotiate(form: str | None) -> tuple[list[Format], list[Format]]:
     if asked:
         fmt = mediatypes.by_name(asked)
         if fmt is None or fmt.kind is Kind.PAGE:
-            raise NotAcceptable(f"unknown format {asked!r}; use one of "
+            raise NotAcceptable("unknown format; use one of "
                                 + ", ".join(f.name for f in mediatypes.ALL if f.kind
                                             is not Kind.PAGE))
         other = _COUNTERPART.get(fmt.name)
@@ -338,7 +339,10 @@ def example_queries(directory: Path) -> list[Example]:
 def _cell(term: dict[str, Any], base_iri: str) -> dict[str, str]:
     kind, value = term.get("type", "literal"), str(term.get("value", ""))
     if kind == "uri":
-        href = "/" + value[len(base_iri):] if value.startswith(base_iri) else value
+        # Ours link to their local page; others only when http(s): a ``javascript:`` IRI in
+        # a result is shown as text, never as a link that would run it.
+        href = "/" + value[len(base_iri):] if value.startswith(base_iri) \
+            else link_target(value) or ""
         return {"kind": "iri", "value": value, "href": href}
     if kind == "bnode":
         return {"kind": "bnode", "value": f"_:{value}"}

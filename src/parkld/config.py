@@ -42,8 +42,9 @@ class Settings:
     store_timeout: float = 30.0
     #: Extra RDF source directories/files loaded after the project's own data.
     data_paths: tuple[Path, ...] = ()
-    #: HTTP server: ``gunicorn`` (default) or ``granian`` (Rust HTTP server, WSGI interface).
-    server: str = "gunicorn"
+    #: HTTP server: ``granian`` (default: Rust, event-driven, so slow clients hold no worker
+    #: thread; see docs/security.md) or ``gunicorn`` (gthread workers).
+    server: str = "granian"
     host: str = "127.0.0.1"
     port: int = 8080
     workers: int = 2

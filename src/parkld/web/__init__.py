@@ -41,6 +41,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
     for name in BLUEPRINTS:
         module = importlib.import_module(name)
         app.register_blueprint(module.bp)
+    from parkld.web.bodylimit import ChunkedBodyLimit
+
+    app.wsgi_app = ChunkedBodyLimit(app.wsgi_app, settings.max_body_bytes)  # type: ignore[method-assign]
     return app
 
 

@@ -226,3 +226,57 @@ def test_memory_limit_stops_a_sort_of_a_large_cross_product(tmp_path: Path) -> N
         assert select(pool, "ASK {}", timeout=60)["boolean"] is True
     finally:
         pool.close()
+
+
+def test_failing_service_endpoints_are_502_naming_them(pool: WorkerPool) -> None:
+    """An allow-listed SERVICE that refuses the connection, redirects (never followed: the
+    redirect target sees no connection) or answers 500 is a 502 naming the endpoint."""
+    import http.server
+    import socket
+
+    from parkld.errors import UpstreamError
+    from tests.listener_support import counting_listener
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{s.getsockname()[1]}/sparql"
+
+    with counting_listener() as target:
+
+        class Upstream(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if self.path == "/redirect":
+                    self.send_response(302)
+                    self.send_header("Location", target.url)
+                    self.send_header("Content-Length", "0")
+                else:
+                    self.send_response(500)
+                    self.send_header("Content-Length", "4")
+                self.end_headers()
+                if self.path != "/redirect":
+                    self.wfile.write(b"oops")
+
+            do_GET = do_POST  # noqa: N815
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Upstream)
+        thread = threading.Thread(target=upstream.serve_forever, daemon=True)
+        thread.start()
+        try:
+            base = f"http://127.0.0.1:{upstream.server_address[1]}"
+            for endpoint in (closed, f"{base}/redirect", f"{base}/failing"):
+                for form in ("SELECT * WHERE", "ASK"):
+                    with pytest.raises(UpstreamError) as caught:
+                        pool.run(QueryRequest(f"{form} {{ SERVICE <{endpoint}> {{ ?s ?p ?o }} }}",
+                                              result_formats=[mt.SPARQL_JSON],
+                                              service_allowlist=(endpoint,)))
+                    assert caught.value.status == 502
+                    assert f"SERVICE endpoint <{endpoint}> failed" in caught.value.message
+        finally:
+            upstream.shutdown()
+            upstream.server_close()
+            thread.join(timeout=5)
+        assert target.connections == 0

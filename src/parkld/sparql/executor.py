@@ -76,6 +76,7 @@ def make_job(request: QueryRequest) -> tuple[Job, analysis.Analysis]:
         max_rows=request.max_rows,
         base_iri=request.base_iri,
         prefixes=tuple(found.prefixes.items()),
+        services=found.services,
     )
     return job, found
 
@@ -228,9 +229,11 @@ class WorkerPool:
                 log.warning("query stopped after %.1f s (worker %d killed)",
                             time.monotonic() - started, w.pid)
                 self._replace(w, kill=True)
+                calls = (" It calls SERVICE " + ", ".join(f"<{s}>" for s in job.services)
+                         + ", which may be what was slow.") if job.services else ""
                 raise QueryTimeout(
                     f"the query ran longer than {timeout:g} s and was stopped "
-                    "(PARKLD_QUERY_TIMEOUT); simplify it or add a LIMIT"
+                    f"(PARKLD_QUERY_TIMEOUT); simplify it or add a LIMIT.{calls}"
                 )
             outcome: Outcome = w.conn.recv()
         except (EOFError, OSError) as exc:

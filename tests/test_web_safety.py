@@ -9,6 +9,9 @@ from urllib.parse import quote
 import pytest
 from flask.testing import FlaskClient
 
+from parkld.config import Settings
+from parkld.store.embedded import EmbeddedStore
+from parkld.web import create_app
 from tests.browser_support import launched
 from tests.live import LiveServer
 
@@ -93,3 +96,22 @@ def test_javascript_iri_is_text_in_chromium(browser: object, live_server: LiveSe
         assert violations == []  # the page's own scripts and styles all obey its policy
     finally:
         context.close()
+
+
+def test_host_header_is_not_trusted(client: FlaskClient, shipped_settings: Settings,
+                                    shipped_store: EmbeddedStore) -> None:
+    for host in ("evil.example", "127.0.0.1:9"):
+        sitemap = client.get("/sitemap.xml", base_url=f"http://{host}").get_data(as_text=True)
+        assert host not in sitemap and "<loc>https://w3id.org/parkld/" in sitemap
+        sd = client.get("/sparql", base_url=f"http://{host}", headers={"Accept": "text/turtle"})
+        assert host not in sd.get_data(as_text=True)
+        # Relative IRIs in a query resolve against the configured endpoint, not the Host.
+        answer = client.get("/sparql?query=" + quote("SELECT ?x { BIND(<rel> AS ?x) }"),
+                            base_url=f"http://{host}")
+        assert answer.json["results"]["bindings"][0]["x"]["value"] == (  # type: ignore[index]
+            "https://w3id.org/parkld/rel")
+    configured = create_app(shipped_settings.replace(public_url="https://parks.example/"),
+                            store=shipped_store)
+    sitemap = configured.test_client().get("/sitemap.xml", base_url="http://evil.example")
+    text = sitemap.get_data(as_text=True)
+    assert "<loc>https://parks.example/park/" in text and "evil" not in text

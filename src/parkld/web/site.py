@@ -21,6 +21,7 @@ from parkld.mediatypes import Format
 from parkld.web import get_settings, get_store
 from parkld.web.held import as_of_arg, as_of_query, held
 from parkld.web.negotiate import Rendered, cached, choose, current_index, rendered, respond
+from parkld.web.safety import public_base
 
 bp = Blueprint("site", __name__)
 
@@ -181,8 +182,8 @@ def context() -> Response:
 
 @bp.route("/sitemap.xml", methods=["GET", "HEAD"])
 def sitemap() -> Response:
-    """Every page, with this host's URLs."""
-    site = request.host_url.rstrip("/")
+    """Every page, with the site's configured URLs (never the request's Host)."""
+    site = public_base().rstrip("/")
     result = cached(("sitemap", site), lambda: rendered(
         sitemap_xml(current_index(), site), "application/xml; charset=utf-8"))
     response = respond(result, path="/sitemap", formats=(), chosen=mediatypes.HTML,

@@ -35,7 +35,7 @@ from parkld.sparql.ratelimit import RateLimiter
 from parkld.sparql.service_description import describe_service
 from parkld.store.base import QueryRequest, QueryResponse
 from parkld.web import EXTENSION, get_settings, get_store
-from parkld.web.safety import link_target
+from parkld.web.safety import link_target, public_base
 
 bp = Blueprint("sparql", __name__)
 
@@ -259,7 +259,7 @@ def service_description() -> Response:
         raise NotAcceptable("the service description is RDF: ask for "
                             + ", ".join(f.media_type for f in mediatypes.GRAPH_FORMATS))
     triples = describe_service(
-        request.base_url, get_store().graph_names(),
+        public_base() + "sparql", get_store().graph_names(),
         federation=bool(settings.service_allowlist),
         update=settings.update_enabled,
     )
@@ -279,8 +279,8 @@ def run_query(op: Operation, result_formats: list[Format],
         timeout=settings.query_timeout, max_rows=settings.max_rows,
         service_allowlist=settings.service_allowlist,
         # Relative IRIs in a query resolve against the endpoint's URL, as the protocol's
-        # tests expect (``CONSTRUCT { <s> <p> 1 } WHERE {}``).
-        base_iri=request.base_url,
+        # tests expect (``CONSTRUCT { <s> <p> 1 } WHERE {}``): the configured one, not Host.
+        base_iri=public_base() + "sparql",
     ))
 
 
@@ -378,7 +378,7 @@ def page(op: Operation) -> Response:
     settings = get_settings()
     context: dict[str, Any] = {
         "query": op.text, "examples": example_queries(resources.examples_dir()),
-        "prefixes": PAGE_PREFIXES, "endpoint": request.base_url,
+        "prefixes": PAGE_PREFIXES, "endpoint": request.script_root + "/sparql",
         "max_rows": settings.max_rows, "timeout": settings.query_timeout,
     }
     status = 200

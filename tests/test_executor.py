@@ -280,3 +280,25 @@ def test_failing_service_endpoints_are_502_naming_them(pool: WorkerPool) -> None
             upstream.server_close()
             thread.join(timeout=5)
         assert target.connections == 0
+
+
+def test_workers_without_an_allowlist_have_no_network(tmp_path: Path) -> None:
+    """Defence in depth: a pool for a server with an empty SERVICE allow-list runs its workers
+    in an empty network namespace. Even a SERVICE call that got past the allow-list (here the
+    request's own list allows it) cannot connect: 502, and the listener sees nothing."""
+    from parkld.errors import UpstreamError
+    from tests.listener_support import counting_listener
+
+    pool = WorkerPool(parks_store(tmp_path), size=1, network=False)
+    try:
+        assert labels(select(pool, f"SELECT ?label {{ <{PARK}sophia> "
+                             "<http://www.w3.org/2000/01/rdf-schema#label> ?label }")) == [
+            "Sophia Antipolis"]
+        with counting_listener() as listener:
+            with pytest.raises(UpstreamError, match=r"unreachable|refused"):
+                pool.run(QueryRequest(f"SELECT * {{ SERVICE <{listener.url}> {{ }} }}",
+                                      result_formats=[mt.SPARQL_JSON],
+                                      service_allowlist=(listener.url,)))
+            assert listener.connections == 0
+    finally:
+        pool.close()

@@ -121,10 +121,13 @@ class WorkerPool:
 
     def __init__(self, store_dir: Path, size: int = 2, *,
                  start_method: str = "forkserver",
-                 memory_mb: int = DEFAULT_MEMORY_MB) -> None:
+                 memory_mb: int = DEFAULT_MEMORY_MB, network: bool = True) -> None:
         self.store_dir = store_dir
         self.size = max(1, size)
         self.memory_mb = memory_mb
+        # Without any allowed SERVICE endpoint the workers need no network: they then run in
+        # an empty network namespace (see worker.isolate_network).
+        self.network = network
         self.owner_pid = os.getpid()
         self.killed = 0  # workers stopped for running too long (for tests and logs)
         self._ctx: BaseContext = multiprocessing.get_context(start_method)
@@ -154,7 +157,8 @@ class WorkerPool:
 
         parent, child = ctx.Pipe(duplex=True)
         process = ctx.Process(  # type: ignore[attr-defined]
-            target=worker.serve, args=(child, str(self.store_dir), self.memory_mb),
+            target=worker.serve,
+            args=(child, str(self.store_dir), self.memory_mb, self.network),
             name="parkld-query-worker", daemon=True,
         )
         process.start()

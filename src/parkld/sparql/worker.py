@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import logging
+import os
 import resource
 import signal
 from multiprocessing.connection import Connection
@@ -62,9 +63,35 @@ def limit_memory(memory_mb: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
 
 
-def serve(conn: Connection, store_dir: str, memory_mb: int = 0) -> None:
+_CLONE_NEWUSER = 0x10000000
+_CLONE_NEWNET = 0x40000000
+
+
+def isolate_network() -> bool:
+    """Move this process into a new, empty network namespace (no interface is up, not even
+    loopback), so nothing it runs can open a connection. Defence in depth for servers whose
+    SERVICE allow-list is empty. Needs a single-threaded process and unprivileged user
+    namespaces; returns False (and changes nothing) where the platform refuses."""
+    uid, gid = os.getuid(), os.getgid()
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNET) != 0:
+            return False
+        # Map our own ids into the new user namespace, so file access stays what it was.
+        Path("/proc/self/setgroups").write_text("deny")
+        Path("/proc/self/uid_map").write_text(f"{uid} {uid} 1")
+        Path("/proc/self/gid_map").write_text(f"{gid} {gid} 1")
+    except (OSError, AttributeError):
+        return False
+    return True
+
+
+def serve(conn: Connection, store_dir: str, memory_mb: int = 0,
+          network: bool = True) -> None:
     """Answer jobs until the parent closes the pipe."""
     _die_with_parent()
+    if not network and not isolate_network():
+        log.warning("query worker keeps network access: no network namespace available")
     # The web server's SIGTERM/SIGINT handling belongs to the parent; a worker just stops
     # when its pipe closes or it is killed. A worker forked from a gunicorn worker inherits
     # its handlers, which must not run here: back to the defaults.

@@ -302,3 +302,42 @@ def test_workers_without_an_allowlist_have_no_network(tmp_path: Path) -> None:
             assert listener.connections == 0
     finally:
         pool.close()
+
+
+def test_a_slow_service_is_stopped_at_the_time_limit_naming_it(pool: WorkerPool) -> None:
+    """A SERVICE endpoint that takes far longer than the limit to answer holds only a query
+    worker, which is killed at the limit: 504 naming the endpoint (it held the web worker 35 s
+    when the syntax check evaluated queries there)."""
+    import http.server
+
+    release = threading.Event()
+
+    class Sleepy(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            release.wait(30)
+            self.send_response(503)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        do_GET = do_POST  # noqa: N815
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Sleepy)
+    upstream.daemon_threads = True
+    thread = threading.Thread(target=upstream.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{upstream.server_address[1]}/sparql"
+    try:
+        with pytest.raises(QueryTimeout) as caught:
+            pool.run(QueryRequest(f"SELECT * {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+                                  result_formats=[mt.SPARQL_JSON], timeout=1.5,
+                                  service_allowlist=(url,)))
+        assert "1.5 s" in caught.value.message and f"SERVICE <{url}>" in caught.value.message
+    finally:
+        release.set()
+        upstream.shutdown()
+        upstream.server_close()
+        thread.join(timeout=5)

@@ -77,6 +77,7 @@ def make_job(request: QueryRequest) -> tuple[Job, analysis.Analysis]:
         base_iri=request.base_iri,
         prefixes=tuple(found.prefixes.items()),
         services=found.services,
+        positions=found.positions,
     )
     return job, found
 
@@ -257,11 +258,13 @@ class WorkerPool:
         self._idle.put(w)
         return outcome
 
-    def check_update(self, update: str, timeout: float, base_iri: str | None = None) -> None:
+    def check_update(self, update: str, timeout: float, base_iri: str | None = None,
+                     positions: tuple[tuple[int, int, int, int], ...] = ()) -> None:
         """Let a worker parse (and try) *update* on an empty store first: its syntax error
         (400), a crash or a timeout happen there, never in the web process that applies it."""
         raise_error(self.submit(Job(query=update, result_formats=(), graph_formats=(),
-                                    base_iri=base_iri, update_probe=True), timeout))
+                                    base_iri=base_iri, update_probe=True,
+                                    positions=positions), timeout))
 
     def close(self) -> None:
         """Stop every worker (idle ones get EOF and exit; busy ones are killed)."""
@@ -294,9 +297,11 @@ class InProcessExecutor:
         store = ox.Store.read_only(str((self.store_dir / "current").resolve()))
         return to_response(evaluate(store, job), found)
 
-    def check_update(self, update: str, timeout: float, base_iri: str | None = None) -> None:
+    def check_update(self, update: str, timeout: float, base_iri: str | None = None,
+                     positions: tuple[tuple[int, int, int, int], ...] = ()) -> None:
         raise_error(evaluate(ox.Store(), Job(query=update, result_formats=(), graph_formats=(),
-                                             base_iri=base_iri, update_probe=True)))
+                                             base_iri=base_iri, update_probe=True,
+                                             positions=positions)))
 
     def close(self) -> None:
         pass

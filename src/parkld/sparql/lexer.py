@@ -122,8 +122,7 @@ def _decode(body: str, where: int, allow_echar: bool) -> str:
 
 
 def _position(text: str, offset: int) -> str:
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    line, column = _line_column(text, offset)
     return f"line {line}, column {column}"
 
 
@@ -200,6 +199,9 @@ class Canonical:
     tokens: tuple[Token, ...]
     prefixes: Mapping[str, str]
     base: str | None
+    #: (offset in the canonical text, line, column and length in the original) per token: an
+    #: engine error about the canonical text can point into what the user wrote.
+    positions: tuple[tuple[int, int, int, int], ...] = ()
 
 
 def is_absolute(iri: str) -> bool:
@@ -258,18 +260,52 @@ def canonical(text: str, base_iri: str | None = None) -> Canonical:
             out.append(tok.text)
         expanded.append(tok)
         i += 1
-    return Canonical(_join(out, expanded), tuple(expanded), prefixes, base)
+    joined, starts = _join(out, expanded)
+    positions = tuple((at, *_line_column(text, tok.start), len(tok.text)) for at, tok in zip(
+        starts, expanded, strict=True))
+    return Canonical(joined, tuple(expanded), prefixes, base, positions)
 
 
-def _join(texts: list[str], toks: list[Token]) -> str:
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _join(texts: list[str], toks: list[Token]) -> tuple[str, list[int]]:
     """One space between tokens, except between a word and its ``(``: Oxigraph refuses
-    ``BNODE ( )`` (it takes a spaced ``( )`` for no argument list there)."""
+    ``BNODE ( )`` (it takes a spaced ``( )`` for no argument list there). Also returns where
+    each token starts in the result."""
     parts: list[str] = []
+    starts: list[int] = []
+    at = 0
     for k, (piece, tok) in enumerate(zip(texts, toks, strict=True)):
         if k and not (tok.text == "(" and toks[k - 1].kind == "word"):
             parts.append(" ")
+            at += 1
+        starts.append(at)
         parts.append(piece)
-    return "".join(parts)
+        at += len(piece)
+    return "".join(parts), starts
+
+
+_ENGINE_POSITION = re.compile(r"error at 1:(\d+)")
+
+
+def original_position(message: str, positions: tuple[tuple[int, int, int, int], ...]) -> str:
+    """*message* (an engine syntax error about the canonical text, which is one line) with its
+    ``error at 1:C`` turned into the line and column of the token there in the original."""
+    match = _ENGINE_POSITION.search(message)
+    if match is None or not positions:
+        return message
+    column = int(match.group(1)) - 1
+    line, col = positions[0][1:3]
+    for at, tok_line, tok_col, length in positions:
+        if at > column:
+            break
+        # Within (or just after) the token: the same distance into what was written.
+        line, col = tok_line, tok_col + min(column - at, length)
+    return message[:match.start()] + f"error at line {line}, column {col}" \
+        + message[match.end():]
 
 
 def depth_and_count(text: str) -> tuple[int, int]:

@@ -310,7 +310,8 @@ def run_update(op: Operation) -> Response:
     # error, a crash or a runaway happens there. Only then does this process apply it.
     executor = getattr(store, "executor", None)
     if callable(executor):
-        executor().check_update(found.canonical, settings.query_timeout)
+        executor().check_update(found.canonical, settings.query_timeout,
+                                positions=found.positions)
     store.update(found.canonical)
     return Response(status=204)
 

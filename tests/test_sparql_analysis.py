@@ -174,7 +174,7 @@ def test_engine_errors_point_into_the_original_text() -> None:
     found = analysis.analyse(text)
     with pytest.raises(SyntaxError) as caught:
         ox.Store().query(found.canonical)
-    message = lexer.original_position(str(caught.value), found.positions)
+    message = lexer.original_position(str(caught.value), text)
     # The same place as the engine reports for the text as written.
     with pytest.raises(SyntaxError) as direct:
         ox.Store().query(text)

@@ -40,7 +40,6 @@ class Analysis:
     has_dataset_clause: bool = False  # FROM / FROM NAMED present
     has_load: bool = False
     canonical: str = ""  # the text the engine evaluates
-    positions: tuple[tuple[int, int, int, int], ...] = ()  # see lexer.Canonical.positions
 
 
 #: Longest text whose analysis is remembered: 512 entries of at most this stay small, where
@@ -92,7 +91,7 @@ def _analyse(text: str, base_iri: str | None) -> Analysis:
             else:
                 unresolved = unresolved or (target.text if target else "(nothing)")
     return Analysis(form, dict(canon.prefixes), canon.base, tuple(services), unresolved,
-                    has_from, has_load, canon.text, canon.positions)
+                    has_from, has_load, canon.text)
 
 
 def _after_prologue(toks: tuple[lexer.Token, ...]) -> int:

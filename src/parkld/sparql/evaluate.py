@@ -25,7 +25,7 @@ from parkld.errors import (
     UpstreamError,
 )
 from parkld.mediatypes import Format
-from parkld.sparql import lexer, results
+from parkld.sparql import results
 
 
 @dataclass(frozen=True)
@@ -47,8 +47,6 @@ class Job:
     update_probe: bool = False
     #: The SERVICE endpoints the query calls (already allow-listed), to name in errors.
     services: tuple[str, ...] = ()
-    #: Token positions of the canonical text in the original (lexer.Canonical.positions).
-    positions: tuple[tuple[int, int, int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -100,8 +98,7 @@ def probe_update(job: Job) -> Outcome:
     try:
         ox.Store().update(job.query, base_iri=job.base_iri)
     except SyntaxError as exc:
-        return Outcome(error="QuerySyntaxError", message="malformed update: "
-                       + lexer.original_position(str(exc), job.positions))
+        return Outcome(error="QuerySyntaxError", message=f"malformed update: {exc}")
     except (RuntimeError, ValueError, OSError) as exc:
         return Outcome(error="BadRequest", message=f"the update could not be applied: {exc}")
     return Outcome(form="update")
@@ -138,8 +135,7 @@ def _run(store: ox.Store, job: Job) -> Outcome:
     try:
         result = store.query(job.query, base_iri=job.base_iri, **query_arguments(job))
     except SyntaxError as exc:
-        raise QuerySyntaxError("malformed query: "
-                               + lexer.original_position(str(exc), job.positions)) from exc
+        raise QuerySyntaxError(f"malformed query: {exc}") from exc
     except ValueError as exc:  # e.g. an invalid IRI in default-graph-uri
         raise QuerySyntaxError(str(exc)) from exc
     cap = job.max_rows

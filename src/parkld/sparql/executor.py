@@ -38,8 +38,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from parkld import mediatypes
-from parkld.errors import QueryAborted, QueryTimeout, StoreUnavailable
-from parkld.sparql import analysis
+from parkld.errors import QueryAborted, QuerySyntaxError, QueryTimeout, StoreUnavailable
+from parkld.sparql import analysis, lexer
 from parkld.sparql.evaluate import Job, Outcome, evaluate, raise_error
 from parkld.store.base import QueryRequest, QueryResponse
 
@@ -77,7 +77,6 @@ def make_job(request: QueryRequest) -> tuple[Job, analysis.Analysis]:
         base_iri=request.base_iri,
         prefixes=tuple(found.prefixes.items()),
         services=found.services,
-        positions=found.positions,
     )
     return job, found
 
@@ -214,7 +213,11 @@ class WorkerPool:
     def run(self, request: QueryRequest) -> QueryResponse:
         """Evaluate *request* in a worker under its time limit."""
         job, found = make_job(request)
-        return to_response(self.submit(job, request.timeout), found)
+        try:
+            return to_response(self.submit(job, request.timeout), found)
+        except QuerySyntaxError as exc:
+            raise QuerySyntaxError(lexer.original_position(exc.message, request.query,
+                                                           request.base_iri)) from exc
 
     def submit(self, job: Job, timeout: float) -> Outcome:
         """Send *job* to an idle worker; kill the worker if no answer comes within *timeout*."""
@@ -258,13 +261,11 @@ class WorkerPool:
         self._idle.put(w)
         return outcome
 
-    def check_update(self, update: str, timeout: float, base_iri: str | None = None,
-                     positions: tuple[tuple[int, int, int, int], ...] = ()) -> None:
+    def check_update(self, update: str, timeout: float, base_iri: str | None = None) -> None:
         """Let a worker parse (and try) *update* on an empty store first: its syntax error
         (400), a crash or a timeout happen there, never in the web process that applies it."""
         raise_error(self.submit(Job(query=update, result_formats=(), graph_formats=(),
-                                    base_iri=base_iri, update_probe=True,
-                                    positions=positions), timeout))
+                                    base_iri=base_iri, update_probe=True), timeout))
 
     def close(self) -> None:
         """Stop every worker (idle ones get EOF and exit; busy ones are killed)."""
@@ -295,13 +296,15 @@ class InProcessExecutor:
     def run(self, request: QueryRequest) -> QueryResponse:
         job, found = make_job(request)
         store = ox.Store.read_only(str((self.store_dir / "current").resolve()))
-        return to_response(evaluate(store, job), found)
+        try:
+            return to_response(evaluate(store, job), found)
+        except QuerySyntaxError as exc:
+            raise QuerySyntaxError(lexer.original_position(exc.message, request.query,
+                                                           request.base_iri)) from exc
 
-    def check_update(self, update: str, timeout: float, base_iri: str | None = None,
-                     positions: tuple[tuple[int, int, int, int], ...] = ()) -> None:
+    def check_update(self, update: str, timeout: float, base_iri: str | None = None) -> None:
         raise_error(evaluate(ox.Store(), Job(query=update, result_formats=(), graph_formats=(),
-                                             base_iri=base_iri, update_probe=True,
-                                             positions=positions)))
+                                             base_iri=base_iri, update_probe=True)))
 
     def close(self) -> None:
         pass

@@ -22,7 +22,7 @@ expressions without nested ambiguous repetition, so its cost is linear in the te
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
@@ -199,9 +199,8 @@ class Canonical:
     tokens: tuple[Token, ...]
     prefixes: Mapping[str, str]
     base: str | None
-    #: (offset in the canonical text, line, column and length in the original) per token: an
-    #: engine error about the canonical text can point into what the user wrote.
-    positions: tuple[tuple[int, int, int, int], ...] = ()
+    #: Where each token starts in ``text`` (to map an engine error back: original_position).
+    starts: tuple[int, ...] = ()
 
 
 def is_absolute(iri: str) -> bool:
@@ -261,9 +260,7 @@ def canonical(text: str, base_iri: str | None = None) -> Canonical:
         expanded.append(tok)
         i += 1
     joined, starts = _join(out, expanded)
-    positions = tuple((at, *_line_column(text, tok.start), len(tok.text)) for at, tok in zip(
-        starts, expanded, strict=True))
-    return Canonical(joined, tuple(expanded), prefixes, base, positions)
+    return Canonical(joined, tuple(expanded), prefixes, base, tuple(starts))
 
 
 def _line_column(text: str, offset: int) -> tuple[int, int]:
@@ -291,36 +288,26 @@ def _join(texts: list[str], toks: list[Token]) -> tuple[str, list[int]]:
 _ENGINE_POSITION = re.compile(r"error at 1:(\d+)")
 
 
-def original_position(message: str, positions: tuple[tuple[int, int, int, int], ...]) -> str:
-    """*message* (an engine syntax error about the canonical text, which is one line) with its
-    ``error at 1:C`` turned into the line and column of the token there in the original."""
+def original_position(message: str, text: str, base_iri: str | None = None) -> str:
+    """*message* (an engine syntax error about the canonical text of *text*, which is one
+    line) with its ``error at 1:C`` turned into the line and column in *text* itself.
+
+    Computed only when an error is reported (one more linear pass over *text*), so nothing
+    per token is kept for the queries that succeed."""
     match = _ENGINE_POSITION.search(message)
-    if match is None or not positions:
+    if match is None:
+        return message
+    try:
+        canon = canonical(text, base_iri)
+    except (BadRequest, PayloadTooLarge):
         return message
     column = int(match.group(1)) - 1
-    line, col = positions[0][1:3]
-    for at, tok_line, tok_col, length in positions:
+    offset = 0
+    for at, tok in zip(canon.starts, canon.tokens, strict=True):
         if at > column:
             break
         # Within (or just after) the token: the same distance into what was written.
-        line, col = tok_line, tok_col + min(column - at, length)
+        offset = tok.start + min(column - at, len(tok.text))
+    line, col = _line_column(text, offset)
     return message[:match.start()] + f"error at line {line}, column {col}" \
         + message[match.end():]
-
-
-def depth_and_count(text: str) -> tuple[int, int]:
-    """(deepest nesting, token count) of *text*, for tests and diagnostics."""
-    depth = deepest = 0
-    toks = tokenize(text, max_tokens=len(text) + 1, max_depth=len(text) + 1)
-    for t in toks:
-        if t.kind == "punct" and t.text in _OPEN:
-            depth += 1
-            deepest = max(deepest, depth)
-        elif t.kind == "punct" and t.text in _CLOSE:
-            depth -= 1
-    return deepest, len(toks)
-
-
-def words(toks: tuple[Token, ...] | list[Token]) -> Iterator[Token]:
-    """The keyword tokens of *toks*."""
-    return (t for t in toks if t.kind == "word")

@@ -27,10 +27,11 @@ from parkld.errors import (
     NotAcceptable,
     ParkldError,
     PayloadTooLarge,
+    QuerySyntaxError,
     UnsupportedMediaType,
 )
 from parkld.mediatypes import Format, Kind
-from parkld.sparql import analysis, results
+from parkld.sparql import analysis, lexer, results
 from parkld.sparql.ratelimit import RateLimiter
 from parkld.sparql.service_description import describe_service
 from parkld.store.base import QueryRequest, QueryResponse
@@ -310,8 +311,10 @@ def run_update(op: Operation) -> Response:
     # error, a crash or a runaway happens there. Only then does this process apply it.
     executor = getattr(store, "executor", None)
     if callable(executor):
-        executor().check_update(found.canonical, settings.query_timeout,
-                                positions=found.positions)
+        try:
+            executor().check_update(found.canonical, settings.query_timeout)
+        except QuerySyntaxError as exc:
+            raise QuerySyntaxError(lexer.original_position(exc.message, op.text)) from exc
     store.update(found.canonical)
     return Response(status=204)
 

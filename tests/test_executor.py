@@ -190,3 +190,154 @@ def test_unsupported_function_is_a_400_not_a_500(pool: WorkerPool) -> None:
                   "ASK { FILTER(<http://example.org/fn>(1)) }"):
         with pytest.raises(BadRequest, match="could not be evaluated"):
             pool.run(QueryRequest(query, result_formats=[mt.SPARQL_JSON]))
+
+
+def test_a_query_that_crashes_its_worker_is_504_and_the_worker_is_replaced(
+        tmp_path: Path) -> None:
+    """A list of 5000 terms passes the cheap bounds and overflows the engine's stack while it
+    parses: the worker dies (SIGSEGV/SIGABRT), the client gets QueryAborted (504) naming the
+    limits, and a replacement worker joins the pool and answers."""
+    from parkld.errors import QueryAborted
+
+    pool = WorkerPool(parks_store(tmp_path), size=1, memory_mb=400)
+    try:
+        before = set(pool.pids())
+        with pytest.raises(QueryAborted, match="PARKLD_QUERY_MEMORY_MB") as caught:
+            pool.run(QueryRequest("SELECT * { ?s ?p (" + " 1" * 5000 + " ) }",
+                                  result_formats=[mt.SPARQL_JSON]))
+        assert "ended by SIG" in caught.value.message
+        assert caught.value.status == 504
+        doc = select(pool, f"SELECT ?label {{ <{PARK}sophia> "
+                     "<http://www.w3.org/2000/01/rdf-schema#label> ?label }", timeout=60)
+        assert labels(doc) == ["Sophia Antipolis"]
+        assert len(pool.pids()) == 1 and not set(pool.pids()) & before
+    finally:
+        pool.close()
+
+
+def test_memory_limit_stops_a_sort_of_a_large_cross_product(tmp_path: Path) -> None:
+    from parkld.errors import QueryAborted
+
+    pool = WorkerPool(parks_store(tmp_path, filler=3000), size=1, memory_mb=300)
+    try:
+        with pytest.raises(QueryAborted, match="300 MiB"):
+            pool.run(QueryRequest("SELECT * { ?a ?b ?c . ?d ?e ?f } ORDER BY RAND() LIMIT 1",
+                                  result_formats=[mt.SPARQL_JSON], timeout=60))
+        assert select(pool, "ASK {}", timeout=60)["boolean"] is True
+    finally:
+        pool.close()
+
+
+def test_failing_service_endpoints_are_502_naming_them(pool: WorkerPool) -> None:
+    """An allow-listed SERVICE that refuses the connection, redirects (never followed: the
+    redirect target sees no connection) or answers 500 is a 502 naming the endpoint."""
+    import http.server
+    import socket
+
+    from parkld.errors import UpstreamError
+    from tests.listener_support import counting_listener
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{s.getsockname()[1]}/sparql"
+
+    with counting_listener() as target:
+
+        class Upstream(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if self.path == "/redirect":
+                    self.send_response(302)
+                    self.send_header("Location", target.url)
+                    self.send_header("Content-Length", "0")
+                else:
+                    self.send_response(500)
+                    self.send_header("Content-Length", "4")
+                self.end_headers()
+                if self.path != "/redirect":
+                    self.wfile.write(b"oops")
+
+            do_GET = do_POST  # noqa: N815
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Upstream)
+        thread = threading.Thread(target=upstream.serve_forever, daemon=True)
+        thread.start()
+        try:
+            base = f"http://127.0.0.1:{upstream.server_address[1]}"
+            for endpoint in (closed, f"{base}/redirect", f"{base}/failing"):
+                for form in ("SELECT * WHERE", "ASK"):
+                    with pytest.raises(UpstreamError) as caught:
+                        pool.run(QueryRequest(f"{form} {{ SERVICE <{endpoint}> {{ ?s ?p ?o }} }}",
+                                              result_formats=[mt.SPARQL_JSON],
+                                              service_allowlist=(endpoint,)))
+                    assert caught.value.status == 502
+                    assert f"SERVICE endpoint <{endpoint}> failed" in caught.value.message
+        finally:
+            upstream.shutdown()
+            upstream.server_close()
+            thread.join(timeout=5)
+        assert target.connections == 0
+
+
+def test_workers_without_an_allowlist_have_no_network(tmp_path: Path) -> None:
+    """Defence in depth: a pool for a server with an empty SERVICE allow-list runs its workers
+    in an empty network namespace. Even a SERVICE call that got past the allow-list (here the
+    request's own list allows it) cannot connect: 502, and the listener sees nothing."""
+    from parkld.errors import UpstreamError
+    from tests.listener_support import counting_listener
+
+    pool = WorkerPool(parks_store(tmp_path), size=1, network=False)
+    try:
+        assert labels(select(pool, f"SELECT ?label {{ <{PARK}sophia> "
+                             "<http://www.w3.org/2000/01/rdf-schema#label> ?label }")) == [
+            "Sophia Antipolis"]
+        with counting_listener() as listener:
+            with pytest.raises(UpstreamError, match=r"unreachable|refused"):
+                pool.run(QueryRequest(f"SELECT * {{ SERVICE <{listener.url}> {{ }} }}",
+                                      result_formats=[mt.SPARQL_JSON],
+                                      service_allowlist=(listener.url,)))
+            assert listener.connections == 0
+    finally:
+        pool.close()
+
+
+def test_a_slow_service_is_stopped_at_the_time_limit_naming_it(pool: WorkerPool) -> None:
+    """A SERVICE endpoint that takes far longer than the limit to answer holds only a query
+    worker, which is killed at the limit: 504 naming the endpoint (it held the web worker 35 s
+    when the syntax check evaluated queries there)."""
+    import http.server
+
+    release = threading.Event()
+
+    class Sleepy(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            release.wait(30)
+            self.send_response(503)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        do_GET = do_POST  # noqa: N815
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Sleepy)
+    upstream.daemon_threads = True
+    thread = threading.Thread(target=upstream.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{upstream.server_address[1]}/sparql"
+    try:
+        with pytest.raises(QueryTimeout) as caught:
+            pool.run(QueryRequest(f"SELECT * {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+                                  result_formats=[mt.SPARQL_JSON], timeout=1.5,
+                                  service_allowlist=(url,)))
+        assert "1.5 s" in caught.value.message and f"SERVICE <{url}>" in caught.value.message
+    finally:
+        release.set()
+        upstream.shutdown()
+        upstream.server_close()
+        thread.join(timeout=5)

@@ -163,3 +163,21 @@ def test_only_short_queries_are_remembered() -> None:
     long = "ASK { ?s ?p ?o }" + " " * analysis.MEMO_MAX_CHARS
     assert analysis.analyse(long).form == "ask"
     assert analysis._analyse_memo.cache_info().currsize == 1
+
+
+def test_engine_errors_point_into_the_original_text() -> None:
+    import pyoxigraph as ox
+
+    from parkld.sparql import lexer
+
+    text = "PREFIX ex: <http://ex/>\n# a comment\nSELECT * WHERE {\n  ?s ex:p ?o ?extra\n}"
+    found = analysis.analyse(text)
+    with pytest.raises(SyntaxError) as caught:
+        ox.Store().query(found.canonical)
+    message = lexer.original_position(str(caught.value), text)
+    # The same place as the engine reports for the text as written.
+    with pytest.raises(SyntaxError) as direct:
+        ox.Store().query(text)
+    line, column = str(direct.value).split("error at ", 1)[1].split(":")[:2]
+    assert f"error at line {line}, column {column}" in message, (str(direct.value), message)
+    assert line == "5"  # the closing brace, where the engine gave up

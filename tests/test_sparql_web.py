@@ -138,16 +138,18 @@ def test_construct_in_every_graph_format(client: FlaskClient, fmt: str,
 
 def test_relative_iris_resolve_against_the_endpoint(client: FlaskClient) -> None:
     # Regression (Virtuoso): the remote store sent relative IRIs as written, Virtuoso echoed
-    # <s> back unresolved and parsing its answer failed (502). Both resolve against /sparql.
+    # <s> back unresolved and parsing its answer failed (502). Both resolve against the
+    # configured endpoint IRI (the base IRI's /sparql; never the request's Host).
     answer = client.get("/sparql", query_string={"query": "CONSTRUCT { <s> <p> 1 } WHERE {}"},
                         headers={"Accept": "application/n-triples"})
     assert answer.status_code == 200, answer.data[:300]
     assert [q.triple for q in ox.parse(answer.data, format=ox.RdfFormat.N_TRIPLES)] == [
-        ox.Triple(ox.NamedNode("http://localhost/s"), ox.NamedNode("http://localhost/p"),
+        ox.Triple(ox.NamedNode("https://w3id.org/parkld/s"),
+                  ox.NamedNode("https://w3id.org/parkld/p"),
                   ox.Literal("1", datatype=ox.NamedNode(XSD_INTEGER)))]
     asked = client.get("/sparql", query_string={
         "query": "SELECT ?x WHERE { BIND(<rel#x> AS ?x) }"})
-    assert rows(asked.data) == [{"x": "http://localhost/rel#x"}]
+    assert rows(asked.data) == [{"x": "https://w3id.org/parkld/rel#x"}]
 
 
 def test_describe_defaults_to_turtle(client: FlaskClient) -> None:
@@ -320,7 +322,8 @@ def test_service_description(client: FlaskClient, accept: str, rdf_format: ox.Rd
     service = services.pop()
     endpoint = {t.object for t in triples if t.subject == service
                 and t.predicate == ox.NamedNode(SD + "endpoint")}
-    assert endpoint == {ox.NamedNode("http://localhost/sparql")}
+    # The configured public base (PARKLD_PUBLIC_URL, else the base IRI), never the Host.
+    assert endpoint == {ox.NamedNode("https://w3id.org/parkld/sparql")}
     # 3. Every sd: term used is one the vocabulary defines, and the structure is as specified.
     used = {term.value[len(SD):] for t in triples for term in (t.predicate, t.object)
             if isinstance(term, ox.NamedNode) and term.value.startswith(SD)}

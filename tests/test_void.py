@@ -111,12 +111,15 @@ def test_jsonld_context_compacts_ontology_terms(backend_client: FlaskClient) -> 
                    ox.NamedNode(BASE + "park/y")) in quads
 
 
-def test_sitemap_lists_pages_on_this_host(backend_client: FlaskClient) -> None:
-    r = backend_client.get("/sitemap.xml", base_url="http://127.0.0.1:8080")
+def test_sitemap_lists_pages_at_the_configured_base(backend_client: FlaskClient) -> None:
+    # The Host header is the client's to choose: the sitemap ignores it (PARKLD_PUBLIC_URL,
+    # else the base IRI; see tests/test_web_safety.py).
+    r = backend_client.get("/sitemap.xml", base_url="http://evil.example")
     text = r.get_data(as_text=True)
     assert r.mimetype == "application/xml"
-    assert "<loc>http://127.0.0.1:8080/park/sophia-antipolis</loc>" in text
-    assert "<loc>http://127.0.0.1:8080/ontology</loc>" in text
+    assert "evil.example" not in text
+    assert f"<loc>{BASE}park/sophia-antipolis</loc>" in text
+    assert f"<loc>{BASE}ontology</loc>" in text
     assert "#" not in text
 
 

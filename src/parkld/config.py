@@ -29,6 +29,9 @@ class Settings:
 
     #: Canonical base of every parkld IRI; the shipped data is written against the default.
     base_iri: str = "https://w3id.org/parkld/"
+    #: Absolute URL the site is served at, for absolute links (sitemap, the endpoint's own
+    #: IRI); empty means the base IRI. Never taken from the request's Host header.
+    public_url: str = ""
     #: ``embedded`` (Oxigraph on disk) or ``remote`` (any SPARQL 1.1 endpoint).
     store: str = "embedded"
     #: Where the embedded store keeps its built databases.
@@ -42,8 +45,9 @@ class Settings:
     store_timeout: float = 30.0
     #: Extra RDF source directories/files loaded after the project's own data.
     data_paths: tuple[Path, ...] = ()
-    #: HTTP server: ``gunicorn`` (default) or ``granian`` (Rust HTTP server, WSGI interface).
-    server: str = "gunicorn"
+    #: HTTP server: ``granian`` (default: Rust, event-driven, so slow clients hold no worker
+    #: thread; see docs/security.md) or ``gunicorn`` (gthread workers).
+    server: str = "granian"
     host: str = "127.0.0.1"
     port: int = 8080
     workers: int = 2
@@ -151,6 +155,9 @@ def check(settings: Settings) -> None:
     """Reject inconsistent settings early, with the setting's name in the message."""
     if not settings.base_iri.endswith(("/", "#")):
         raise ConfigError("PARKLD_BASE_IRI must end with '/' or '#'")
+    if settings.public_url and not (settings.public_url.startswith(("http://", "https://"))
+                                    and settings.public_url.endswith("/")):
+        raise ConfigError("PARKLD_PUBLIC_URL must be an http(s) URL ending with '/'")
     if settings.store not in {"embedded", "remote"}:
         raise ConfigError("PARKLD_STORE must be 'embedded' or 'remote'")
     if settings.store == "remote" and not settings.store_query_url:

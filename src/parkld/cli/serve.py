@@ -1,4 +1,5 @@
-"""``parkld serve``: build if needed, then serve under gunicorn (or Flask's server with --dev)."""
+"""``parkld serve``: build if needed, then serve under granian (default), gunicorn, or Flask's
+development server (--dev)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ from parkld.config import Settings, check, to_env
 @click.option("--no-build", is_flag=True,
               help="Serve the store as it is (e.g. loaded by other means); do not build.")
 @click.option("--server", envvar="PARKLD_SERVER", type=click.Choice(["gunicorn", "granian"]),
-              default=None, help="WSGI server [gunicorn]; granian is faster on cheap requests.")
+              default=None, help="HTTP server [granian]: event-driven, slow clients hold no "
+              "worker thread; gunicorn (gthread) is the alternative.")
 @click.option("--dev", is_flag=True, help="Flask's development server, one process, debug on.")
 @click.pass_obj
 def serve_cmd(settings: Settings, host: str | None, port: int | None, workers: int | None,

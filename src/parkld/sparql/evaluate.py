@@ -20,7 +20,9 @@ from parkld.errors import (
     NotAcceptable,
     ParkldError,
     QuerySyntaxError,
+    QueryTimeout,
     StoreUnavailable,
+    UpstreamError,
 )
 from parkld.mediatypes import Format
 from parkld.sparql import results
@@ -43,6 +45,8 @@ class Job:
     #: Only check that this update parses (and runs) on an empty in-memory store, so that the
     #: engine meets the text first where time and memory are limited.
     update_probe: bool = False
+    #: The SERVICE endpoints the query calls (already allow-listed), to name in errors.
+    services: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,7 @@ class Outcome:
 _ERRORS: dict[str, type[ParkldError]] = {
     cls.__name__: cls
     for cls in (QuerySyntaxError, BadRequest, NotAcceptable, StoreUnavailable, Forbidden,
-                ParkldError)
+                UpstreamError, QueryTimeout, ParkldError)
 }
 
 
@@ -113,6 +117,14 @@ def evaluate(store: ox.Store, job: Job) -> Outcome:
 def _evaluate(store: ox.Store, job: Job) -> Outcome:
     try:
         return _run(store, job)
+    except OSError as exc:
+        # Raised while results are read: with SERVICE calls, the remote endpoint failed
+        # (refused, redirected, answered an error); parkld follows no redirect.
+        if job.services:
+            named = ", ".join(f"<{s}>" for s in job.services)
+            error = "QueryTimeout" if "timed out" in str(exc).lower() else "UpstreamError"
+            return Outcome(error=error, message=f"the SERVICE endpoint {named} failed: {exc}")
+        raise StoreUnavailable(f"the query could not be evaluated: {exc}") from exc
     except RuntimeError as exc:
         # Oxigraph reports evaluation errors the query causes (an unsupported function, a
         # failed SERVICE call) as RuntimeError, at planning or while results are read.
@@ -126,8 +138,6 @@ def _run(store: ox.Store, job: Job) -> Outcome:
         raise QuerySyntaxError(f"malformed query: {exc}") from exc
     except ValueError as exc:  # e.g. an invalid IRI in default-graph-uri
         raise QuerySyntaxError(str(exc)) from exc
-    except OSError as exc:
-        raise StoreUnavailable(f"the query could not be evaluated: {exc}") from exc
     cap = job.max_rows
     if isinstance(result, ox.QueryTriples):
         graph_formats = _formats(job.graph_formats)

@@ -38,8 +38,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from parkld import mediatypes
-from parkld.errors import QueryAborted, QueryTimeout, StoreUnavailable
-from parkld.sparql import analysis
+from parkld.errors import QueryAborted, QuerySyntaxError, QueryTimeout, StoreUnavailable
+from parkld.sparql import analysis, lexer
 from parkld.sparql.evaluate import Job, Outcome, evaluate, raise_error
 from parkld.store.base import QueryRequest, QueryResponse
 
@@ -76,6 +76,7 @@ def make_job(request: QueryRequest) -> tuple[Job, analysis.Analysis]:
         max_rows=request.max_rows,
         base_iri=request.base_iri,
         prefixes=tuple(found.prefixes.items()),
+        services=found.services,
     )
     return job, found
 
@@ -120,10 +121,13 @@ class WorkerPool:
 
     def __init__(self, store_dir: Path, size: int = 2, *,
                  start_method: str = "forkserver",
-                 memory_mb: int = DEFAULT_MEMORY_MB) -> None:
+                 memory_mb: int = DEFAULT_MEMORY_MB, network: bool = True) -> None:
         self.store_dir = store_dir
         self.size = max(1, size)
         self.memory_mb = memory_mb
+        # Without any allowed SERVICE endpoint the workers need no network: they then run in
+        # an empty network namespace (see worker.isolate_network).
+        self.network = network
         self.owner_pid = os.getpid()
         self.killed = 0  # workers stopped for running too long (for tests and logs)
         self._ctx: BaseContext = multiprocessing.get_context(start_method)
@@ -153,7 +157,8 @@ class WorkerPool:
 
         parent, child = ctx.Pipe(duplex=True)
         process = ctx.Process(  # type: ignore[attr-defined]
-            target=worker.serve, args=(child, str(self.store_dir), self.memory_mb),
+            target=worker.serve,
+            args=(child, str(self.store_dir), self.memory_mb, self.network),
             name="parkld-query-worker", daemon=True,
         )
         process.start()
@@ -208,7 +213,11 @@ class WorkerPool:
     def run(self, request: QueryRequest) -> QueryResponse:
         """Evaluate *request* in a worker under its time limit."""
         job, found = make_job(request)
-        return to_response(self.submit(job, request.timeout), found)
+        try:
+            return to_response(self.submit(job, request.timeout), found)
+        except QuerySyntaxError as exc:
+            raise QuerySyntaxError(lexer.original_position(exc.message, request.query,
+                                                           request.base_iri)) from exc
 
     def submit(self, job: Job, timeout: float) -> Outcome:
         """Send *job* to an idle worker; kill the worker if no answer comes within *timeout*."""
@@ -228,9 +237,11 @@ class WorkerPool:
                 log.warning("query stopped after %.1f s (worker %d killed)",
                             time.monotonic() - started, w.pid)
                 self._replace(w, kill=True)
+                calls = (" It calls SERVICE " + ", ".join(f"<{s}>" for s in job.services)
+                         + ", which may be what was slow.") if job.services else ""
                 raise QueryTimeout(
                     f"the query ran longer than {timeout:g} s and was stopped "
-                    "(PARKLD_QUERY_TIMEOUT); simplify it or add a LIMIT"
+                    f"(PARKLD_QUERY_TIMEOUT); simplify it or add a LIMIT.{calls}"
                 )
             outcome: Outcome = w.conn.recv()
         except (EOFError, OSError) as exc:
@@ -285,7 +296,11 @@ class InProcessExecutor:
     def run(self, request: QueryRequest) -> QueryResponse:
         job, found = make_job(request)
         store = ox.Store.read_only(str((self.store_dir / "current").resolve()))
-        return to_response(evaluate(store, job), found)
+        try:
+            return to_response(evaluate(store, job), found)
+        except QuerySyntaxError as exc:
+            raise QuerySyntaxError(lexer.original_position(exc.message, request.query,
+                                                           request.base_iri)) from exc
 
     def check_update(self, update: str, timeout: float, base_iri: str | None = None) -> None:
         raise_error(evaluate(ox.Store(), Job(query=update, result_formats=(), graph_formats=(),

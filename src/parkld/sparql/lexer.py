@@ -22,7 +22,7 @@ expressions without nested ambiguous repetition, so its cost is linear in the te
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
@@ -122,8 +122,7 @@ def _decode(body: str, where: int, allow_echar: bool) -> str:
 
 
 def _position(text: str, offset: int) -> str:
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    line, column = _line_column(text, offset)
     return f"line {line}, column {column}"
 
 
@@ -200,6 +199,8 @@ class Canonical:
     tokens: tuple[Token, ...]
     prefixes: Mapping[str, str]
     base: str | None
+    #: Where each token starts in ``text`` (to map an engine error back: original_position).
+    starts: tuple[int, ...] = ()
 
 
 def is_absolute(iri: str) -> bool:
@@ -258,33 +259,55 @@ def canonical(text: str, base_iri: str | None = None) -> Canonical:
             out.append(tok.text)
         expanded.append(tok)
         i += 1
-    return Canonical(_join(out, expanded), tuple(expanded), prefixes, base)
+    joined, starts = _join(out, expanded)
+    return Canonical(joined, tuple(expanded), prefixes, base, tuple(starts))
 
 
-def _join(texts: list[str], toks: list[Token]) -> str:
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _join(texts: list[str], toks: list[Token]) -> tuple[str, list[int]]:
     """One space between tokens, except between a word and its ``(``: Oxigraph refuses
-    ``BNODE ( )`` (it takes a spaced ``( )`` for no argument list there)."""
+    ``BNODE ( )`` (it takes a spaced ``( )`` for no argument list there). Also returns where
+    each token starts in the result."""
     parts: list[str] = []
+    starts: list[int] = []
+    at = 0
     for k, (piece, tok) in enumerate(zip(texts, toks, strict=True)):
         if k and not (tok.text == "(" and toks[k - 1].kind == "word"):
             parts.append(" ")
+            at += 1
+        starts.append(at)
         parts.append(piece)
-    return "".join(parts)
+        at += len(piece)
+    return "".join(parts), starts
 
 
-def depth_and_count(text: str) -> tuple[int, int]:
-    """(deepest nesting, token count) of *text*, for tests and diagnostics."""
-    depth = deepest = 0
-    toks = tokenize(text, max_tokens=len(text) + 1, max_depth=len(text) + 1)
-    for t in toks:
-        if t.kind == "punct" and t.text in _OPEN:
-            depth += 1
-            deepest = max(deepest, depth)
-        elif t.kind == "punct" and t.text in _CLOSE:
-            depth -= 1
-    return deepest, len(toks)
+_ENGINE_POSITION = re.compile(r"error at 1:(\d+)")
 
 
-def words(toks: tuple[Token, ...] | list[Token]) -> Iterator[Token]:
-    """The keyword tokens of *toks*."""
-    return (t for t in toks if t.kind == "word")
+def original_position(message: str, text: str, base_iri: str | None = None) -> str:
+    """*message* (an engine syntax error about the canonical text of *text*, which is one
+    line) with its ``error at 1:C`` turned into the line and column in *text* itself.
+
+    Computed only when an error is reported (one more linear pass over *text*), so nothing
+    per token is kept for the queries that succeed."""
+    match = _ENGINE_POSITION.search(message)
+    if match is None:
+        return message
+    try:
+        canon = canonical(text, base_iri)
+    except (BadRequest, PayloadTooLarge):
+        return message
+    column = int(match.group(1)) - 1
+    offset = 0
+    for at, tok in zip(canon.starts, canon.tokens, strict=True):
+        if at > column:
+            break
+        # Within (or just after) the token: the same distance into what was written.
+        offset = tok.start + min(column - at, len(tok.text))
+    line, col = _line_column(text, offset)
+    return message[:match.start()] + f"error at line {line}, column {col}" \
+        + message[match.end():]

@@ -18,4 +18,5 @@ def open_store(settings: Settings) -> Store:
     from parkld.store.embedded import EmbeddedStore
 
     return EmbeddedStore(settings.store_dir, query_workers=settings.query_workers,
-                         query_memory_mb=settings.query_memory_mb)
+                         query_memory_mb=settings.query_memory_mb,
+                         query_network=bool(settings.service_allowlist))

@@ -46,10 +46,12 @@ class EmbeddedStore(Store):
     """A pyoxigraph database directory, shared by every process of one server."""
 
     def __init__(self, store_dir: Path, *, executor: QueryExecutorLike | None = None,
-                 query_workers: int = 2, query_memory_mb: int = 1024) -> None:
+                 query_workers: int = 2, query_memory_mb: int = 1024,
+                 query_network: bool = True) -> None:
         self.store_dir = store_dir
         self.query_workers = query_workers
         self.query_memory_mb = query_memory_mb
+        self.query_network = query_network
         if not (self.path / "CURRENT").exists():
             raise StoreUnavailable(f"no built store in {store_dir}; run `parkld build`")
         self._lock = threading.Lock()
@@ -135,7 +137,8 @@ class EmbeddedStore(Store):
                 from parkld.sparql.executor import WorkerPool
 
                 self._executor = WorkerPool(self.store_dir, self.query_workers,
-                                            memory_mb=self.query_memory_mb)
+                                            memory_mb=self.query_memory_mb,
+                                            network=self.query_network)
                 self._executor_pid = os.getpid()
             return self._executor
 

@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 # Blueprint modules, each exposing ``bp`` (a flask.Blueprint).
 BLUEPRINTS = (
     "parkld.web.errors",
+    "parkld.web.safety",
     "parkld.web.site",
     "parkld.web.resources",
     "parkld.web.sparql",
@@ -44,6 +45,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
     from parkld.web import http
 
     http.install(app)  # CORS, ETags and compression on every route
+    from parkld.web.bodylimit import ChunkedBodyLimit
+
+    app.wsgi_app = ChunkedBodyLimit(app.wsgi_app, settings.max_body_bytes)  # type: ignore[method-assign]
     return app
 
 

@@ -121,13 +121,13 @@ def choose(formats: Sequence[Format], explicit: Format | None = None) -> Format:
         fmt = mediatypes.by_name(named)
         if fmt is None or fmt not in formats:
             offered = ", ".join(f.name for f in formats)
-            raise NotAcceptable(f"format {named!r} is not available here; try one of {offered}")
+            raise NotAcceptable(f"that format is not available here; try one of {offered}")
         return fmt
     accept = request.headers.get("Accept", "")
     found = _best(tuple(formats), accept)
     if found is None:
         raise NotAcceptable(
-            f"none of {', '.join(f.media_type for f in formats)} matches Accept: {accept}")
+            f"none of {', '.join(f.media_type for f in formats)} matches the Accept header")
     return found
 
 

@@ -18,6 +18,7 @@ from parkld.linked.held import Held
 from parkld.linked.index import Index, SourceInfo
 from parkld.linked.iris import local_path
 from parkld.store import Term
+from parkld.web.safety import link_target
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -112,7 +113,9 @@ class PageView:
         """
         path = local_path(iri, self.base)
         if path is None:
-            return iri
+            # Only http(s) is linked: a ``javascript:`` IRI in the data must not become a
+            # link that runs it (it links nowhere instead).
+            return link_target(iri) or "#"
         if self.as_of is None:
             return path
         path, hash_, fragment = path.partition("#")

@@ -16,6 +16,7 @@ from parkld.reconcile import service
 from parkld.reconcile.service import Catalogue
 from parkld.web import get_settings, get_store
 from parkld.web.negotiate import current_index
+from parkld.web.safety import public_base
 
 bp = Blueprint("reconcile", __name__)
 
@@ -30,7 +31,8 @@ def current_catalogue() -> Catalogue:
 
 
 def _service_url() -> str:
-    return request.host_url.rstrip("/") + request.script_root
+    # The configured public base, never the request's Host (docs/security.md).
+    return public_base().rstrip("/")
 
 
 def _json(body: Any) -> Response:

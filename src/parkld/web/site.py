@@ -31,6 +31,7 @@ from parkld.web.negotiate import (
     rendered,
     respond,
 )
+from parkld.web.safety import public_base
 
 bp = Blueprint("site", __name__)
 
@@ -206,15 +207,9 @@ def dump_rendered(found: Dump) -> Rendered:
 
 
 def endpoint_url() -> str:
-    """The SPARQL endpoint that VoID and the service description both name: this server's.
-
-    Flask's test client (what ``export-site`` renders the static mirror through) calls itself
-    ``localhost`` with no port; that is no address anyone can query, so the canonical
-    ``<base>sparql`` is named instead.
-    """
-    if request.host == "localhost":
-        return get_settings().base_iri + "sparql"
-    return request.url_root + "sparql"
+    """The SPARQL endpoint that VoID and the service description both name: the configured
+    public base's (``PARKLD_PUBLIC_URL``, else the base IRI), never one taken from ``Host``."""
+    return public_base() + "sparql"
 
 
 def _accepts_gzip() -> bool:
@@ -236,8 +231,9 @@ def context() -> Response:
 
 @bp.route("/sitemap.xml", methods=["GET", "HEAD"])
 def sitemap() -> Response:
-    """Every page, with this host's URLs; ``lastmod`` is when the data last changed."""
-    site = request.host_url.rstrip("/")
+    """Every page, with the site's configured URLs (never the request's Host); ``lastmod`` is
+    when the data last changed."""
+    site = public_base().rstrip("/")
 
     def make() -> Rendered:
         day = last_modified("sitemap").date()
@@ -253,7 +249,7 @@ def sitemap() -> Response:
 @bp.route("/robots.txt", methods=["GET", "HEAD"])
 def robots() -> Response:
     """Crawlers are welcome everywhere; the sitemap lists every page."""
-    body = (f"User-agent: *\nAllow: /\n\nSitemap: {request.host_url.rstrip('/')}/sitemap.xml\n")
+    body = (f"User-agent: *\nAllow: /\n\nSitemap: {public_base()}sitemap.xml\n")
     response = Response(body, content_type="text/plain; charset=utf-8")
     response.headers["Cache-Control"] = "public, max-age=86400"
     return response

@@ -27,14 +27,16 @@ from parkld.errors import (
     NotAcceptable,
     ParkldError,
     PayloadTooLarge,
+    QuerySyntaxError,
     UnsupportedMediaType,
 )
 from parkld.mediatypes import Format, Kind
-from parkld.sparql import analysis, results
+from parkld.sparql import analysis, lexer, results
 from parkld.sparql.ratelimit import RateLimiter
 from parkld.sparql.service_description import describe_service
 from parkld.store.base import QueryRequest, QueryResponse
 from parkld.web import EXTENSION, get_settings, get_store
+from parkld.web.safety import link_target, public_base
 
 bp = Blueprint("sparql", __name__)
 
@@ -190,7 +192,7 @@ def negotiate(form: str | None) -> tuple[list[Format], list[Format]]:
     if asked:
         fmt = mediatypes.by_name(asked)
         if fmt is None or fmt.kind is Kind.PAGE:
-            raise NotAcceptable(f"unknown format {asked!r}; use one of "
+            raise NotAcceptable("unknown format; use one of "
                                 + ", ".join(f.name for f in mediatypes.ALL if f.kind
                                             is not Kind.PAGE))
         other = _COUNTERPART.get(fmt.name)
@@ -258,11 +260,11 @@ def service_description() -> Response:
         raise NotAcceptable("the service description is RDF: ask for "
                             + ", ".join(f.media_type for f in mediatypes.GRAPH_FORMATS))
     triples = describe_service(
-        request.base_url, get_store().graph_names(),
+        public_base() + "sparql", get_store().graph_names(),
         federation=bool(settings.service_allowlist),
         update=settings.update_enabled,
         # The default dataset is the one VoID describes (linked, so clients find it).
-        dataset_iri=settings.base_iri + "dataset", void_url=request.url_root + ".well-known/void",
+        dataset_iri=settings.base_iri + "dataset", void_url=public_base() + ".well-known/void",
     )
     sd = {"sd": "http://www.w3.org/ns/sparql-service-description#",
           "formats": "http://www.w3.org/ns/formats/"}
@@ -280,8 +282,8 @@ def run_query(op: Operation, result_formats: list[Format],
         timeout=settings.query_timeout, max_rows=settings.max_rows,
         service_allowlist=settings.service_allowlist,
         # Relative IRIs in a query resolve against the endpoint's URL, as the protocol's
-        # tests expect (``CONSTRUCT { <s> <p> 1 } WHERE {}``).
-        base_iri=request.base_url,
+        # tests expect (``CONSTRUCT { <s> <p> 1 } WHERE {}``): the configured one, not Host.
+        base_iri=public_base() + "sparql",
     ))
 
 
@@ -311,7 +313,10 @@ def run_update(op: Operation) -> Response:
     # error, a crash or a runaway happens there. Only then does this process apply it.
     executor = getattr(store, "executor", None)
     if callable(executor):
-        executor().check_update(found.canonical, settings.query_timeout)
+        try:
+            executor().check_update(found.canonical, settings.query_timeout)
+        except QuerySyntaxError as exc:
+            raise QuerySyntaxError(lexer.original_position(exc.message, op.text)) from exc
     store.update(found.canonical)
     return Response(status=204)
 
@@ -340,7 +345,10 @@ def example_queries(directory: Path) -> list[Example]:
 def _cell(term: dict[str, Any], base_iri: str) -> dict[str, str]:
     kind, value = term.get("type", "literal"), str(term.get("value", ""))
     if kind == "uri":
-        href = "/" + value[len(base_iri):] if value.startswith(base_iri) else value
+        # Ours link to their local page; others only when http(s): a ``javascript:`` IRI in
+        # a result is shown as text, never as a link that would run it.
+        href = "/" + value[len(base_iri):] if value.startswith(base_iri) \
+            else link_target(value) or ""
         return {"kind": "iri", "value": value, "href": href}
     if kind == "bnode":
         return {"kind": "bnode", "value": f"_:{value}"}
@@ -376,7 +384,7 @@ def page(op: Operation) -> Response:
     settings = get_settings()
     context: dict[str, Any] = {
         "query": op.text, "examples": example_queries(resources.examples_dir()),
-        "prefixes": PAGE_PREFIXES, "endpoint": request.base_url,
+        "prefixes": PAGE_PREFIXES, "endpoint": request.script_root + "/sparql",
         "max_rows": settings.max_rows, "timeout": settings.query_timeout,
     }
     status = 200

@@ -19,11 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
-import pyoxigraph as ox
-
 from parkld import __version__, graphs
 from parkld.config import Settings
 from parkld.errors import ValidationFailed
+from parkld.store.embedded import WRITE_SUFFIX, write_database
 
 if TYPE_CHECKING:
     from parkld.validate import Report
@@ -32,6 +31,9 @@ log = logging.getLogger(__name__)
 
 COMPLETE = "COMPLETE"
 KEEP_BUILDS = 2
+#: Changes with the database layout, so an older build is never reused: 2 = the default
+#: graph holds the merge of the named graphs (see :mod:`parkld.store.embedded`).
+LAYOUT = "layout-2-merged-default"
 DIGESTS = "digests.json"
 
 
@@ -120,9 +122,14 @@ def ensure_built(settings: Settings, *, force: bool = False,
     sources = graphs.discover(settings.data_paths, base=settings.base_iri) + list(extra_files)
     store_dir = settings.store_dir
     digests = DigestCache(store_dir / DIGESTS)
-    key = graphs.fingerprint(sources, settings.base_iri, __version__, digest_of=digests.digest)
+    key = graphs.fingerprint(sources, settings.base_iri, __version__, LAYOUT,
+                             digest_of=digests.digest)
     digests.save()
     target = store_dir / "builds" / key
+    written = _written_version(store_dir, key)
+    if not force and written is not None:
+        # The inputs are unchanged and SPARQL updates made a later version: keep it.
+        return BuildResult(written, key, True, time.perf_counter() - started)
     if not force and (target / COMPLETE).exists():
         _make_current(store_dir, target)
         return BuildResult(target, key, True, time.perf_counter() - started)
@@ -146,11 +153,7 @@ def ensure_built(settings: Settings, *, force: bool = False,
     tmp = store_dir / "builds" / f".{key}.{os.getpid()}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    store = ox.Store(str(tmp))
-    store.bulk_extend(graphs.iter_quads(files))
-    store.flush()
-    store.optimize()
-    del store
+    write_database(tmp, graphs.iter_quads(files))
     (tmp / COMPLETE).write_text(f"{key}\n")
     (tmp / "generation").touch()
     if target.exists():
@@ -197,6 +200,17 @@ def _build_logged(settings: Settings) -> BuildResult:
     result = ensure_built(settings, progress=say)
     assert result is not None
     return result
+
+
+def _written_version(store_dir: Path, key: str) -> Path | None:
+    """The current database when it is a version of build *key* made by writes."""
+    link = store_dir / "current"
+    if not link.is_symlink():
+        return None
+    current = link.resolve()
+    if current.name.startswith(key + WRITE_SUFFIX) and (current / COMPLETE).exists():
+        return current
+    return None
 
 
 def _make_current(store_dir: Path, target: Path) -> None:

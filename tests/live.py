@@ -32,6 +32,7 @@ import pytest
 
 from parkld.build import BuildResult
 from parkld.config import Settings
+from parkld.store.embedded import write_database
 
 PARKLD = Path(sys.executable).parent / "parkld"
 
@@ -102,10 +103,7 @@ def write_store(store_dir: Path, quads: Iterable[ox.Quad]) -> Path:
     build = store_dir / "builds" / "fixture"
     shutil.rmtree(build, ignore_errors=True)
     build.mkdir(parents=True)
-    store = ox.Store(str(build))
-    store.bulk_extend(quads)
-    store.flush()
-    del store
+    write_database(build, quads)
     (build / "COMPLETE").write_text("fixture\n")
     (build / "generation").touch()
     link = store_dir / "current"

@@ -83,7 +83,7 @@ def test_void_is_negotiated(backend_client: FlaskClient, accept: str) -> None:
 
 def test_dumps_hold_every_statement_with_its_graph(backend_client: FlaskClient,
                                                    shipped_store: EmbeddedStore) -> None:
-    count = shipped_store.triple_count()
+    count = shipped_store.quad_count()
     trig = backend_client.get("/dumps/parkld.trig")
     assert trig.mimetype == "application/trig"
     quads = list(ox.parse(trig.data, format=ox.RdfFormat.TRIG))

@@ -19,16 +19,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, overload
 
-import pyoxigraph as ox
-
 from parkld import __version__, graphs
 from parkld.config import Settings
 from parkld.errors import ValidationFailed
+from parkld.store.embedded import WRITE_SUFFIX, write_database
 
 log = logging.getLogger(__name__)
 
 COMPLETE = "COMPLETE"
 KEEP_BUILDS = 2
+#: Changes with the database layout, so an older build is never reused: 2 = the default
+#: graph holds the merge of the named graphs (see :mod:`parkld.store.embedded`).
+LAYOUT = "layout-2-merged-default"
 DIGESTS = "digests.json"
 
 
@@ -117,9 +119,14 @@ def ensure_built(settings: Settings, *, force: bool = False,
     sources = graphs.discover(settings.data_paths, base=settings.base_iri) + list(extra_files)
     store_dir = settings.store_dir
     digests = DigestCache(store_dir / DIGESTS)
-    key = graphs.fingerprint(sources, settings.base_iri, __version__, digest_of=digests.digest)
+    key = graphs.fingerprint(sources, settings.base_iri, __version__, LAYOUT,
+                             digest_of=digests.digest)
     digests.save()
     target = store_dir / "builds" / key
+    written = _written_version(store_dir, key)
+    if not force and written is not None:
+        # The inputs are unchanged and SPARQL updates made a later version: keep it.
+        return BuildResult(written, key, True, time.perf_counter() - started)
     if not force and (target / COMPLETE).exists():
         _make_current(store_dir, target)
         return BuildResult(target, key, True, time.perf_counter() - started)
@@ -135,26 +142,22 @@ def ensure_built(settings: Settings, *, force: bool = False,
     # `parkld validate` gives pySHACL's report.
     from parkld.validate import conforms_fast
 
-    ok, violations = conforms_fast(files)
-    if not ok:
+    verdict = conforms_fast(files)
+    if not verdict.conforms:
         raise ValidationFailed(
-            f"{violations} SHACL violation(s); nothing was loaded. "
+            f"{verdict.violations} SHACL violation(s); nothing was loaded. "
             "Run `parkld validate` for the report."
         )
     say("loading the store")
     tmp = store_dir / "builds" / f".{key}.{os.getpid()}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    store = ox.Store(str(tmp))
-    store.bulk_extend(graphs.iter_quads(files))
-    store.flush()
-    store.optimize()
-    del store
-    # Each resource's SHACL report (graph/validation), beside the store, not in it: the
-    # store holds the data and its counts stay the data's.
+    write_database(tmp, graphs.iter_quads(files))
+    # Each resource's SHACL report, beside the store, not in it: the store holds the data and
+    # its counts stay the data's.
     from parkld import resource_reports
 
-    resource_reports.write(tmp, report, files, settings.base_iri)
+    resource_reports.write(tmp, verdict.graph, files, settings.base_iri)
     (tmp / COMPLETE).write_text(f"{key}\n")
     (tmp / "generation").touch()
     if target.exists():
@@ -164,7 +167,7 @@ def ensure_built(settings: Settings, *, force: bool = False,
     _prune(store_dir, keep=target)
     seconds = time.perf_counter() - started
     log.info("built store %s in %.2f s", key, seconds)
-    return BuildResult(target, key, False, seconds, violations)
+    return BuildResult(target, key, False, seconds, verdict.violations)
 
 
 def ensure_built_apart(settings: Settings, *,
@@ -201,6 +204,17 @@ def _build_logged(settings: Settings) -> BuildResult:
     result = ensure_built(settings, progress=say)
     assert result is not None
     return result
+
+
+def _written_version(store_dir: Path, key: str) -> Path | None:
+    """The current database when it is a version of build *key* made by writes."""
+    link = store_dir / "current"
+    if not link.is_symlink():
+        return None
+    current = link.resolve()
+    if current.name.startswith(key + WRITE_SUFFIX) and (current / COMPLETE).exists():
+        return current
+    return None
 
 
 def _make_current(store_dir: Path, target: Path) -> None:

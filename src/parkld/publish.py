@@ -26,7 +26,7 @@ import pyoxigraph as ox
 from parkld import __version__, graphs
 from parkld.config import Settings
 from parkld.errors import ValidationFailed
-from parkld.store.remote import CHUNK_TRIPLES, RemoteStore
+from parkld.store.remote import CHUNK_TRIPLES, MERGED_GRAPH, RemoteStore
 from parkld.validate import validate
 
 
@@ -115,7 +115,8 @@ def publish(store: RemoteStore, plans: Sequence[GraphPlan], *, force: bool = Fal
     """
     started = time.perf_counter()
     result = PublishResult()
-    recorded = store.content_hashes()
+    every = store.recorded_hashes()
+    recorded = {g: h for g, h in every.items() if g != MERGED_GRAPH}
     changed = [p for p in plans if force or recorded.get(p.graph) != p.content_hash]
     result.unchanged = [p.graph for p in plans if p not in changed]
     if progress is not None:
@@ -138,5 +139,13 @@ def publish(store: RemoteStore, plans: Sequence[GraphPlan], *, force: bool = Fal
             result.removed.append(graph)
             if progress is not None:
                 progress.note(f"removed {graph}")
+    # The default graph (the merge, each triple once) follows the graphs it is made of; its
+    # recorded hash is that of the published graphs' hashes, so a no-op publish skips it.
+    merged_hash = hashlib.sha256("\0".join(p.content_hash for p in plans).encode()).hexdigest()
+    if force or result.published or result.removed or every.get(MERGED_GRAPH) != merged_hash:
+        store.refresh_merged()
+        store.record_hash(MERGED_GRAPH, merged_hash)
+        if progress is not None:
+            progress.note("derived the default graph (the merge of the named graphs)")
     result.seconds = time.perf_counter() - started
     return result

@@ -31,7 +31,6 @@ from parkld.linked.iris import ENTITY_TYPES
 
 if TYPE_CHECKING:
     from parkld.graphs import LoadedFile
-    from parkld.validate import Report
 
 FILE = "validation.nq"
 
@@ -126,11 +125,13 @@ def entities(quads: Iterable[ox.Quad], base: str) -> set[str]:
             and report_iri(q.subject.value, base) is not None}
 
 
-def write(build_dir: Path, report: Report, files: Sequence[LoadedFile], base: str) -> Path:
-    """Write the reports of every entity of *files* next to a build's store."""
+def write(build_dir: Path, report: rdflib.Graph, files: Sequence[LoadedFile], base: str
+          ) -> Path:
+    """Write the reports of every entity of *files* next to a build's store, from the SHACL
+    report graph of the whole build."""
     from parkld import graphs
 
-    quads = report_quads(report.graph, entities(graphs.iter_quads(files, ("data",)), base), base)
+    quads = report_quads(report, entities(graphs.iter_quads(files, ("data",)), base), base)
     path = build_dir / FILE
     path.write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
     return path

@@ -198,8 +198,18 @@ def validate(files: Sequence[LoadedFile]) -> Report:
     return Report(not has_violation, findings, report_graph, len(files), triples)
 
 
-def conforms_fast(files: Sequence[LoadedFile]) -> tuple[bool, int]:
-    """Whether *files* conform, and how many violations they have, by a native SHACL engine.
+@dataclass(frozen=True)
+class Verdict:
+    """What the build needs of validation: conformance, the number of violations, and the
+    SHACL report graph (warnings and infos included) for the per-resource reports."""
+
+    conforms: bool
+    violations: int
+    graph: rdflib.Graph
+
+
+def conforms_fast(files: Sequence[LoadedFile]) -> Verdict:
+    """Whether *files* conform, with the SHACL report, by a native SHACL engine.
 
     pySHACL is the reference (``parkld validate`` and the tests use it, and its report names
     files and labels), but on a million triples it needs minutes, most of them spent building
@@ -214,7 +224,7 @@ def conforms_fast(files: Sequence[LoadedFile]) -> tuple[bool, int]:
 
     shapes = to_rdflib(q for f in files if f.source.role == "shapes" for q in f.quads)
     if len(shapes) == 0:
-        return True, 0
+        return Verdict(True, 0, rdflib.Graph())
     data = ox.Store()
     data.bulk_extend(
         ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
@@ -231,7 +241,7 @@ def conforms_fast(files: Sequence[LoadedFile]) -> tuple[bool, int]:
         1 for result in report_graph.subjects(rdflib.RDF.type, SH.ValidationResult)
         if report_graph.value(result, SH.resultSeverity) in (None, SH.Violation)
     )
-    return bool(ok) and violations == 0, violations
+    return Verdict(bool(ok) and violations == 0, violations, report_graph)
 
 
 _OX_TYPE = ox.NamedNode(str(rdflib.RDF.type))

@@ -72,7 +72,8 @@ def stats_cmd(settings: Settings) -> None:
     """Build if needed, then print the graph's statistics."""
     ensure_built(settings)
     with open_store(settings) as store:
-        click.echo(f"quads: {store.triple_count()}")
+        click.echo(f"triples: {store.triple_count()} (distinct; the default graph)")
+        click.echo(f"quads: {store.quad_count()} (statements in the named graphs)")
         names = store.graph_names()
         click.echo(f"named graphs: {len(names)}")
         for name in names:

@@ -141,6 +141,12 @@ def build_index(store: Store, base: str) -> Index:
     return index
 
 
+def class_counts(store: Store) -> dict[str, int]:
+    """Resources per class IRI, counting instances of subclasses (rdfs:subClassOf*) too."""
+    return {row["class"].value: int(row["n"].value)
+            for row in store.select(queries.load("linked_class_counts")).rows}
+
+
 def index_for(store: Store, base: str, iris: Iterable[str], graphs: Iterable[str]) -> Index:
     """An :class:`Index` of just *iris* (with the sources of *graphs* and their names).
 

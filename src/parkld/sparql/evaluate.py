@@ -38,7 +38,7 @@ class Job:
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     dataset_given: bool = False  # the protocol named a dataset (possibly empty lists)
-    union_default: bool = True  # no FROM in the query: default graph = union of all graphs
+    union_default: bool = True  # no FROM in the query (the stored default graph is the merge)
     max_rows: int = 10_000
     base_iri: str | None = None
     prefixes: tuple[tuple[str, str], ...] = ()
@@ -88,8 +88,9 @@ def query_arguments(job: Job) -> dict[str, Any]:
             if job.default_graphs else ox.DefaultGraph(),
             "named_graphs": [ox.NamedNode(g) for g in job.named_graphs],
         }
-    # Oxigraph's union flag overrides FROM clauses, so it is only set without them.
-    return {"use_default_graph_as_union": job.union_default}
+    # No flag: the stored default graph is the merge of the named graphs, each triple once
+    # (Oxigraph's union flag would repeat a triple per graph); FROM clauses apply as written.
+    return {}
 
 
 def probe_update(job: Job) -> Outcome:

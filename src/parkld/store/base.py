@@ -69,11 +69,12 @@ class QueryResponse:
 
 
 class Store(ABC):
-    """A SPARQL dataset: named graphs whose union is the default graph."""
+    """A SPARQL dataset: named graphs, and a default graph that is their merge (a set: a
+    triple stated by several graphs is in it once)."""
 
     @abstractmethod
     def select(self, query: str, bindings: Bindings | None = None) -> Solutions:
-        """Run a SELECT over the union of all graphs (``GRAPH ?g`` reaches each one)."""
+        """Run a SELECT over the merge of all graphs (``GRAPH ?g`` reaches each one)."""
 
     def select_each(self, query: str, name: str,
                     terms: Iterable[ox.NamedNode | ox.Literal]) -> Solutions:
@@ -117,9 +118,15 @@ class Store(ABC):
     def graph_names(self) -> list[str]:
         """IRIs of the named graphs present."""
 
-    @abstractmethod
     def triple_count(self) -> int:
-        """Number of quads in the store."""
+        """Number of distinct triples: the size of the default graph (the merge)."""
+        rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows
+        return int(rows[0]["n"].value) if rows else 0
+
+    def quad_count(self) -> int:
+        """Number of statements in the named graphs (a triple counts once per graph)."""
+        rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }").rows
+        return int(rows[0]["n"].value) if rows else 0
 
     def generation(self) -> str | None:
         """A token that changes whenever the content changes, or None when unknown.

@@ -3,11 +3,15 @@
 Reads use the SPARQL 1.1 Protocol (POST, form-encoded); writes use SPARQL 1.1 Update on a
 separate, authenticated endpoint. Everything the embedded store guarantees holds here too:
 
-* The default graph is the union of parkld's named graphs, made explicit: every query that
-  does not name its own dataset is sent with one ``default-graph-uri`` and one
-  ``named-graph-uri`` per visible graph. Stores differ in what "no dataset" means (Virtuoso:
-  every graph, *including its system graphs*; Fuseki: an empty default graph), so parkld does
-  not rely on it.
+* The default graph is the merge of parkld's named graphs, each triple once (an RDF graph is
+  a set): a graph :data:`MERGED_GRAPH` holding that merge is kept next to the per-source
+  graphs (re-derived, inside the store, by every publish, graph replacement and update made
+  through parkld), and every query that does not name its own dataset is sent with it as the
+  only ``default-graph-uri`` and one ``named-graph-uri`` per visible graph, so ``GRAPH ?g``
+  still reaches each source. Naming several default graphs would not do: stores (Virtuoso,
+  Oxigraph) then return a triple once per graph stating it. Stores also differ in what
+  "no dataset" means (Virtuoso: every graph, *including its system graphs*; Fuseki: an empty
+  default graph), so parkld does not rely on it.
 * Bindings become a ``VALUES`` block built from serialised terms (:mod:`.querytext`).
 * User queries are parsed by Oxigraph first (same syntax errors), the SERVICE allow-list and
   the LOAD refusal apply before any request, the store is asked to stop at the time limit
@@ -52,6 +56,8 @@ from parkld.store.base import Bindings, QueryRequest, QueryResponse, Solutions, 
 #: parkld's own bookkeeping graph: one content hash per published graph.
 META_GRAPH = "urn:parkld:meta"
 HASH = ox.NamedNode("urn:parkld:meta#sha256")
+#: The merge of the visible graphs, sent as the default graph (see the module docstring).
+MERGED_GRAPH = "urn:parkld:merged"
 #: Staging graphs of load-beside-then-swap; a stale one (an interrupted publish) is dropped
 #: by the next publish of the same graph.
 STAGING_PREFIX = "urn:parkld:staging:"
@@ -77,8 +83,8 @@ class StoreCredentialsError(StoreUnavailable):
 
 def is_hidden(graph: str) -> bool:
     """True for bookkeeping, staging and store-system graphs."""
-    return (graph == META_GRAPH or graph.startswith(STAGING_PREFIX) or graph in SYSTEM_GRAPHS
-            or bool(_SYSTEM_PATTERN.match(graph)))
+    return (graph in (META_GRAPH, MERGED_GRAPH) or graph.startswith(STAGING_PREFIX)
+            or graph in SYSTEM_GRAPHS or bool(_SYSTEM_PATTERN.match(graph)))
 
 
 def staging_graph(graph: str) -> str:
@@ -215,7 +221,7 @@ class RemoteStore(Store):
         # An empty list would mean "the store's default" (everything, on Virtuoso): name a
         # graph that cannot exist instead, so an empty parkld dataset stays empty.
         names = graphs or [META_GRAPH + "#none"]
-        return {"default-graph-uri": names, "named-graph-uri": names}
+        return {"default-graph-uri": [MERGED_GRAPH], "named-graph-uri": names}
 
     def _query(self, query: str, accept: str, read_timeout: float, *,
                dataset: Mapping[str, Sequence[str]], server_timeout: float) -> requests.Response:
@@ -353,11 +359,10 @@ class RemoteStore(Store):
         return names
 
     def triple_count(self) -> int:
-        names = self.graph_names()
-        if not names:
-            return 0
-        solutions = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
-        return int(solutions.rows[0]["n"].value) if solutions.rows else 0
+        return super().triple_count() if self.graph_names() else 0
+
+    def quad_count(self) -> int:
+        return super().quad_count() if self.graph_names() else 0
 
     def ping(self) -> None:
         self._query("ASK {}", mediatypes.SPARQL_JSON.media_type, min(self.timeout, 5.0),
@@ -369,6 +374,24 @@ class RemoteStore(Store):
         querytext.check_builtins(canonical)
         self._update(canonical)
         self._graphs = None
+        self.refresh_merged()
+
+    def refresh_merged(self) -> None:
+        """Re-derive :data:`MERGED_GRAPH` from the visible graphs, inside the store, in one
+        request (one transaction: readers see the old merge or the new).
+
+        Copied by the store itself, not loaded from here, so blank nodes stay the same nodes
+        in a source graph and in the merge; the store keeps a graph as a set.
+        """
+        self._graphs = None
+        names = self.graph_names()
+        merged = f"<{MERGED_GRAPH}>"
+        parts = [f"DROP SILENT GRAPH {merged}"]
+        if names:
+            listed = ", ".join(querytext.term_text(ox.NamedNode(g)) for g in names)
+            parts.append(f"INSERT {{ GRAPH {merged} {{ ?s ?p ?o }} }} WHERE {{ "
+                         f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g IN ({listed})) }}")
+        self._update(" ;\n".join(parts))
 
     def _update(self, update: str) -> None:
         if not self.update_url:
@@ -377,7 +400,11 @@ class RemoteStore(Store):
         self._post(self.update_url, {"update": update}, "*/*", self.timeout, auth=self.auth)
 
     def content_hashes(self) -> dict[str, str]:
-        """The content hash recorded for each published graph."""
+        """The content hash recorded for each published graph (the merge not included)."""
+        return {g: h for g, h in self.recorded_hashes().items() if g != MERGED_GRAPH}
+
+    def recorded_hashes(self) -> dict[str, str]:
+        """Every hash in the bookkeeping graph, :data:`MERGED_GRAPH`'s included."""
         rows = self._select_rows(
             f"SELECT ?g ?h WHERE {{ GRAPH <{META_GRAPH}> {{ ?g <{HASH.value}> ?h }} }}",
             None, timeout=self.timeout, dataset={})[1]
@@ -415,11 +442,19 @@ class RemoteStore(Store):
         self._update(" ;\n".join(parts))
         self._graphs = None
 
+    def record_hash(self, graph: str, content_hash: str) -> None:
+        """Record *content_hash* for *graph* in the bookkeeping graph."""
+        g = f"<{graph}>"
+        literal = querytext.term_text(ox.Literal(content_hash))
+        self._update(f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {g} <{HASH.value}> ?h }} }} ;\n"
+                     f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ {g} <{HASH.value}> {literal} }} }}")
+
     def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Triple]]) -> None:
         for graph, triples in graphs.items():
             staged = list(triples)
             staging = self.stage(graph, staged) if staged else None
             self.swap(graph, staging, None)
+        self.refresh_merged()
 
     def close(self) -> None:
         self.session.close()
@@ -493,5 +528,5 @@ def _message(response: requests.Response) -> str:
     return first[:500] or response.reason or "no message"
 
 
-__all__ = ["META_GRAPH", "STAGING_PREFIX", "RemoteStore", "StoreCredentialsError",
+__all__ = ["MERGED_GRAPH", "META_GRAPH", "STAGING_PREFIX", "RemoteStore", "StoreCredentialsError",
            "bnode_safe_chunks", "insert_text", "is_hidden", "staging_graph"]

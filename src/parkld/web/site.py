@@ -13,6 +13,7 @@ from parkld import mediatypes, resources
 from parkld.errors import NotFound
 from parkld.linked import dumps as dumps_mod
 from parkld.linked import rdf
+from parkld.linked.index import class_counts
 from parkld.linked.iris import NEGOTIABLE_FORMATS
 from parkld.linked.schemaorg import dataset_document, script_json
 from parkld.linked.search import MAX_QUERY_CHARS, search
@@ -71,8 +72,8 @@ def _render_landing(day: dt.date | None) -> Rendered:
     index = current_index()
     as_of = held(day) if day is not None else None
     pld = index.base + "ontology#"
-    counts = {name: sum(1 for ts in index.types.values() if pld + name in ts)
-              for name in PLD_CLASSES}
+    per_class = class_counts(store)
+    counts = {name: per_class.get(pld + name, 0) for name in PLD_CLASSES}
     parks = sorted((iri for iri, ts in index.types.items() if pld + "Park" in ts),
                    key=index.label)
     alliances = sorted((iri for iri, ts in index.types.items() if pld + "Alliance" in ts),

@@ -19,16 +19,31 @@ from parkld.config import Settings
 from parkld.store.embedded import EmbeddedStore
 from parkld.web import create_app
 from tests.browser_support import launched
-from tests.test_viz_web import EDGES, PARKS_WITH_COORDINATES, PREFIXES, count
+from tests.test_viz_web import PARKS_WITH_COORDINATES, PREFIXES, count
 from tests.viz_support import SISTER_SHIPPED
 
 pytestmark = pytest.mark.browser
 
 SCREENSHOT = Path("/tmp/parkld-viz-map.png")  # for a person to look at; never committed
-#: Parks with at least one edge over all time (the network picture draws only those).
-LINKED_PARKS = EDGES.replace(
-    "SELECT (COUNT(*) AS ?n)", "SELECT (COUNT(DISTINCT ?p) AS ?n)", 1
-).replace("\n}", "\n  VALUES ?end { 0 1 }\n  BIND(IF(?end = 0, ?a, ?b) AS ?p)\n}")
+#: Parks the network picture draws over all time: parties of an agreement with another park,
+#: and members of an alliance (drawn linked to the alliance's hub).
+LINKED_PARKS = PREFIXES + """SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {
+  { ?via a/rdfs:subClassOf* pld:Agreement ; pld:party ?p, ?other . FILTER(?p != ?other)
+    ?other a/rdfs:subClassOf* pld:Park }
+  UNION { ?m org:member ?p ; org:organization ?alliance . ?alliance a pld:Alliance }
+  ?p a/rdfs:subClassOf* pld:Park .
+}"""
+#: Lines the picture draws: one per agreement and pair of park parties, one per membership.
+DRAWN_LINKS = PREFIXES + """SELECT (COUNT(*) AS ?n) WHERE {
+  { SELECT DISTINCT ?via ?a ?b WHERE {
+      ?via a/rdfs:subClassOf* pld:Agreement ; pld:party ?a, ?b .
+      ?a a/rdfs:subClassOf* pld:Park . ?b a/rdfs:subClassOf* pld:Park .
+      FILTER(STR(?a) < STR(?b)) } }
+  UNION
+  { SELECT DISTINCT ?m WHERE {
+      ?m org:member ?a ; org:organization ?via . ?via a pld:Alliance .
+      ?a a/rdfs:subClassOf* pld:Park } }
+}"""
 
 
 @pytest.fixture(scope="module")
@@ -106,8 +121,10 @@ def test_network_shows_the_linked_parks(
 ) -> None:
     page.goto(base_url + "/network")
     ready(page, "network")
-    assert page.locator("svg.viz-network-svg g.node").count() == count(shipped_store, LINKED_PARKS)
-    assert page.locator("svg.viz-network-svg path.edge").count() == count(shipped_store, EDGES)
+    parks = page.locator("svg.viz-network-svg g.node:not(.hub)").count()
+    assert parks == count(shipped_store, LINKED_PARKS)
+    drawn = page.locator("svg.viz-network-svg path.edge").count()
+    assert drawn == count(shipped_store, DRAWN_LINKS)
     href = page.locator("a[data-viz-download]").first.get_attribute("href")
     assert href == "/network.graphml"
 

@@ -16,9 +16,9 @@ from flask import Blueprint, Response, jsonify, render_template, request
 
 from parkld.errors import BadRequest
 from parkld.mediatypes import SPARQL_CSV
-from parkld.viz import export, geo, network, timeline
+from parkld.viz import export, facts, geo, network, timeline
 from parkld.viz.asof import parse_as_of
-from parkld.viz.facts import Park, StatusRecord
+from parkld.viz.facts import Evidence, Park, StatusRecord
 from parkld.web import get_settings, get_store
 
 bp = Blueprint("viz", __name__)
@@ -88,7 +88,22 @@ def map_json() -> Response:
     )
 
 
-def _network_dict(net: network.Network) -> dict[str, Any]:
+def _evidence(e: Evidence) -> dict[str, Any]:
+    return {
+        "quote": e.quote,
+        "language": e.language,
+        "url": e.url,
+        "retrieved": _day(e.retrieved),
+        "note": e.note,
+    }
+
+
+def _network_dict(
+    net: network.Network, evidence: dict[str, list[Evidence]] | None = None
+) -> dict[str, Any]:
+    shown = {e.via for e in net.edges if e.type != network.ALLIANCE}
+    shown |= {m.iri for m in net.memberships}
+    passages = evidence or {}
     return {
         "asOf": _day(net.as_of),
         "nodes": [_park(p) for p in net.nodes],
@@ -108,6 +123,29 @@ def _network_dict(net: network.Network) -> dict[str, Any]:
             }
             for e in net.edges
         ],
+        # What the picture draws for the alliance edges: each alliance as a hub, linked to
+        # its members (a clique of 20 members would be 190 crossing lines).
+        "memberships": [
+            {
+                "id": f"m{i}",
+                "iri": m.iri,
+                "member": m.member,
+                "alliance": m.alliance,
+                "allianceHref": href(m.alliance),
+                "allianceLabel": m.alliance_label,
+                "roles": m.roles,
+                "start": _day(m.on or m.start),
+                "end": _day(m.end),
+                "precision": m.precision,
+            }
+            for i, m in enumerate(net.memberships)
+        ],
+        # Passages supporting the agreements and memberships shown, by claim IRI.
+        "evidence": {
+            claim: [_evidence(p) for p in found]
+            for claim, found in sorted(passages.items())
+            if claim in shown
+        },
     }
 
 
@@ -117,7 +155,7 @@ def network_json() -> Response:
     focus = focus_arg()
     net = network.build(get_store(), as_of_arg())
     net = net.neighbourhood(focus) if focus else net.connected()
-    return jsonify(_network_dict(net))
+    return jsonify(_network_dict(net, facts.evidence(get_store())))
 
 
 @bp.get("/viz/timeline.json")

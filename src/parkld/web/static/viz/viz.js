@@ -41,9 +41,11 @@ async function render(figure, asOf, ticket) {
     if (note) note.textContent = data.withoutCoordinates
       ? `${data.withoutCoordinates} more park(s) have no coordinates yet.` : "";
   } else if (figure.dataset.viz === "network") {
-    drawNetwork(part("canvas"), data, { focus: figure.dataset.focus });
     if (part("legend")) drawLegend(part("legend"));
-    if (note) note.textContent = `${data.nodes.length} parks, ${data.edges.length} links.`;
+    const evidence = part("evidence");
+    if (evidence) evidence.replaceChildren();
+    drawNetwork(part("canvas"), data, { focus: figure.dataset.focus, filters: part("filters"),
+                                        evidence, note });
   } else if (figure.dataset.viz === "timeline") {
     drawTimeline(part("canvas"), data, part("list"));
     if (part("status")) drawStatus(part("status"), data);

@@ -229,3 +229,56 @@ def test_a_click_on_a_link_shows_its_agreement_date_and_quote(page: Page) -> Non
     box.wait_for()
     assert plain["allianceLabel"] in (box.text_content() or "")
     assert box.locator("blockquote").count() == 0
+
+
+MARKS = """() => [...document.querySelectorAll('svg.viz-timeline-svg a.timeline-item')].map((a) => {
+  const c = a.querySelector('circle.mark'); const r = c.getBoundingClientRect();
+  return {date: a.dataset.date, type: a.dataset.type, x: r.x + r.width / 2,
+          y: r.y + r.height / 2, r: r.width / 2}; })"""
+
+
+def test_timeline_spreads_1994_to_2024_by_date_and_stacks_close_items(
+    browser: Browser, base_url: str, store: EmbeddedStore
+) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        page.goto(base_url + "/timeline")
+        page.wait_for_selector('[data-viz="timeline"][data-state="ready"]')
+        marks = page.evaluate(MARKS)
+        axis = page.evaluate("""() => { const s = document.querySelector('svg.viz-timeline-svg');
+          return {from: +s.dataset.from, to: +s.dataset.to}; }""")
+        page.locator("figure.viz-timeline").screenshot(path="/tmp/parkld-viz-timeline.png")
+    finally:
+        context.close()
+    dated = count(store, "SELECT (COUNT(*) AS ?n) WHERE { { ?a a pld:Agreement } "
+                         "UNION { ?m org:member ?p } }")
+    assert len(marks) == dated
+    years = sorted(int(m["date"][:4]) for m in marks)
+    assert years[0] == 1994 and years[-1] >= 2024  # the generator's range
+    assert (axis["from"], axis["to"]) == (years[0], years[-1] + 1)  # the axis fits the items
+    # Linear in time: x is an affine function of the date, the same for every item.
+    import datetime as dt
+
+    def days(text: str) -> float:
+        return float(dt.date.fromisoformat(text).toordinal())
+
+    first = min(marks, key=lambda m: days(m["date"]))
+    last = max(marks, key=lambda m: days(m["date"]))
+    scale = (last["x"] - first["x"]) / (days(last["date"]) - days(first["date"]))
+    assert scale > 0
+    for m in marks:
+        expected = first["x"] + (days(m["date"]) - days(first["date"])) * scale
+        assert abs(m["x"] - expected) < 1.0, m
+    # Items are spread: every decade of the 1990s-2020s has some, none crowd at one end.
+    decades = {m["date"][:3] for m in marks}
+    assert decades == {"199", "200", "201", "202"}
+    width = last["x"] - first["x"]
+    middle = [m for m in marks if first["x"] + width / 4 <= m["x"] <= first["x"] + 3 * width / 4]
+    assert len(middle) > len(marks) / 3
+    # Stacked in rows: no two marks overlap.
+    for i, a in enumerate(marks):
+        for b in marks[i + 1:]:
+            apart = ((a["x"] - b["x"]) ** 2 + (a["y"] - b["y"]) ** 2) ** 0.5
+            assert apart >= a["r"] + b["r"] - 0.5, (a, b)

@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
 from parkld.errors import BadRequest
 from parkld.mediatypes import SPARQL_CSV
@@ -80,7 +80,11 @@ def _status(s: StatusRecord) -> dict[str, Any]:
 @bp.get("/viz/map.json")
 def map_json() -> Response:
     """Parks with coordinates (all, or those tied to ``focus``) as of ``asOf``."""
-    points = geo.points(get_store(), as_of_arg(), focus_arg())
+    return _map(focus_arg())
+
+
+def _map(focus: str | None) -> Response:
+    points = geo.points(get_store(), as_of_arg(), focus)
     return jsonify(
         asOf=_day(points.as_of),
         parks=[_park(p) for p in points.parks],
@@ -152,7 +156,10 @@ def _network_dict(
 @bp.get("/viz/network.json")
 def network_json() -> Response:
     """The linked parks (or ``focus``'s neighbourhood) and their edges as of ``asOf``."""
-    focus = focus_arg()
+    return _network(focus_arg())
+
+
+def _network(focus: str | None) -> Response:
     net = network.build(get_store(), as_of_arg())
     net = net.neighbourhood(focus) if focus else net.connected()
     return jsonify(_network_dict(net, facts.evidence(get_store())))
@@ -161,7 +168,11 @@ def network_json() -> Response:
 @bp.get("/viz/timeline.json")
 def timeline_json() -> Response:
     """Dated items up to ``asOf`` (of ``focus`` alone when given) and the latest statuses."""
-    line = timeline.build(get_store(), as_of_arg(), focus_arg())
+    return _timeline(focus_arg())
+
+
+def _timeline(focus: str | None) -> Response:
+    line = timeline.build(get_store(), as_of_arg(), focus)
     return jsonify(
         asOf=_day(line.as_of),
         undated=line.undated,
@@ -179,6 +190,28 @@ def timeline_json() -> Response:
             for i in line.items
         ],
     )
+
+
+PICTURES = {"map": _map, "network": _network, "timeline": _timeline}
+
+
+@bp.get("/viz/<any(map, network, timeline):picture>/<path:local>.json")
+def focus_json(picture: str, local: str) -> Response:
+    """A picture's JSON about one resource under the base IRI, named by its path.
+
+    The same answer as ``/viz/<picture>.json?focus=<base><local>``, at an address without a
+    query string, so that a static copy of the site (``parkld export-site``) can hold it.
+    """
+    return PICTURES[picture](get_settings().base_iri + local)
+
+
+@bp.app_template_global()
+def viz_src(picture: str, focus: str = "") -> str:
+    """Where a picture's JSON is fetched from: the path form for a resource under the base."""
+    base = get_settings().base_iri
+    if focus.startswith(base) and len(focus) > len(base):
+        return url_for("viz.focus_json", picture=picture, local=focus[len(base) :])
+    return url_for(f"viz.{picture}_json")
 
 
 # -- downloads ---------------------------------------------------------------------------------

@@ -51,8 +51,14 @@ async function render(figure, asOf, ticket) {
     if (part("status")) drawStatus(part("status"), data);
     if (note) note.textContent = data.undated ? `${data.undated} undated item(s) not shown.` : "";
   }
+  // A static copy of the site (parkld export-site) holds the pictures for all dates only: its
+  // web server ignores ?asOf=, so say what is shown rather than label it with the day asked.
+  const shown = data.asOf || "";
   for (const label of figure.querySelectorAll("[data-part=as-of]")) {
-    label.textContent = asOf ? `as of ${asOf}` : "all dates";
+    label.textContent = shown ? `as of ${shown}` : "all dates";
+  }
+  if (asOf && shown !== asOf && note) {
+    note.textContent = `This copy of the site shows all dates only (asked: ${asOf}). ${note.textContent}`;
   }
   figure.dataset.state = "ready";
 }

@@ -252,3 +252,19 @@ def test_network_json_lists_memberships_for_the_alliance_hubs(fx: FlaskClient) -
     assert body["evidence"] == {}  # the fixture graph has no pld:evidence: nothing is made up
     later = fx.get("/viz/network.json", query_string={"asOf": "2019-01-01"}).get_json()
     assert "beta" not in {m["member"].rsplit("/", 1)[1] for m in later["memberships"]}
+
+
+@pytest.mark.parametrize("picture", ["map", "network", "timeline"])
+@pytest.mark.parametrize("local", ["park/alpha", "alliance/confederation",
+                                   "agreement/alpha-beta-sister-parks"])
+def test_a_picture_about_a_resource_has_a_path_of_its_own(
+    fx: FlaskClient, picture: str, local: str
+) -> None:
+    by_path = fx.get(f"/viz/{picture}/{local}.json", query_string={"asOf": "2017-07-04"})
+    by_query = fx.get(f"/viz/{picture}.json",
+                      query_string={"focus": BASE + local, "asOf": "2017-07-04"})
+    assert by_path.status_code == by_query.status_code == 200
+    assert by_path.get_json() == by_query.get_json()
+    page = fx.get(f"/{local}", headers={"Accept": "text/html"}).get_data(as_text=True)
+    if f'data-viz="{picture}"' in page:  # the resource page fetches it by that path
+        assert f'data-src="/viz/{picture}/{local}.json"' in page

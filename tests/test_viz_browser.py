@@ -9,16 +9,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, Route
+from playwright.sync_api import Browser, Page
 from werkzeug.serving import make_server
 
 from parkld.config import Settings
 from parkld.store.embedded import EmbeddedStore
 from parkld.web import create_app
-from tests.browser_support import launched
+from tests.browser_support import block_outside, launched
 from tests.test_viz_web import PARKS_WITH_COORDINATES, PREFIXES, count
 from tests.viz_support import SISTER_SHIPPED
 
@@ -67,25 +66,17 @@ def base_url(shipped_settings: Settings, shipped_store: EmbeddedStore) -> Iterat
 def page(browser: Browser, base_url: str) -> Iterator[Page]:
     """A fresh page whose requests may only go to the test server."""
     context = browser.new_context(viewport={"width": 1200, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    outside: list[str] = []  # every request to another host, blocked
-    errors: list[str] = []
-
-    def guard(route: Route) -> None:
-        host = urlsplit(route.request.url).hostname
-        if route.request.url.startswith(("data:", "blob:")) or host == "127.0.0.1":
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", guard)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    assert outside == [], f"requests left localhost: {outside}"
-    assert errors == [], f"script errors: {errors}"
-    context.close()
+    try:
+        outside = block_outside(context)  # every request to another host, blocked
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        yield page
+        assert outside == [], f"requests left localhost: {outside}"
+        assert errors == [], f"script errors: {errors}"
+    finally:
+        context.close()
 
 
 def ready(page: Page, viz: str) -> None:
@@ -219,3 +210,18 @@ def test_alliance_page_maps_its_members_on_the_day(page: Page, base_url: str) ->
     page.wait_for_function("location.search.includes('asOf=2017-07-04')")
     ready(page, "map")
     assert page.locator("svg.viz-map-svg circle.park-marker").count() > 0
+
+
+def test_the_guard_blocks_and_records_other_hosts_only(browser: Browser, base_url: str) -> None:
+    context = browser.new_context()
+    try:
+        outside = block_outside(context)
+        page = context.new_page()
+        page.goto(base_url + "/map")
+        ready(page, "map")
+        failed = page.evaluate("""() => fetch('http://192.0.2.1/x.json').then(() => 'fetched',
+                                                                    () => 'blocked')""")
+        assert failed == "blocked"
+        assert outside == ["http://192.0.2.1/x.json"]  # the page's own requests passed
+    finally:
+        context.close()

@@ -12,16 +12,15 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, Route
+from playwright.sync_api import Browser, Page
 from werkzeug.serving import make_server
 
 from parkld import config
 from parkld.store.embedded import EmbeddedStore
 from parkld.web import create_app
-from tests.browser_support import launched
+from tests.browser_support import block_outside, launched
 from tests.viz_support import generated_store_dir
 
 pytestmark = pytest.mark.browser
@@ -63,19 +62,10 @@ def browser() -> Iterator[Browser]:
 def page(browser: Browser, base_url: str) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 1000})
     try:
+        outside = block_outside(context)
         page = context.new_page()
         page.set_default_timeout(60_000)
-        outside: list[str] = []
         errors: list[str] = []
-
-        def guard(route: Route) -> None:
-            if urlsplit(route.request.url).hostname == "127.0.0.1":
-                route.continue_()
-            else:
-                outside.append(route.request.url)
-                route.abort()
-
-        page.route("**/*", guard)
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.goto(base_url + "/network")
         page.wait_for_selector('[data-viz="network"][data-state="ready"]')

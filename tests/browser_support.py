@@ -7,6 +7,7 @@ in CI, where a missing browser is a broken setup, not a reason to skip.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +18,7 @@ import pytest
 from tests.conftest import IN_CI
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, BrowserContext, Page, Route
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -46,3 +47,26 @@ def launched() -> Iterator[Browser]:
             yield browser
         finally:
             browser.close()
+
+
+#: Every URL but the test server's on 127.0.0.1 (data: and blob: URLs never reach a network).
+OUTSIDE = re.compile(r"^(?!https?://127\.0\.0\.1[:/]|data:|blob:)")
+
+
+def block_outside(target: BrowserContext | Page) -> list[str]:
+    """Abort every request that would leave 127.0.0.1; the list returned records their URLs.
+
+    The pattern is a regular expression, which Playwright hands to the browser to match, so
+    requests to the test server are never routed through Python. A Python route handler for
+    every request (the pattern ``**/*``) runs each request in a greenlet of the sync API; one
+    still waiting when its context closes (more likely on a busy machine) is left suspended,
+    and is only collected later, at some other test, once the Playwright loop is closed.
+    """
+    outside: list[str] = []
+
+    def abort(route: Route) -> None:
+        outside.append(route.request.url)
+        route.abort()
+
+    target.route(OUTSIDE, abort)
+    return outside

@@ -7,6 +7,9 @@ store). The Apache test starts ``/usr/sbin/apache2`` on a free loopback port wit
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import os
 import shutil
 import stat
@@ -15,6 +18,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -178,3 +182,80 @@ def test_apache_serves_extensions_void_dumps_and_refuses_the_rest(apache: str) -
     assert get(apache + "/park/sophia-antipolis", "image/png")[0] == 406
     assert get(apache + "/park/no-such-park", "text/html")[0] == 404
     assert get(apache + "/", "text/html")[1] == "text/html"
+
+
+def test_mirror_holds_the_pictures_their_data_and_the_network_downloads(
+        mirror: Path, shipped_store: EmbeddedStore) -> None:
+    from parkld.web.export import picture_sources
+
+    for name in ("map.html", "network.html", "timeline.html", "viz/map.json",
+                 "viz/network.json", "viz/timeline.json", "static/viz/world-110m.json"):
+        assert (mirror / name).is_file(), name
+    # Every JSON file any written page's pictures fetch is in the mirror.
+    pages = [mirror / "index.html", *mirror.glob("*.html"), *mirror.glob("park/*.html"),
+             *mirror.glob("alliance/*.html"), *mirror.glob("agreement/*.html")]
+    wanted = set().union(*(picture_sources(p.read_text()) for p in pages))
+    assert "/viz/network/park/sophia-antipolis.json" in wanted  # a park's own network
+    missing = sorted(u for u in wanted if not (mirror / u.lstrip("/")).is_file())
+    assert missing == []
+    focused = json.loads((mirror / "viz/network/park/sophia-antipolis.json").read_text())
+    assert BASE + "park/sophia-antipolis" in {n["iri"] for n in focused["nodes"]}
+    everything = json.loads((mirror / "viz/network.json").read_text())
+    sophia = BASE + "park/sophia-antipolis"
+    assert focused["edges"] and all(sophia in (e["source"], e["target"]) for e in focused["edges"])
+    assert {m["member"] for m in focused["memberships"]} <= {sophia}
+    assert len(focused["edges"]) < len(everything["edges"])  # its own links, not all of them
+    # The downloads: every park in the node list, every edge in GraphML and the edge list.
+    parks = shipped_store.select(
+        "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a/<http://www.w3.org/2000/01/rdf-schema#"
+        "subClassOf>* <https://w3id.org/parkld/ontology#Park> }").rows[0]["n"].value
+    nodes = list(csv.DictReader(io.StringIO((mirror / "network-nodes.csv").read_text())))
+    assert len(nodes) == int(parks)
+    edges = list(csv.DictReader(io.StringIO((mirror / "network-edges.csv").read_text())))
+    graph = ET.parse(mirror / "network.graphml").getroot()
+    ns = "{http://graphml.graphdrawing.org/xmlns}"
+    assert len(graph.findall(f"{ns}graph/{ns}edge")) == len(edges) == len(everything["edges"])
+
+
+@pytest.mark.browser
+def test_apache_serves_pictures_that_chromium_draws(apache: str, mirror: Path) -> None:
+    from tests.browser_support import launched
+
+    network = json.loads((mirror / "viz/network.json").read_text())
+    timeline = json.loads((mirror / "viz/timeline.json").read_text())
+    mapped = json.loads((mirror / "viz/map.json").read_text())
+    with launched() as browser:
+        context = browser.new_context(viewport={"width": 1200, "height": 900})
+        try:
+            page = context.new_page()
+            page.set_default_timeout(60_000)
+            failed: list[str] = []
+            outside: list[str] = []
+            errors: list[str] = []
+            page.on("response", lambda r: failed.append(f"{r.status} {r.url}")
+                    if r.status >= 400 else None)
+            page.on("requestfailed", lambda r: failed.append(f"failed {r.url}"))
+            page.on("request", lambda r: outside.append(r.url)
+                    if not r.url.startswith(apache) else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(apache + "/map")
+            page.wait_for_selector('[data-viz="map"][data-state="ready"]')
+            assert page.locator("circle.park-marker").count() == len(mapped["parks"]) > 0
+            page.goto(apache + "/network")
+            page.wait_for_selector('[data-viz="network"][data-state="ready"]')
+            assert page.locator("svg.viz-network-svg g.node:not(.hub)").count() == len(
+                network["nodes"]) > 0
+            download = page.locator("a[data-viz-download]").first.get_attribute("href")
+            assert download == "/network.graphml"
+            status, mime, body, _ = get(apache + download, None)
+            assert (status, mime) == (200, "application/graphml+xml") and b"<graphml" in body
+            page.goto(apache + "/timeline")
+            page.wait_for_selector('[data-viz="timeline"][data-state="ready"]')
+            assert page.locator("a.timeline-item").count() == len(timeline["items"]) > 0
+            page.goto(apache + "/park/sophia-antipolis")
+            page.wait_for_selector('[data-viz="network"][data-state="ready"]')
+            page.wait_for_selector('[data-viz="timeline"][data-state="ready"]')
+            assert page.locator('svg.viz-network-svg g.node.focus').count() == 1
+            assert failed == [] and outside == [] and errors == []
+        finally:
+            context.close()

@@ -9,26 +9,40 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, Route
+from playwright.sync_api import Browser, Page
 from werkzeug.serving import make_server
 
 from parkld.config import Settings
 from parkld.store.embedded import EmbeddedStore
 from parkld.web import create_app
-from tests.browser_support import launched
-from tests.test_viz_web import EDGES, PARKS_WITH_COORDINATES, PREFIXES, count
+from tests.browser_support import block_outside, launched
+from tests.test_viz_web import PARKS_WITH_COORDINATES, PREFIXES, count
 from tests.viz_support import SISTER_SHIPPED
 
 pytestmark = pytest.mark.browser
 
 SCREENSHOT = Path("/tmp/parkld-viz-map.png")  # for a person to look at; never committed
-#: Parks with at least one edge over all time (the network picture draws only those).
-LINKED_PARKS = EDGES.replace(
-    "SELECT (COUNT(*) AS ?n)", "SELECT (COUNT(DISTINCT ?p) AS ?n)", 1
-).replace("\n}", "\n  VALUES ?end { 0 1 }\n  BIND(IF(?end = 0, ?a, ?b) AS ?p)\n}")
+#: Parks the network picture draws over all time: parties of an agreement with another park,
+#: and members of an alliance (drawn linked to the alliance's hub).
+LINKED_PARKS = PREFIXES + """SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {
+  { ?via a/rdfs:subClassOf* pld:Agreement ; pld:party ?p, ?other . FILTER(?p != ?other)
+    ?other a/rdfs:subClassOf* pld:Park }
+  UNION { ?m org:member ?p ; org:organization ?alliance . ?alliance a pld:Alliance }
+  ?p a/rdfs:subClassOf* pld:Park .
+}"""
+#: Lines the picture draws: one per agreement and pair of park parties, one per membership.
+DRAWN_LINKS = PREFIXES + """SELECT (COUNT(*) AS ?n) WHERE {
+  { SELECT DISTINCT ?via ?a ?b WHERE {
+      ?via a/rdfs:subClassOf* pld:Agreement ; pld:party ?a, ?b .
+      ?a a/rdfs:subClassOf* pld:Park . ?b a/rdfs:subClassOf* pld:Park .
+      FILTER(STR(?a) < STR(?b)) } }
+  UNION
+  { SELECT DISTINCT ?m WHERE {
+      ?m org:member ?a ; org:organization ?via . ?via a pld:Alliance .
+      ?a a/rdfs:subClassOf* pld:Park } }
+}"""
 
 
 @pytest.fixture(scope="module")
@@ -52,25 +66,17 @@ def base_url(shipped_settings: Settings, shipped_store: EmbeddedStore) -> Iterat
 def page(browser: Browser, base_url: str) -> Iterator[Page]:
     """A fresh page whose requests may only go to the test server."""
     context = browser.new_context(viewport={"width": 1200, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    outside: list[str] = []  # every request to another host, blocked
-    errors: list[str] = []
-
-    def guard(route: Route) -> None:
-        host = urlsplit(route.request.url).hostname
-        if route.request.url.startswith(("data:", "blob:")) or host == "127.0.0.1":
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", guard)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    assert outside == [], f"requests left localhost: {outside}"
-    assert errors == [], f"script errors: {errors}"
-    context.close()
+    try:
+        outside = block_outside(context)  # every request to another host, blocked
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        yield page
+        assert outside == [], f"requests left localhost: {outside}"
+        assert errors == [], f"script errors: {errors}"
+    finally:
+        context.close()
 
 
 def ready(page: Page, viz: str) -> None:
@@ -106,8 +112,10 @@ def test_network_shows_the_linked_parks(
 ) -> None:
     page.goto(base_url + "/network")
     ready(page, "network")
-    assert page.locator("svg.viz-network-svg g.node").count() == count(shipped_store, LINKED_PARKS)
-    assert page.locator("svg.viz-network-svg path.edge").count() == count(shipped_store, EDGES)
+    parks = page.locator("svg.viz-network-svg g.node:not(.hub)").count()
+    assert parks == count(shipped_store, LINKED_PARKS)
+    drawn = page.locator("svg.viz-network-svg path.edge").count()
+    assert drawn == count(shipped_store, DRAWN_LINKS)
     href = page.locator("a[data-viz-download]").first.get_attribute("href")
     assert href == "/network.graphml"
 
@@ -202,3 +210,18 @@ def test_alliance_page_maps_its_members_on_the_day(page: Page, base_url: str) ->
     page.wait_for_function("location.search.includes('asOf=2017-07-04')")
     ready(page, "map")
     assert page.locator("svg.viz-map-svg circle.park-marker").count() > 0
+
+
+def test_the_guard_blocks_and_records_other_hosts_only(browser: Browser, base_url: str) -> None:
+    context = browser.new_context()
+    try:
+        outside = block_outside(context)
+        page = context.new_page()
+        page.goto(base_url + "/map")
+        ready(page, "map")
+        failed = page.evaluate("""() => fetch('http://192.0.2.1/x.json').then(() => 'fetched',
+                                                                    () => 'blocked')""")
+        assert failed == "blocked"
+        assert outside == ["http://192.0.2.1/x.json"]  # the page's own requests passed
+    finally:
+        context.close()

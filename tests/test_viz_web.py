@@ -238,3 +238,33 @@ def test_shipped_as_of_hides_the_2016_sister_park_agreement_before_2016_07_02(
     graph = read_graphml(client.get("/network.graphml", query_string={"asOf": as_of}).data)
     vias = {d.get("via") for _, _, d in graph.edges(data=True)}
     assert (SISTER_SHIPPED in vias) is has_sister
+
+
+def test_network_json_lists_memberships_for_the_alliance_hubs(fx: FlaskClient) -> None:
+    body = fx.get("/viz/network.json").get_json()
+    members = sorted(m["member"].removeprefix(BASE + "park/") for m in body["memberships"])
+    assert members == ["alpha", "beta", "gamma", "unnamed-qatar"]
+    assert {m["allianceLabel"] for m in body["memberships"]} == {"Park confederation"}
+    beta = next(m for m in body["memberships"] if m["member"].endswith("/beta"))
+    assert (beta["start"], beta["end"], beta["precision"]) == ("2017-06-01", "2018-06-30", "day")
+    # Every member is drawn, also one with no agreement (the unnamed park from Qatar).
+    assert BASE + "park/unnamed-qatar" in {n["iri"] for n in body["nodes"]}
+    assert body["evidence"] == {}  # the fixture graph has no pld:evidence: nothing is made up
+    later = fx.get("/viz/network.json", query_string={"asOf": "2019-01-01"}).get_json()
+    assert "beta" not in {m["member"].rsplit("/", 1)[1] for m in later["memberships"]}
+
+
+@pytest.mark.parametrize("picture", ["map", "network", "timeline"])
+@pytest.mark.parametrize("local", ["park/alpha", "alliance/confederation",
+                                   "agreement/alpha-beta-sister-parks"])
+def test_a_picture_about_a_resource_has_a_path_of_its_own(
+    fx: FlaskClient, picture: str, local: str
+) -> None:
+    by_path = fx.get(f"/viz/{picture}/{local}.json", query_string={"asOf": "2017-07-04"})
+    by_query = fx.get(f"/viz/{picture}.json",
+                      query_string={"focus": BASE + local, "asOf": "2017-07-04"})
+    assert by_path.status_code == by_query.status_code == 200
+    assert by_path.get_json() == by_query.get_json()
+    page = fx.get(f"/{local}", headers={"Accept": "text/html"}).get_data(as_text=True)
+    if f'data-viz="{picture}"' in page:  # the resource page fetches it by that path
+        assert f'data-src="/viz/{picture}/{local}.json"' in page

@@ -306,3 +306,43 @@ def events(store: Store, as_of: dt.date | None = None) -> list[Event]:
             )
         )
     return sorted(found, key=lambda e: (e.start or dt.date.max, e.iri))
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A passage of a source supporting one claim (every part may be missing)."""
+
+    iri: str
+    quote: str = ""
+    language: str = ""
+    url: str = ""
+    retrieved: dt.date | None = None
+    note: str = ""
+
+
+def evidence(store: Store) -> dict[str, list[Evidence]]:
+    """The passages supporting each agreement and membership, by claim IRI (none: no key)."""
+    by_claim: dict[str, dict[str, list[dict[str, Term]]]] = defaultdict(lambda: defaultdict(list))
+    for row in store.select(load("viz-evidence")).rows:
+        if "claim" in row and "evidence" in row:
+            by_claim[row["claim"].value][row["evidence"].value].append(row)
+    found: dict[str, list[Evidence]] = {}
+    for claim, passages in by_claim.items():
+        items = []
+        for iri, rows in passages.items():
+            quote = _first(rows, "quote")
+            language = _text(_first(rows, "language"))
+            if not language and isinstance(quote, ox.Literal):
+                language = quote.language or ""  # the quote's own tag, when no dct:language
+            items.append(
+                Evidence(
+                    iri=iri,
+                    quote=_text(quote),
+                    language=language,
+                    url=_text(_first(rows, "url")),
+                    retrieved=_date(_first(rows, "retrieved")),
+                    note=best_label(_all(rows, "note"), ""),
+                )
+            )
+        found[claim] = sorted(items, key=lambda e: (e.retrieved or dt.date.min, e.url, e.iri))
+    return found

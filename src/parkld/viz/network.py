@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
 
 from parkld.store import Store
@@ -56,17 +56,25 @@ class Network:
     nodes: list[Park]
     edges: list[Edge]
     as_of: dt.date | None = None
+    #: The memberships behind the ``alliance`` edges (the picture draws an alliance as a hub
+    #: linked to its members rather than as a clique of member-to-member edges).
+    memberships: list[facts.Membership] = field(default_factory=list)
 
     def connected(self) -> Network:
         """The same network without isolated parks (what the picture draws)."""
         linked = {e.source for e in self.edges} | {e.target for e in self.edges}
-        return Network([n for n in self.nodes if n.iri in linked], self.edges, self.as_of)
+        linked |= {m.member for m in self.memberships}
+        return Network(
+            [n for n in self.nodes if n.iri in linked], self.edges, self.as_of, self.memberships
+        )
 
     def neighbourhood(self, focus: str) -> Network:
-        """A park, the parks it is linked to and the edges touching it."""
+        """A park, its partners and the edges touching it (of an alliance: its members)."""
         edges = [e for e in self.edges if focus in (e.source, e.target)]
+        memberships = [m for m in self.memberships if focus in (m.member, m.alliance)]
         keep = {focus} | {e.source for e in edges} | {e.target for e in edges}
-        return Network([n for n in self.nodes if n.iri in keep], edges, self.as_of)
+        keep |= {m.member for m in memberships}
+        return Network([n for n in self.nodes if n.iri in keep], edges, self.as_of, memberships)
 
 
 def _agreement_edges(agreements: list[facts.Agreement], parks: set[str]) -> list[Edge]:
@@ -133,10 +141,11 @@ def build(store: Store, as_of: dt.date | None = None) -> Network:
     """The network of every park, with the edges holding on *as_of* (all edges without it)."""
     nodes = facts.parks(store, as_of)
     ids = {p.iri for p in nodes}
+    memberships = [m for m in facts.memberships(store, as_of) if m.member in ids]
     edges = _agreement_edges(facts.agreements(store, as_of), ids) + _alliance_edges(
-        facts.memberships(store, as_of), ids
+        memberships, ids
     )
     edges.sort(key=lambda e: (EDGE_TYPES.index(e.type), e.source, e.target, e.via))
     # Ids follow the sorted order, so the same graph always gives the same file.
     numbered = [dataclasses.replace(e, id=f"e{i}") for i, e in enumerate(edges)]
-    return Network(nodes, numbered, as_of)
+    return Network(nodes, numbered, as_of, memberships)

@@ -8,6 +8,8 @@ negotiation rules in ``deploy/`` (Apache MultiViews), ``/park/x`` then answers a
 from __future__ import annotations
 
 import gzip
+import html
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +26,19 @@ from parkld.web.negotiate import current_index
 
 #: Representations of the VoID description (no dataset formats: it has no named graphs).
 VOID_EXTENSIONS = ("html", "ttl", "jsonld", "nt", "rdf")
+
+
+#: The picture pages (written as ``map.html`` …: the mirror's server finds them as ``/map``).
+PICTURE_PAGES = ("/map", "/network", "/timeline")
+#: The network downloads the network page links to (all dates: a static server has no asOf).
+NETWORK_DOWNLOADS = ("/network.graphml", "/network-nodes.csv", "/network-edges.csv")
+#: The data a picture fetches, as the viz partials write it (a same-site path, no query).
+_PICTURE_SOURCE = re.compile(r'\bdata-(?:src|world)="(/[^"?#]+\.json)"')
+
+
+def picture_sources(page: str) -> set[str]:
+    """The JSON paths the pictures of an HTML page fetch (``data-src`` and ``data-world``)."""
+    return {html.unescape(m.group(1)) for m in _PICTURE_SOURCE.finditer(page)}
 
 
 @dataclass(frozen=True)
@@ -48,10 +63,13 @@ def export_site(settings: Settings, store: Store, target: Path, *, site_url: str
     def fetch(url: str, dest: Path) -> None:
         nonlocal written
         response = client.get(url)
-        if response.status_code != 200:
-            raise ParkldError(f"export: GET {url} answered {response.status_code}")
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_bytes(response.get_data())
+        try:  # closed here: a file response (static files) holds its file open until then
+            if response.status_code != 200:
+                raise ParkldError(f"export: GET {url} answered {response.status_code}")
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(response.get_data())
+        finally:
+            response.close()
         written += 1
 
     target.mkdir(parents=True, exist_ok=True)
@@ -60,9 +78,13 @@ def export_site(settings: Settings, store: Store, target: Path, *, site_url: str
     paths = [p for p in page_paths(index) if p not in FIXED_PATHS]
     paths.append("/ontology")
     say(f"writing {len(paths)} resources")
+    pictures: set[str] = set()  # the JSON every written page's pictures fetch
     for path in paths:
         for fmt in RESOURCE_FORMATS:
-            fetch(f"{path}.{fmt.extension}", target / f"{path.lstrip('/')}.{fmt.extension}")
+            dest = target / f"{path.lstrip('/')}.{fmt.extension}"
+            fetch(f"{path}.{fmt.extension}", dest)
+            if fmt.extension == "html":
+                pictures |= picture_sources(dest.read_text(encoding="utf-8"))
         # The resource's SHACL report (linked from its page), when the build made one.
         report = f"/validation{path}"
         if client.head(f"{report}.ttl").status_code == 200:
@@ -70,6 +92,16 @@ def export_site(settings: Settings, store: Store, target: Path, *, site_url: str
                 fetch(f"{report}.{fmt.extension}",
                       target / f"{report.lstrip('/')}.{fmt.extension}")
     fetch("/", target / "index.html")
+    say("writing pictures and network downloads")
+    for page in PICTURE_PAGES:
+        dest = target / f"{page.lstrip('/')}.html"
+        fetch(page, dest)
+        pictures |= picture_sources(dest.read_text(encoding="utf-8"))
+    pictures |= picture_sources((target / "index.html").read_text(encoding="utf-8"))
+    for url in sorted(pictures):
+        fetch(url, target / url.lstrip("/"))
+    for download in NETWORK_DOWNLOADS:
+        fetch(download, target / download.lstrip("/"))
     for ext in VOID_EXTENSIONS:
         fetch(f"/.well-known/void.{ext}", target / ".well-known" / f"void.{ext}")
         fetch(f"/dataset.{ext}", target / f"dataset.{ext}")

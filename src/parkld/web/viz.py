@@ -12,13 +12,13 @@ import datetime as dt
 from typing import Any
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
 from parkld.errors import BadRequest
 from parkld.mediatypes import SPARQL_CSV
-from parkld.viz import export, geo, network, timeline
+from parkld.viz import export, facts, geo, network, timeline
 from parkld.viz.asof import parse_as_of
-from parkld.viz.facts import Park, StatusRecord
+from parkld.viz.facts import Evidence, Park, StatusRecord
 from parkld.web import get_settings, get_store
 
 bp = Blueprint("viz", __name__)
@@ -80,7 +80,11 @@ def _status(s: StatusRecord) -> dict[str, Any]:
 @bp.get("/viz/map.json")
 def map_json() -> Response:
     """Parks with coordinates (all, or those tied to ``focus``) as of ``asOf``."""
-    points = geo.points(get_store(), as_of_arg(), focus_arg())
+    return _map(focus_arg())
+
+
+def _map(focus: str | None) -> Response:
+    points = geo.points(get_store(), as_of_arg(), focus)
     return jsonify(
         asOf=_day(points.as_of),
         parks=[_park(p) for p in points.parks],
@@ -88,7 +92,22 @@ def map_json() -> Response:
     )
 
 
-def _network_dict(net: network.Network) -> dict[str, Any]:
+def _evidence(e: Evidence) -> dict[str, Any]:
+    return {
+        "quote": e.quote,
+        "language": e.language,
+        "url": e.url,
+        "retrieved": _day(e.retrieved),
+        "note": e.note,
+    }
+
+
+def _network_dict(
+    net: network.Network, evidence: dict[str, list[Evidence]] | None = None
+) -> dict[str, Any]:
+    shown = {e.via for e in net.edges if e.type != network.ALLIANCE}
+    shown |= {m.iri for m in net.memberships}
+    passages = evidence or {}
     return {
         "asOf": _day(net.as_of),
         "nodes": [_park(p) for p in net.nodes],
@@ -108,22 +127,52 @@ def _network_dict(net: network.Network) -> dict[str, Any]:
             }
             for e in net.edges
         ],
+        # What the picture draws for the alliance edges: each alliance as a hub, linked to
+        # its members (a clique of 20 members would be 190 crossing lines).
+        "memberships": [
+            {
+                "id": f"m{i}",
+                "iri": m.iri,
+                "member": m.member,
+                "alliance": m.alliance,
+                "allianceHref": href(m.alliance),
+                "allianceLabel": m.alliance_label,
+                "roles": m.roles,
+                "start": _day(m.on or m.start),
+                "end": _day(m.end),
+                "precision": m.precision,
+            }
+            for i, m in enumerate(net.memberships)
+        ],
+        # Passages supporting the agreements and memberships shown, by claim IRI.
+        "evidence": {
+            claim: [_evidence(p) for p in found]
+            for claim, found in sorted(passages.items())
+            if claim in shown
+        },
     }
 
 
 @bp.get("/viz/network.json")
 def network_json() -> Response:
     """The linked parks (or ``focus``'s neighbourhood) and their edges as of ``asOf``."""
-    focus = focus_arg()
+    return _network(focus_arg())
+
+
+def _network(focus: str | None) -> Response:
     net = network.build(get_store(), as_of_arg())
     net = net.neighbourhood(focus) if focus else net.connected()
-    return jsonify(_network_dict(net))
+    return jsonify(_network_dict(net, facts.evidence(get_store())))
 
 
 @bp.get("/viz/timeline.json")
 def timeline_json() -> Response:
     """Dated items up to ``asOf`` (of ``focus`` alone when given) and the latest statuses."""
-    line = timeline.build(get_store(), as_of_arg(), focus_arg())
+    return _timeline(focus_arg())
+
+
+def _timeline(focus: str | None) -> Response:
+    line = timeline.build(get_store(), as_of_arg(), focus)
     return jsonify(
         asOf=_day(line.as_of),
         undated=line.undated,
@@ -141,6 +190,28 @@ def timeline_json() -> Response:
             for i in line.items
         ],
     )
+
+
+PICTURES = {"map": _map, "network": _network, "timeline": _timeline}
+
+
+@bp.get("/viz/<any(map, network, timeline):picture>/<path:local>.json")
+def focus_json(picture: str, local: str) -> Response:
+    """A picture's JSON about one resource under the base IRI, named by its path.
+
+    The same answer as ``/viz/<picture>.json?focus=<base><local>``, at an address without a
+    query string, so that a static copy of the site (``parkld export-site``) can hold it.
+    """
+    return PICTURES[picture](get_settings().base_iri + local)
+
+
+@bp.app_template_global()
+def viz_src(picture: str, focus: str = "") -> str:
+    """Where a picture's JSON is fetched from: the path form for a resource under the base."""
+    base = get_settings().base_iri
+    if focus.startswith(base) and len(focus) > len(base):
+        return url_for("viz.focus_json", picture=picture, local=focus[len(base) :])
+    return url_for(f"viz.{picture}_json")
 
 
 # -- downloads ---------------------------------------------------------------------------------

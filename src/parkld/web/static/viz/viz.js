@@ -41,16 +41,24 @@ async function render(figure, asOf, ticket) {
     if (note) note.textContent = data.withoutCoordinates
       ? `${data.withoutCoordinates} more park(s) have no coordinates yet.` : "";
   } else if (figure.dataset.viz === "network") {
-    drawNetwork(part("canvas"), data, { focus: figure.dataset.focus });
     if (part("legend")) drawLegend(part("legend"));
-    if (note) note.textContent = `${data.nodes.length} parks, ${data.edges.length} links.`;
+    const evidence = part("evidence");
+    if (evidence) evidence.replaceChildren();
+    drawNetwork(part("canvas"), data, { focus: figure.dataset.focus, filters: part("filters"),
+                                        evidence, note });
   } else if (figure.dataset.viz === "timeline") {
     drawTimeline(part("canvas"), data, part("list"));
     if (part("status")) drawStatus(part("status"), data);
     if (note) note.textContent = data.undated ? `${data.undated} undated item(s) not shown.` : "";
   }
+  // A static copy of the site (parkld export-site) holds the pictures for all dates only: its
+  // web server ignores ?asOf=, so say what is shown rather than label it with the day asked.
+  const shown = data.asOf || "";
   for (const label of figure.querySelectorAll("[data-part=as-of]")) {
-    label.textContent = asOf ? `as of ${asOf}` : "all dates";
+    label.textContent = shown ? `as of ${shown}` : "all dates";
+  }
+  if (asOf && shown !== asOf && note) {
+    note.textContent = `This copy of the site shows all dates only (asked: ${asOf}). ${note.textContent}`;
   }
   figure.dataset.state = "ready";
 }

@@ -132,8 +132,9 @@ def run_gunicorn(settings: Settings) -> None:
 
         def load(self) -> Any:
             from parkld.web import create_app
+            from parkld.web.fastpath import memoised
 
-            return create_app(settings)
+            return memoised(create_app(settings))
 
     ParkldServer().run()
 

@@ -4,5 +4,6 @@
 from __future__ import annotations
 
 from parkld.web import create_app
+from parkld.web.fastpath import memoised
 
-app = create_app()
+app = memoised(create_app())

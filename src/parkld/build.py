@@ -87,11 +87,6 @@ class BuildResult:
     violations: int | None = None  # checked by SHACL in this build; None when reused
 
 
-def current_path(store_dir: Path) -> Path:
-    """The database directory the ``current`` link points to."""
-    return (store_dir / "current").resolve()
-
-
 @overload
 def ensure_built(settings: Settings, *, force: bool = ...,
                  progress: Callable[[str], None] | None = ...,

@@ -99,22 +99,9 @@ def discover(
     return unique
 
 
-# The vocabulary (ontology, shapes, SKOS schemes) keeps its identity on every deployment, the
-# way schema.org terms do; only the data's entity IRIs move to a deployment's own base.
-_FIXED = tuple(resources.DEFAULT_BASE + p for p in ("ontology", "shapes", "vocab/"))
-
-
-def rebase(term: ox.NamedNode, base: str) -> ox.NamedNode:
-    """Move an entity IRI from the default base to *base* (a deployment on another domain)."""
-    value = term.value
-    if value.startswith(resources.DEFAULT_BASE) and not value.startswith(_FIXED):
-        return ox.NamedNode(base + value[len(resources.DEFAULT_BASE):])
-    return term
-
-
 def _rebase_any(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, base: str
                 ) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple:
-    return rebase(term, base) if isinstance(term, ox.NamedNode) else term
+    return resources.rebase(term, base) if isinstance(term, ox.NamedNode) else term
 
 
 def parse_file(source: SourceFile, base: str = resources.DEFAULT_BASE) -> LoadedFile:

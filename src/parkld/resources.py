@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
+
 DEFAULT_BASE = "https://w3id.org/parkld/"
 
 _PACKAGED = Path(__file__).parent / "_resources"
@@ -44,3 +46,16 @@ def shapes_graph(base: str = DEFAULT_BASE) -> str:
 def source_graph(stem: str, base: str = DEFAULT_BASE) -> str:
     """Named graph of the statements taken from one source document (``data/<stem>.ttl``)."""
     return f"{base}graph/{stem}"
+
+
+# The vocabulary (ontology, shapes, SKOS schemes) keeps its identity on every deployment, the
+# way schema.org terms do; only the data's entity IRIs move to a deployment's own base.
+_FIXED = tuple(DEFAULT_BASE + p for p in ("ontology", "shapes", "vocab/"))
+
+
+def rebase(term: ox.NamedNode, base: str) -> ox.NamedNode:
+    """Move an entity IRI from the default base to *base* (a deployment on another domain)."""
+    value = term.value
+    if value.startswith(DEFAULT_BASE) and not value.startswith(_FIXED):
+        return ox.NamedNode(base + value[len(DEFAULT_BASE):])
+    return term

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from parkld import resources
 from parkld.claims import terms as t
 from parkld.claims.context import Known
 from parkld.claims.table import Row
@@ -547,15 +548,14 @@ def compile_rows(rows: Sequence[Row], known: Known, today: dt.date | None = None
     """Check and compile *rows*; raise :class:`ClaimTableInvalid` listing every problem."""
     compiled = _Compiler(rows, known, today or dt.date.today()).run()
     if base != DEFAULT_BASE:
-        from parkld.graphs import rebase
 
         def move(term: ox.NamedNode | ox.Literal) -> ox.NamedNode | ox.Literal:
-            return rebase(term, base) if isinstance(term, ox.NamedNode) else term
+            return resources.rebase(term, base) if isinstance(term, ox.NamedNode) else term
 
         compiled = Compiled(
-            {rebase(ox.NamedNode(g), base).value: [
-                ox.Quad(rebase(q.subject, base), q.predicate, move(q.object),  # type: ignore[arg-type]
-                        rebase(q.graph_name, base)) for q in quads]  # type: ignore[arg-type]
+            {resources.rebase(ox.NamedNode(g), base).value: [
+                ox.Quad(resources.rebase(q.subject, base), q.predicate, move(q.object),  # type: ignore[arg-type]
+                        resources.rebase(q.graph_name, base)) for q in quads]  # type: ignore[arg-type]
              for g, quads in compiled.graphs.items()},
-            {rebase(ox.NamedNode(g), base).value: f for g, f in compiled.files.items()})
+            {resources.rebase(ox.NamedNode(g), base).value: f for g, f in compiled.files.items()})
     return compiled

@@ -87,7 +87,7 @@ def _start_query_workers(worker: Any) -> None:
     Keeps the pool's start-up (a fork server, processes opening the store) out of the first
     answer's latency — the cold-start time a client sees.
     """
-    from parkld.web import get_store
+    from parkld.web.state import get_store
 
     with worker.wsgi.app_context():
         try:

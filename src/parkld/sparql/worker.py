@@ -1,9 +1,9 @@
 """The query worker process: receive a Job, evaluate it on a read-only snapshot, send an Outcome.
 
-A worker holds the store open read-only through :class:`EmbeddedStore`, which reopens it when
-the build or the generation changes, so workers always query the current data. The parent
-kills a worker (SIGKILL) whose query runs past the time limit: the engine has no cancel
-button, and ending the process is the only way to really stop its work.
+A worker holds the store open read-only through a :class:`~parkld.store.snapshot.Snapshot`,
+which reopens it when the build or the generation changes, so workers always query the current
+data. The parent kills a worker (SIGKILL) whose query runs past the time limit: the engine has
+no cancel button, and ending the process is the only way to really stop its work.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from pathlib import Path
 
 from parkld.errors import ParkldError
 from parkld.sparql.evaluate import Job, Outcome, evaluate
+from parkld.store.snapshot import Snapshot
 
 log = logging.getLogger(__name__)
 
@@ -101,13 +102,11 @@ def serve(conn: Connection, store_dir: str, memory_mb: int = 0,
         signal.signal(getattr(signal, name), signal.SIG_DFL)
     with contextlib.suppress(ValueError):
         signal.set_wakeup_fd(-1)  # the parent's wake-up pipe is not ours to write to
-    from parkld.store.embedded import EmbeddedStore
-
-    store: EmbeddedStore | None = None
+    store: Snapshot | None = None
     # Open the store before the first job, so a fresh worker answers at once (its first
     # query does not pay for opening the database); failures are reported per job below.
     with contextlib.suppress(ParkldError, OSError):
-        store = EmbeddedStore(Path(store_dir))
+        store = Snapshot(Path(store_dir))
         store.reader()
     limit_memory(memory_mb)
     # Tell the parent we are ready: its time limit starts with the job, not with our boot.
@@ -124,7 +123,7 @@ def serve(conn: Connection, store_dir: str, memory_mb: int = 0,
             continue
         try:
             if store is None:
-                store = EmbeddedStore(Path(store_dir))
+                store = Snapshot(Path(store_dir))
             outcome = evaluate(store.reader(), job)
         except ParkldError as exc:
             outcome = Outcome(error=type(exc).__name__, message=exc.message)

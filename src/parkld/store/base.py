@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from parkld.mediatypes import Format
+from parkld.store.querytext import with_values
+from parkld.store.terms import Bindings, Term
 
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
-Bindings = Mapping[str, Term]
+__all__ = ["Bindings", "QueryRequest", "QueryResponse", "Solutions", "Store", "Term"]
 #: Terms per VALUES block in :meth:`Store.select_each`.
 VALUES_BATCH = 400
 
@@ -83,8 +84,6 @@ class Store(ABC):
         The terms travel as a ``VALUES`` block written from RDF terms (never text a user
         typed), in batches so that the query text stays small for any store.
         """
-        from parkld.store.querytext import with_values  # querytext imports this module
-
         unique = list(dict.fromkeys(terms))
         variables: list[str] = []
         rows: list[dict[str, Term]] = []

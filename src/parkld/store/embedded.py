@@ -37,8 +37,8 @@ import pyoxigraph as ox
 
 from parkld.errors import BadRequest, QuerySyntaxError, StoreUnavailable, ValidationFailed
 from parkld.store.base import Bindings, QueryRequest, QueryResponse, Solutions, Store, Term
+from parkld.store.snapshot import GENERATION_FILE, Snapshot, current_path, generation_stamp
 
-GENERATION_FILE = "generation"
 #: Seconds during which generation() trusts its last look at the disk.
 GENERATION_RECHECK = 0.5
 LOCK_FILE = "write.lock"
@@ -114,8 +114,7 @@ class EmbeddedStore(Store):
         if not (self.path / "CURRENT").exists():
             raise StoreUnavailable(f"no built store in {store_dir}; run `parkld build`")
         self._lock = threading.Lock()
-        self._stamp: tuple[str, int] | None = None
-        self._store: ox.Store | None = None
+        self._snapshot = Snapshot(store_dir)
         self._executor = executor
         self._executor_pid = os.getpid()
         self._generation_seen: tuple[str, float] | None = None
@@ -123,30 +122,12 @@ class EmbeddedStore(Store):
     @property
     def path(self) -> Path:
         """The current database directory."""
-        return (self.store_dir / "current").resolve()
+        return current_path(self.store_dir)
 
     # -- reading -------------------------------------------------------------------------
-    def _generation(self) -> tuple[str, int]:
-        try:
-            target = str((self.store_dir / "current").readlink())
-            return target, (self.store_dir / target / GENERATION_FILE).stat().st_mtime_ns
-        except (FileNotFoundError, OSError):
-            return "", 0
-
     def reader(self) -> ox.Store:
         """A read-only snapshot of the current generation (reopened after a write)."""
-        stamp = self._generation()
-        store = self._store
-        if store is not None and stamp == self._stamp:
-            return store
-        with self._lock:
-            if self._store is None or stamp != self._stamp:
-                try:
-                    self._store = ox.Store.read_only(str(self.path))
-                except (OSError, RuntimeError) as exc:
-                    raise StoreUnavailable(f"cannot open the store at {self.path}: {exc}") from exc
-                self._stamp = stamp
-            return self._store
+        return self._snapshot.reader()
 
     def _query(self, query: str, bindings: Bindings | None) -> object:
         try:
@@ -207,7 +188,7 @@ class EmbeddedStore(Store):
         cached = self._generation_seen
         if cached is not None and now - cached[1] < GENERATION_RECHECK:
             return cached[0]
-        target, stamp = self._generation()
+        target, stamp = generation_stamp(self.store_dir)
         token = f"{target}@{stamp}"
         self._generation_seen = (token, now)
         return token
@@ -287,7 +268,7 @@ class EmbeddedStore(Store):
         if self._executor is not None and self._executor_pid == os.getpid():
             self._executor.close()
         self._executor = None
-        self._store = None
+        self._snapshot.close()
 
 
 def _put_graphs(store: ox.Store, graphs: Mapping[str, list[ox.Triple]]) -> None:

@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from parkld.errors import BadRequest, Forbidden, QuerySyntaxError
 from parkld.sparql import lexer
 from parkld.sparql.lexer import Token
-from parkld.store.base import Bindings
+from parkld.store.terms import Bindings
 
 FORMS = ("select", "construct", "describe", "ask")
 #: Virtuoso executes SQL built-ins named by these IRI schemes; no user query may call them.

@@ -7,11 +7,14 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask
 
 from parkld import config
 from parkld.config import Settings
-from parkld.store import Store, open_store
+from parkld.store import Store
+from parkld.web.state import EXTENSION, get_settings, get_store
+
+__all__ = ["EXTENSION", "create_app", "get_settings", "get_store"]
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +28,6 @@ BLUEPRINTS = (
     "parkld.web.viz",
     "parkld.web.reconcile",
 )
-
-EXTENSION = "parkld"
 
 
 def create_app(settings: Settings | None = None, *, store: Store | None = None,
@@ -49,19 +50,3 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
 
     app.wsgi_app = ChunkedBodyLimit(app.wsgi_app, settings.max_body_bytes)  # type: ignore[method-assign]
     return app
-
-
-def get_settings() -> Settings:
-    """The settings of the running app."""
-    settings: Settings = current_app.extensions[EXTENSION]["settings"]
-    return settings
-
-
-def get_store() -> Store:
-    """The app's store, opened on first use in each process (after gunicorn forks)."""
-    ext = current_app.extensions[EXTENSION]
-    store: Store | None = ext.get("store")
-    if store is None:
-        store = open_store(ext["settings"])
-        ext["store"] = store
-    return store

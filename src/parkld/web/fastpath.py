@@ -329,7 +329,7 @@ def memoised(app: Any, max_bytes: int | None = None) -> ResponseMemo:
 
         store = ext.get("store")
         if store is None:
-            from parkld.web import get_store
+            from parkld.web.state import get_store
 
             with app.app_context():
                 store = get_store()

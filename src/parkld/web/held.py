@@ -16,7 +16,7 @@ from flask import current_app, request
 from parkld.linked.cache import GenerationCache, generation
 from parkld.linked.held import Held, held_on
 from parkld.viz.asof import parse_as_of
-from parkld.web import get_store
+from parkld.web.state import get_store
 
 _STATE = "parkld.held"
 

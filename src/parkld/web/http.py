@@ -25,7 +25,7 @@ from flask import Flask, Response, request
 from flask_compress import Compress
 
 from parkld import mediatypes
-from parkld.web import get_settings
+from parkld.web.state import get_settings
 
 #: Headers a cross-origin script may read.
 EXPOSED = ("Link, Content-Location, ETag, Last-Modified, Content-Range, Accept-Ranges, "

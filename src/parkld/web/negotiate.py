@@ -28,7 +28,7 @@ from parkld.linked.describe import Description
 from parkld.linked.index import Index, build_index, index_for
 from parkld.linked.jsonld import Context, context_from_store
 from parkld.mediatypes import Format
-from parkld.web import get_settings, get_store
+from parkld.web.state import get_settings, get_store
 
 _STATE = "parkld.linked"
 

@@ -14,9 +14,9 @@ from parkld.errors import BadRequest, NotFound
 from parkld.linked.cache import GenerationCache, generation
 from parkld.reconcile import service
 from parkld.reconcile.service import Catalogue
-from parkld.web import get_settings, get_store
 from parkld.web.negotiate import current_index
 from parkld.web.safety import public_base
+from parkld.web.state import get_settings, get_store
 
 bp = Blueprint("reconcile", __name__)
 

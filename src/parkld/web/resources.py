@@ -22,7 +22,6 @@ from parkld.linked.index import Index
 from parkld.linked.iris import NEGOTIABLE_FORMATS, RESOURCE_FORMATS, Target, parse_path
 from parkld.linked.schemaorg import schema_document, script_json
 from parkld.mediatypes import Format
-from parkld.web import get_settings, get_store
 from parkld.web.held import as_of_arg, as_of_query, held
 from parkld.web.negotiate import (
     Rendered,
@@ -35,6 +34,7 @@ from parkld.web.negotiate import (
     respond,
 )
 from parkld.web.pages import PageView, document_sections
+from parkld.web.state import get_settings, get_store
 
 bp = Blueprint("resources", __name__)
 
@@ -94,7 +94,7 @@ def _render(target: Target, fmt: Format, prop: str | None, page: int, query: str
     if kind == "validation":
         # The build's per-resource SHACL reports, kept beside the embedded store.
         from parkld import resource_reports
-        from parkld.build import current_path
+        from parkld.store.snapshot import current_path
 
         desc = resource_reports.describe(current_path(settings.store_dir), iri)
     else:

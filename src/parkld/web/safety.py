@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
-from parkld.web import get_settings
+from parkld.web.state import get_settings
 
 bp = Blueprint("safety", __name__)
 

@@ -20,7 +20,6 @@ from parkld.linked.search import MAX_QUERY_CHARS, search
 from parkld.linked.sitemap import sitemap_xml
 from parkld.linked.void import DUMPS, Dump, dataset_iri, licence, void_triples
 from parkld.mediatypes import Format
-from parkld.web import get_settings, get_store
 from parkld.web.held import as_of_arg, as_of_query, held
 from parkld.web.negotiate import (
     Rendered,
@@ -33,6 +32,7 @@ from parkld.web.negotiate import (
     respond,
 )
 from parkld.web.safety import public_base
+from parkld.web.state import get_settings, get_store
 
 bp = Blueprint("site", __name__)
 

@@ -35,8 +35,8 @@ from parkld.sparql import analysis, lexer, results
 from parkld.sparql.ratelimit import RateLimiter
 from parkld.sparql.service_description import describe_service
 from parkld.store.base import QueryRequest, QueryResponse
-from parkld.web import EXTENSION, get_settings, get_store
 from parkld.web.safety import link_target, public_base
+from parkld.web.state import EXTENSION, get_settings, get_store
 
 bp = Blueprint("sparql", __name__)
 

@@ -19,7 +19,7 @@ from parkld.mediatypes import SPARQL_CSV
 from parkld.viz import export, facts, geo, network, timeline
 from parkld.viz.asof import parse_as_of
 from parkld.viz.facts import Evidence, Park, StatusRecord
-from parkld.web import get_settings, get_store
+from parkld.web.state import get_settings, get_store
 
 bp = Blueprint("viz", __name__)
 

@@ -1,0 +1,66 @@
+"""The on-disk layout of an embedded store, and a reader of its current version.
+
+A store directory holds complete databases (``builds/…``, written by :mod:`parkld.build` and
+by the copy-on-write updates of :mod:`parkld.store.embedded`) and a ``current`` link to one of
+them; each database has a ``generation`` file whose mtime moves with every new version. A
+:class:`Snapshot` opens the current database read-only (a consistent snapshot as of its
+opening) and reopens it when the link or the stamp changed — two cheap system calls.
+
+It is its own module so that a query worker process opens its snapshot without importing
+the store backend (which starts and owns the workers).
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from parkld.errors import StoreUnavailable
+
+CURRENT_LINK = "current"
+GENERATION_FILE = "generation"
+
+
+def current_path(store_dir: Path) -> Path:
+    """The database directory the ``current`` link points to."""
+    return (store_dir / CURRENT_LINK).resolve()
+
+
+def generation_stamp(store_dir: Path) -> tuple[str, int]:
+    """(link target, generation mtime) of the current version; ("", 0) when there is none."""
+    try:
+        target = str((store_dir / CURRENT_LINK).readlink())
+        return target, (store_dir / target / GENERATION_FILE).stat().st_mtime_ns
+    except OSError:
+        return "", 0
+
+
+class Snapshot:
+    """A read-only handle on the current version of *store_dir*, reopened after a write."""
+
+    def __init__(self, store_dir: Path) -> None:
+        self.store_dir = store_dir
+        self._lock = threading.Lock()
+        self._stamp: tuple[str, int] | None = None
+        self._store: ox.Store | None = None
+
+    def reader(self) -> ox.Store:
+        """The current version, opened read-only (the same handle while it is current)."""
+        stamp = generation_stamp(self.store_dir)
+        store = self._store
+        if store is not None and stamp == self._stamp:
+            return store
+        with self._lock:
+            if self._store is None or stamp != self._stamp:
+                path = current_path(self.store_dir)
+                try:
+                    self._store = ox.Store.read_only(str(path))
+                except (OSError, RuntimeError) as exc:
+                    raise StoreUnavailable(f"cannot open the store at {path}: {exc}") from exc
+                self._stamp = stamp
+            return self._store
+
+    def close(self) -> None:
+        self._store = None

@@ -49,7 +49,7 @@ from parkld.errors import (
     StoreUnavailable,
     UpstreamError,
 )
-from parkld.sparql import analysis, results
+from parkld.sparql import analysis, lexer, results
 from parkld.store import querytext
 from parkld.store.base import Bindings, QueryRequest, QueryResponse, Solutions, Store, Term
 
@@ -309,7 +309,11 @@ class RemoteStore(Store):
                                            request.base_iri)
         # What is sent is the canonical text the checks read (parkld.sparql.lexer).
         querytext.check_builtins(found_names.canonical)
-        text, found = self._prepare(found_names.canonical, None, request.base_iri)
+        try:
+            text, found = self._prepare(found_names.canonical, None, request.base_iri)
+        except QuerySyntaxError as exc:  # positions as in the text the user wrote
+            raise QuerySyntaxError(lexer.original_position(exc.message, request.query,
+                                                           request.base_iri)) from exc
         text = querytext.with_base(text, request.base_iri)
         dataset = self._dataset(request.default_graphs, request.named_graphs, found.has_dataset)
         cap = request.max_rows

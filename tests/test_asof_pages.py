@@ -67,7 +67,9 @@ def test_park_page_before_the_signing_does_not_list_the_sister_park_agreement(
 ) -> None:
     body, parts = page(client, SOPHIA, asOf="2016-07-01")
     assert not any(h.startswith(SISTER) for h in parts.hrefs)
-    assert "agreements" not in parts.sections  # no agreement held yet
+    # Older agreements (Sophia Antipolis and Y-Parc, 1999) held already; this one not yet.
+    assert "Sister Parks agreement" not in parts.sections.get("agreements", "")
+    assert "Y-Parc" in parts.sections["agreements"]
     assert "Showing what held on 2016-07-01" in text(body)
 
 

@@ -34,7 +34,8 @@ def test_per_country_count_counts_each_park_once(backend_client: FlaskClient) ->
                 for r in merged_graph().query(PER_COUNTRY)}
     found = {r["c"]: (int(r["n"]), int(r["d"])) for r in rows(backend_client, PER_COUNTRY)}
     assert found == expected
-    assert found["https://w3id.org/parkld/place/france"] == (5, 5)
+    france = found["https://w3id.org/parkld/place/france"]
+    assert france[0] == france[1] >= 5  # the seed's five French parks at least, each once
     assert all(n == d for n, d in found.values())
 
 
@@ -67,7 +68,7 @@ def test_void_triples_are_distinct_triples(backend_client: FlaskClient) -> None:
                          "?n }")
     assert isinstance(result, ox.QuerySolutions)
     (row,) = list(result)
-    assert int(row["n"].value) == len(merged_graph()) == 3069  # type: ignore[union-attr]
+    assert int(row["n"].value) == len(merged_graph())  # type: ignore[union-attr]
     wikidata = ox_ref(PLD + "wikidata")
     linkset = store.query(f"SELECT ?n WHERE {{ ?l a <{VOID}Linkset> ; <{VOID}triples> ?n }}")
     assert isinstance(linkset, ox.QuerySolutions)

@@ -27,6 +27,7 @@ Graph replacement is load-beside-then-swap (see :meth:`RemoteStore.stage` and
 from __future__ import annotations
 
 import hashlib
+import http.client
 import itertools
 import re
 import threading
@@ -58,6 +59,11 @@ META_GRAPH = "urn:parkld:meta"
 HASH = ox.NamedNode("urn:parkld:meta#sha256")
 #: The merge of the visible graphs, sent as the default graph (see the module docstring).
 MERGED_GRAPH = "urn:parkld:merged"
+
+# Virtuoso echoes the request's dataset in X-SPARQL-named-graph, folded over one header line
+# per graph; past ~100 graphs Python's HTTP client (limit: 100 header lines) dropped the
+# connection and every query failed. One graph per source document makes hundreds normal.
+http.client._MAXHEADERS = max(http.client._MAXHEADERS, 10_000)  # type: ignore[attr-defined]
 #: Staging graphs of load-beside-then-swap; a stale one (an interrupted publish) is dropped
 #: by the next publish of the same graph.
 STAGING_PREFIX = "urn:parkld:staging:"

@@ -35,12 +35,10 @@ from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from parkld import mediatypes
 from parkld.errors import QueryAborted, QuerySyntaxError, QueryTimeout, StoreUnavailable
 from parkld.sparql import analysis, lexer
-from parkld.sparql.evaluate import Job, Outcome, evaluate, raise_error
+from parkld.sparql.evaluate import Job, Outcome, raise_error
 from parkld.store.base import QueryRequest, QueryResponse
 
 log = logging.getLogger(__name__)
@@ -285,26 +283,3 @@ def _signal_name(code: int | None) -> str:
         except ValueError:
             return f"ended by signal {-code}"
     return f"exit code {code}"
-
-
-class InProcessExecutor:
-    """Evaluate in the calling process: no time limit, for trusted callers only (tests)."""
-
-    def __init__(self, store_dir: Path) -> None:
-        self.store_dir = store_dir
-
-    def run(self, request: QueryRequest) -> QueryResponse:
-        job, found = make_job(request)
-        store = ox.Store.read_only(str((self.store_dir / "current").resolve()))
-        try:
-            return to_response(evaluate(store, job), found)
-        except QuerySyntaxError as exc:
-            raise QuerySyntaxError(lexer.original_position(exc.message, request.query,
-                                                           request.base_iri)) from exc
-
-    def check_update(self, update: str, timeout: float, base_iri: str | None = None) -> None:
-        raise_error(evaluate(ox.Store(), Job(query=update, result_formats=(), graph_formats=(),
-                                             base_iri=base_iri, update_probe=True)))
-
-    def close(self) -> None:
-        pass

@@ -20,7 +20,6 @@ from parkld import mediatypes
 from parkld.mediatypes import Format
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
 
 Value = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple

@@ -7,7 +7,6 @@ negotiation rules in ``deploy/`` (Apache MultiViews), ``/park/x`` then answers a
 
 from __future__ import annotations
 
-import gzip
 import html
 import re
 import shutil
@@ -117,9 +116,3 @@ def export_site(settings: Settings, store: Store, target: Path, *, site_url: str
         shutil.copytree(static, target / "static", dirs_exist_ok=True)
         written += sum(1 for p in static.rglob("*") if p.is_file())
     return ExportResult(written, len(paths))
-
-
-def read_dump(path: Path) -> bytes:
-    """A dump file's bytes, gunzipped if needed (used by tests and ``parkld dump --check``)."""
-    data = path.read_bytes()
-    return gzip.decompress(data) if path.suffix == ".gz" else data

@@ -35,12 +35,6 @@ def held(day: dt.date) -> Held:
     return cache.get_or_make(generation(store), day, lambda: held_on(store, day))
 
 
-def held_arg() -> Held | None:
-    """What held on the request's ``asOf`` day; None without one."""
-    day = as_of_arg()
-    return held(day) if day is not None else None
-
-
 def as_of_query(day: dt.date | None, **more: Any) -> str:
     """``?asOf=…`` (plus *more* parameters that are not None) for links, or ``""``."""
     params = {k: v for k, v in more.items() if v is not None}

@@ -36,7 +36,8 @@ TWO_HOP = (PREFIXES + "SELECT DISTINCT ?other WHERE {{ ?m1 org:member <{park}> ;
 OUTGOING = "CONSTRUCT {{ <{park}> ?p ?o }} WHERE {{ <{park}> ?p ?o }}"
 
 # wrk script: each request's path from a template; {n} becomes the park number (rotating over
-# PARKS) and {c} a counter unique to this connection thread, so a distinct run never repeats.
+# PARKS, from an offset that moves on with every run) and {c} a counter unique to this run and
+# thread, so no SPARQL text of a distinct case is sent twice in the whole A/B.
 _LUA = r"""
 local counter = 0
 local tid = 0
@@ -48,9 +49,10 @@ end
 init = function(args) tid = tonumber(wrk.thread:get("tid")) or 0 end
 request = function()
   counter = counter + 1
-  local n = (tid * 7919 + counter) % PARKS
+  local n = (OFFSET + tid * 7919 + counter) % PARKS
   local path = string.gsub(TEMPLATE, "{n}", string.format("%06d", n))
-  path = string.gsub(path, "{c}", tostring(tid) .. "x" .. tostring(counter))
+  path = string.gsub(path, "{c}", tostring(OFFSET) .. "x" .. tostring(tid) .. "x" ..
+                    tostring(counter))
   return wrk.format(nil, path)
 end
 done = function(summary, latency, requests)
@@ -92,11 +94,15 @@ def cases(distinct: bool) -> list[Case]:
     return out
 
 
+_RUNS = [0]
+
+
 def wrk(port: int, template: str, accept: str, c: int, seconds: int, parks: int,
         script: Path) -> tuple[int, int, float]:
     """(requests, errors, seconds) of one wrk run."""
+    _RUNS[0] += 1
     lua = script.read_text().replace("TEMPLATE", json.dumps(template)).replace(
-        "PARKS", str(parks))
+        "PARKS", str(parks)).replace("OFFSET", str(_RUNS[0] * 100_003))
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
         fh.write(lua)
         path = fh.name
@@ -123,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--concurrency", default="1,8,32")
     ap.add_argument("--server", default="granian", help="parkld's --server")
     ap.add_argument("--output", type=Path, default=None, help="JSON results file")
+    ap.add_argument("--modes", default="repeated,distinct")
     args = ap.parse_args(argv)
     levels = [int(c) for c in args.concurrency.split(",")]
     store = args.work / f"parkld-{args.size}" / "store"
@@ -153,7 +160,8 @@ def main(argv: list[str] | None = None) -> int:
         results["rest_mib"] = {s: procs.pss_kib(p.pid) / 1024 for s, p in servers.items()}
         samplers = {s: procs.MemorySampler(p.pid).__enter__() for s, p in servers.items()}
         rows = []
-        for distinct in (False, True):
+        modes = args.modes.split(",")
+        for distinct in [m == "distinct" for m in ("repeated", "distinct") if m in modes]:
             for case in cases(distinct):
                 for c in levels:
                     runs: dict[str, list[tuple[float, float]]] = {"parkld": [], "oxigraph": []}

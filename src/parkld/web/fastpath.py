@@ -18,7 +18,8 @@ selects (a memo maps each Accept spelling to the qualities it gives the media ty
 table, so spellings that choose the same way share an entry), the Accept-Encoding class and
 Origin. Nothing is keyed on Host: the public base comes from the settings.
 
-Bound: total bytes (``PARKLD_MEMO_BYTES``, default 64 MiB; 0 turns the memo off), LRU.
+Bound: total bytes (``PARKLD_MEMO_BYTES``, default 32 MiB per web worker; 0 turns the memo
+off), LRU.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from parkld import mediatypes
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
-DEFAULT_MEMO_BYTES = 64 * 1024 * 1024
+DEFAULT_MEMO_BYTES = 32 * 1024 * 1024
 #: The store's generation is asked at most this often (the embedded store throttles too).
 GENERATION_RECHECK = 0.5
 

@@ -191,3 +191,13 @@ def test_an_update_is_seen_at_the_next_request(tmp_path: Path) -> None:
                     if t.predicate.value.endswith("rdf-schema#comment")}
         assert ox.Literal("a memo note", language="en") in comments
         assert after.headers["ETag"] != before.headers["ETag"]
+
+
+def test_the_host_asked_is_in_the_key(app: Flask) -> None:
+    # The sitemap names the host it was asked at: each host gets its own answer, as uncached.
+    memo, cached, plain = memo_for(app)
+    for host in ["a.example", "b.example", "a.example"]:
+        answer = cached.get("/sitemap.xml", headers={"Host": host})
+        same(answer, plain.get("/sitemap.xml", headers={"Host": host}))
+        assert f"http://{host}/" in answer.get_data(as_text=True)
+    assert len(memo) == 2 and memo.hits == 1

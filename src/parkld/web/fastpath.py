@@ -209,6 +209,8 @@ class ResponseMemo:
         for name in _BYPASS:
             if name in environ:
                 return None
+        if environ.get("CONTENT_TYPE") or environ.get("CONTENT_LENGTH", "0") not in ("", "0"):
+            return None  # a GET with a body: the app decides what that means, every time
         path: str = environ.get("PATH_INFO", "")
         qs: str = environ.get("QUERY_STRING", "")
         if path == "/sparql":

@@ -110,6 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reliability", type=float, default=None, metavar="SECONDS",
                     help="also run the reliability workload against parkld for SECONDS "
                          "(on the largest size)")
+    ap.add_argument("--ab", action="store_true",
+                    help="after each size, the interleaved parkld/oxigraph A/B of bench.ab "
+                         "(cheap requests, repeated and distinct; kept in the results JSON)")
     ap.add_argument("--no-bench", action="store_true",
                     help="skip the peer comparison (with --reliability: only that run)")
     ap.add_argument("--work", type=Path, default=HERE / "out", help="scratch directory")
@@ -180,6 +183,13 @@ def main(argv: list[str] | None = None) -> int:
                     bench_system(cls, work, ds, mix, seconds, concurrency, say))
             else:
                 size["systems"].append({"name": cls.name, "skipped": not_run})
+        if args.ab and {"parkld", "oxigraph"} <= {c.name for c in classes}:
+            from bench import ab
+
+            say(f"  A/B parkld vs oxigraph (interleaved, medians) on {label}")
+            ab_out = work / f"ab-{label}.json"
+            ab.main(["--work", str(work), "--size", label, "--output", str(ab_out)])
+            size["ab"] = json.loads(ab_out.read_text())
     if args.reliability and ds is not None:
         from bench import reliability
 

@@ -99,12 +99,14 @@ def test_head_has_the_headers_and_no_body(app: Flask) -> None:
     assert head.get_data() == b"" and len(memo) == 0
 
 
-@pytest.mark.parametrize("header", ["Authorization", "Cookie"])
-def test_personal_requests_bypass_the_memo(app: Flask, header: str) -> None:
+@pytest.mark.parametrize("header", ["Authorization", "Cookie", "Range", "Content-Type"])
+def test_personal_partial_or_bodied_requests_bypass_the_memo(app: Flask, header: str) -> None:
     memo, cached, _ = memo_for(app)
     for _ in range(2):
         answer = cached.get("/park/sophia-antipolis.ttl", headers={header: "x=1"})
         assert answer.status_code == 200
+        subjects = {t.subject for t in ox.parse(answer.get_data(), format=ox.RdfFormat.TURTLE)}
+        assert ox.NamedNode(SOPHIA) in subjects
     assert (memo.hits, memo.misses, len(memo)) == (0, 0, 0)
 
 
@@ -191,3 +193,13 @@ def test_an_update_is_seen_at_the_next_request(tmp_path: Path) -> None:
                     if t.predicate.value.endswith("rdf-schema#comment")}
         assert ox.Literal("a memo note", language="en") in comments
         assert after.headers["ETag"] != before.headers["ETag"]
+
+
+def test_the_host_asked_is_in_the_key(app: Flask) -> None:
+    # The sitemap names the host it was asked at: each host gets its own answer, as uncached.
+    memo, cached, plain = memo_for(app)
+    for host in ["a.example", "b.example", "a.example"]:
+        answer = cached.get("/sitemap.xml", headers={"Host": host})
+        same(answer, plain.get("/sitemap.xml", headers={"Host": host}))
+        assert f"http://{host}/" in answer.get_data(as_text=True)
+    assert len(memo) == 2 and memo.hits == 1

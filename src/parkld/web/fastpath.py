@@ -16,9 +16,14 @@ the SPARQL endpoint.
 The key: method-independent (path, query string, script root), the *variant* the Accept header
 selects (a memo maps each Accept spelling to the qualities it gives the media types of the
 table, so spellings that choose the same way share an entry), the Accept-Encoding class and
-Origin. Nothing is keyed on Host: the public base comes from the settings.
+Origin, and the URL the request was made at (scheme, Host, X-Forwarded-*): IRIs come from the
+settings, but some answers name the URL they were asked at (sitemap, robots.txt, VoID's
+endpoint, a SPARQL query's BASE, the query page), and a Host check in the app must see every
+host rather than one host's replayed 200. Many Host spellings only mean more entries within
+the byte bound.
 
-Bound: total bytes (``PARKLD_MEMO_BYTES``, default 64 MiB; 0 turns the memo off), LRU.
+Bound: total bytes (``PARKLD_MEMO_BYTES``, default 32 MiB per web worker; 0 turns the memo
+off), LRU.
 """
 
 from __future__ import annotations
@@ -41,7 +46,7 @@ from parkld import mediatypes
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
-DEFAULT_MEMO_BYTES = 64 * 1024 * 1024
+DEFAULT_MEMO_BYTES = 32 * 1024 * 1024
 #: The store's generation is asked at most this often (the embedded store throttles too).
 GENERATION_RECHECK = 0.5
 
@@ -204,6 +209,8 @@ class ResponseMemo:
         for name in _BYPASS:
             if name in environ:
                 return None
+        if environ.get("CONTENT_TYPE") or environ.get("CONTENT_LENGTH", "0") not in ("", "0"):
+            return None  # a GET with a body: the app decides what that means, every time
         path: str = environ.get("PATH_INFO", "")
         qs: str = environ.get("QUERY_STRING", "")
         if path == "/sparql":
@@ -214,7 +221,13 @@ class ResponseMemo:
         return (environ.get("SCRIPT_NAME", ""), path, qs,
                 accept_variant(environ.get("HTTP_ACCEPT", "")),
                 encoding_class(environ.get("HTTP_ACCEPT_ENCODING", "")),
-                environ.get("HTTP_ORIGIN", ""))
+                environ.get("HTTP_ORIGIN", ""),
+                # Some answers name the URL they were asked at (the sitemap, VoID's endpoint,
+                # a query's BASE, the query page), and a Host check must see every host.
+                environ.get("wsgi.url_scheme", ""), environ.get("HTTP_HOST", ""),
+                environ.get("HTTP_X_FORWARDED_HOST", ""),
+                environ.get("HTTP_X_FORWARDED_PROTO", ""),
+                environ.get("HTTP_X_FORWARDED_PREFIX", ""))
 
     def __call__(self, environ: dict[str, Any],
                  start_response: Callable[..., Any]) -> Iterable[bytes]:

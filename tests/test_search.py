@@ -49,7 +49,7 @@ def test_empty_and_junk_queries(backend_client: FlaskClient) -> None:
 
 def test_normalise_folds_accents_case_and_punctuation() -> None:
     assert normalise("Évry-Génopole") == "evry genopole"
-    assert normalise("Xi'an Hi-Tech") == "xi an hi tech"
+    assert normalise("Xi'an Hi-Tech") == "xian hi tech"
     assert normalise("成都高新区") == "成都高新区"
 
 
@@ -61,4 +61,37 @@ def test_search_on_a_tiny_index() -> None:
         index.names[iri] = [name]
         index.search_entries.append((normalise(text), iri, name))
     found = search(index, "zona")
-    assert [h.iri for h in found] == [BASE + "park/b", BASE + "park/a"]  # exact match first
+    assert [h.iri for h in found.hits] == [BASE + "park/b", BASE + "park/a"]  # exact first
+
+
+def test_true_total_and_paging(backend_client: FlaskClient) -> None:
+    from tests.reference import merged_graph
+
+    parks = {str(s) for s, o in merged_graph().subject_objects(
+        __import__("rdflib").RDF.type) if str(o) == BASE + "ontology#Park"}
+    first = backend_client.get("/search", query_string={"q": "park", "format": "json"})
+    total = int(first.headers["X-Total-Count"])
+    assert total > 50 and len(first.get_json()) == 50
+    seen: list[str] = []
+    for page in range(1, -(-total // 50) + 1):
+        seen += hits_page(backend_client, "park", page)
+    assert len(seen) == len(set(seen)) == total
+    page = backend_client.get("/search?q=park", headers={"Accept": "text/html"})
+    assert f"{total} results" in page.get_data(as_text=True)
+    assert 'rel="next"' in page.get_data(as_text=True)
+    assert len(parks) > 50  # the corpus really holds more parks than one page
+
+
+def hits_page(client: FlaskClient, q: str, page: int) -> list[str]:
+    r = client.get("/search", query_string={"q": q, "format": "json", "page": page})
+    assert r.status_code == 200
+    return [h["iri"] for h in r.get_json()]
+
+
+def test_apostrophes_and_short_words(backend_client: FlaskClient) -> None:
+    found = hits(backend_client, "xi'an")
+    assert BASE + "park/xian-hi-tech-zone" in found
+    matched = backend_client.get("/search", query_string={"q": "xi'an", "format": "json"})
+    assert all("approximate" not in h["matched"] for h in matched.get_json())
+    assert BASE + "park/xian-hi-tech-zone" in hits(backend_client, "xian")
+    assert backend_client.get("/search?q=x&page=zero").status_code == 400

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from parkld.build import ensure_built
-from parkld.errors import ValidationFailed
+from parkld.errors import BadRequest, ValidationFailed
 from parkld.store.embedded import EmbeddedStore
 from parkld.web import create_app
 from tests.conftest import make_settings
@@ -64,3 +64,28 @@ def test_http_update_that_breaks_a_shape_gets_422(own_store: EmbeddedStore) -> N
     ask = client.get("/sparql", query_string={"query": ASK_NAMED},
                      headers={"Accept": "application/sparql-results+json"})
     assert json.loads(ask.data)["boolean"] is True
+
+
+def test_update_writing_to_the_default_graph_is_refused(own_store: EmbeddedStore) -> None:
+    before = own_store.triple_count()
+    with pytest.raises(BadRequest, match="merge of the named graphs"):
+        own_store.update(f'INSERT DATA {{ <{SOPHIA}> '
+                         '<http://www.w3.org/2000/01/rdf-schema#comment> "stray"@en }')
+    assert own_store.triple_count() == before
+    assert not own_store.ask(f'ASK {{ <{SOPHIA}> ?p "stray"@en }}')
+
+
+def test_an_update_is_in_the_default_graph_once_and_survives_a_restart(
+        own_store: EmbeddedStore) -> None:
+    graph = "https://w3id.org/parkld/graph/urenio-2017-07-04-chengdu-partnership"
+    other = "https://w3id.org/parkld/graph/fr-academic-sophia-antipolis"
+    note = '<http://www.w3.org/2000/01/rdf-schema#comment> "twice"@en'
+    own_store.update(f"INSERT DATA {{ GRAPH <{graph}> {{ <{SOPHIA}> {note} }} "
+                     f"GRAPH <{other}> {{ <{SOPHIA}> {note} }} }}")
+    rows = own_store.select(f"SELECT ?o WHERE {{ <{SOPHIA}> {note.split()[0]} ?o }}").rows
+    assert [r["o"].value for r in rows] == ["twice"]
+    graphs = own_store.select(f"SELECT ?g WHERE {{ GRAPH ?g {{ <{SOPHIA}> {note} }} }}")
+    assert sorted(graphs.values("g")) == sorted([graph, other])
+    # A restart with unchanged inputs keeps the written version, not the original build.
+    ensure_built(make_settings(own_store.store_dir))
+    assert EmbeddedStore(own_store.store_dir).ask(f"ASK {{ <{SOPHIA}> {note} }}")

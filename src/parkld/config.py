@@ -119,15 +119,26 @@ def _coerce(name: str, raw: str, kind: Any) -> Any:
         raise ConfigError(f"PARKLD_{name.upper()}: {exc}") from exc
 
 
-def from_env(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
-    """Settings from ``PARKLD_*`` variables, then *overrides* (``None`` means "not given")."""
+def from_env(environ: Mapping[str, str] | None = None, *, deferred: tuple[str, ...] = (),
+             **overrides: Any) -> Settings:
+    """Settings from ``PARKLD_*`` variables, then *overrides* (``None`` means "not given").
+
+    A bad value of a *deferred* setting is left at its default instead of raising: a command
+    option read later reads (and reports) that variable itself, or overrides it.
+    """
     env = os.environ if environ is None else environ
     hints = get_type_hints(Settings)
     values: dict[str, Any] = {}
     for f in fields(Settings):
         key = f"PARKLD_{f.name.upper()}"
-        if key in env:
-            values[f.name] = _coerce(f.name, env[key], hints[f.name])
+        # An option given on the command line wins, so a bad variable it overrides is never
+        # read (PARKLD_PORT=abc parkld serve --port 18098 works).
+        if key in env and overrides.get(f.name) is None:
+            try:
+                values[f.name] = _coerce(f.name, env[key], hints[f.name])
+            except ConfigError:
+                if f.name not in deferred:
+                    raise
     settings = Settings(**values).replace(**overrides)
     if "service_allowlist" not in values and overrides.get("service_allowlist") is None:
         # Federation follows the Wikidata endpoint the project is configured to use.

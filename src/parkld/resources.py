@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 import pyoxigraph as ox
 
 DEFAULT_BASE = "https://w3id.org/parkld/"
+#: Characters kept as they are in a graph name made from a file name (RFC 3987 unreserved and
+#: sub-delims); anything else (a space, "<", non-ASCII) is percent-encoded as UTF-8.
+_IRI_SAFE = "-._~!$&'()*+,;=@"
 
 _PACKAGED = Path(__file__).parent / "_resources"
 _CLONE = Path(__file__).resolve().parents[2]
@@ -44,8 +48,11 @@ def shapes_graph(base: str = DEFAULT_BASE) -> str:
 
 
 def source_graph(stem: str, base: str = DEFAULT_BASE) -> str:
-    """Named graph of the statements taken from one source document (``data/<stem>.ttl``)."""
-    return f"{base}graph/{stem}"
+    """Named graph of the statements taken from one source document (``data/<stem>.ttl``).
+
+    The stem is percent-encoded where an IRI may not hold it as is ("my park" → "my%20park").
+    """
+    return f"{base}graph/{quote(stem, safe=_IRI_SAFE)}"
 
 
 # The vocabulary (ontology, shapes, SKOS schemes) keeps its identity on every deployment, the

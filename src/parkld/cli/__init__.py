@@ -18,6 +18,10 @@ from parkld.errors import ParkldError
 
 # Command modules, each exposing ``register(group)``. Kept as names so a missing optional
 # dependency of one family cannot break the others.
+#: Settings that `parkld serve` options also read from their variables (see main).
+SERVE_OPTIONS = ("host", "port", "workers", "threads", "query_timeout", "query_workers",
+                 "max_rows", "server")
+
 COMMAND_MODULES = (
     "parkld.cli.graph",
     "parkld.cli.serve",
@@ -79,7 +83,9 @@ def main(ctx: click.Context, base_iri: str | None, store_dir: Path | None,
 
     ctx.meta[QUIET] = quiet
     try:
-        settings = config.from_env(base_iri=base_iri, store_dir=store_dir,
+        # The serve options read their own variables (PARKLD_PORT=abc with --port 18098 works;
+        # without --port, click names the bad variable).
+        settings = config.from_env(deferred=SERVE_OPTIONS, base_iri=base_iri, store_dir=store_dir,
                                    log_level=log_level.upper() if log_level else None)
     except ParkldError as exc:
         raise click.UsageError(exc.message) from exc

@@ -47,6 +47,9 @@ def project_prefixes(base: str) -> dict[str, str]:
     return {"pld": base + "ontology#", "plds": base + "shapes#", **PREFIXES}
 
 
+_APOSTROPHES = frozenset("'\u2019\u02bc")
+
+
 def normalise(text: str) -> str:
     """Text folded for matching: accents dropped, case folded, punctuation to spaces.
 
@@ -55,7 +58,8 @@ def normalise(text: str) -> str:
     """
     decomposed = unicodedata.normalize("NFKD", text)
     kept = "".join(c for c in decomposed if not unicodedata.combining(c))
-    folded = kept.casefold()
+    # An apostrophe joins (Xi'an is one word, "xian"); other punctuation separates.
+    folded = "".join(c for c in kept.casefold() if c not in _APOSTROPHES)
     cleaned = "".join(c if c.isalnum() else " " for c in folded)
     return " ".join(cleaned.split())
 

@@ -310,7 +310,7 @@ def suggest_entities(cat: Catalogue, prefix: str, types: tuple[str, ...] = (),
     """Entities with a name containing every word typed so far (the site's label search,
     same folding and order), of *types* if given."""
     wanted = set(types)
-    found = [(h.iri, 0.0) for h in search(cat.index, prefix[:MAX_TEXT], limit=10 * limit)
+    found = [(h.iri, 0.0) for h in search(cat.index, prefix[:MAX_TEXT], limit=10 * limit).hits
              if h.iri in cat.types and (not wanted or cat.types[h.iri] & wanted)][:limit]
     return {"result": [{
         "id": entity_id(iri, cat.index.base), "name": cat.index.label(iri),

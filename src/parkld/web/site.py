@@ -10,13 +10,13 @@ from pathlib import Path
 from flask import Blueprint, Response, jsonify, render_template, request
 
 from parkld import mediatypes, resources
-from parkld.errors import NotFound
+from parkld.errors import BadRequest, NotFound
 from parkld.linked import dumps as dumps_mod
 from parkld.linked import rdf
 from parkld.linked.index import class_counts
 from parkld.linked.iris import NEGOTIABLE_FORMATS
 from parkld.linked.schemaorg import dataset_document, script_json
-from parkld.linked.search import MAX_QUERY_CHARS, search
+from parkld.linked.search import MAX_QUERY_CHARS, MAX_RESULTS, search
 from parkld.linked.sitemap import sitemap_xml
 from parkld.linked.void import DUMPS, Dump, dataset_iri, licence, void_triples
 from parkld.mediatypes import Format
@@ -111,14 +111,24 @@ def search_page() -> Response:
     """Label search: HTML for people, JSON for programs (``Accept`` or ``?format=json``)."""
     text = request.args.get("q", "")[:MAX_QUERY_CHARS]
     index = current_index()
-    hits = search(index, text) if text.strip() else []
+    try:
+        page = max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        raise BadRequest("page must be a positive integer") from None
+    found = search(index, text, offset=(page - 1) * MAX_RESULTS)
+    hits = found.hits
     wants_json = request.args.get("format") == "json" or request.accept_mimetypes.best_match(
         ["text/html", "application/json"], default="text/html") == "application/json"
     if wants_json:
         response = jsonify([{"iri": h.iri, "label": h.label, "matched": h.matched.text,
                              "lang": h.matched.lang, "types": list(h.types)} for h in hits])
+        # The list stays the body (clients read it as is); the true total and paging travel
+        # in headers.
+        response.headers["X-Total-Count"] = str(found.total)
     else:
         response = Response(render_template("search.html", q=text, hits=hits,
+                                            total=found.total, page=page,
+                                            pages=-(-found.total // MAX_RESULTS),
                                             label=index.label, base=index.base),
                             content_type=mediatypes.HTML.content_type)
     response.vary.add("Accept")

@@ -9,6 +9,7 @@ a negotiated one also says which document it is (``Content-Location``).
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -104,11 +105,20 @@ def choose(formats: Sequence[Format], explicit: Format | None = None) -> Format:
     return found
 
 
+_BARE_Q = re.compile(r"(;\s*q\s*=\s*)\.(\d)")
+
+
+def parse_accept(header: str) -> MIMEAccept:
+    """An Accept header parsed leniently, as Apache does: ``q=.5`` reads as ``q=0.5``
+    (werkzeug drops such an entry entirely, so a client's first choice was ignored)."""
+    return parse_accept_header(_BARE_Q.sub(r"\g<1>0.\2", header), MIMEAccept)
+
+
 @lru_cache(maxsize=512)
 def _best(formats: tuple[Format, ...], accept: str) -> Format | None:
     """werkzeug's ``best_match`` over *formats*, memoised: clients send few distinct headers,
     and parsing one costs more than the rest of a cached answer."""
-    parsed = parse_accept_header(accept, MIMEAccept)
+    parsed = parse_accept(accept)
     if not parsed:
         return formats[0]  # no Accept header: same as */*
     offers = [(mt, f) for f in formats for mt in (f.media_type, *f.aliases)]

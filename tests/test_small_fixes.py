@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from flask.testing import FlaskClient
 
 from parkld import config, graphs, resources
 from parkld.cli import main
@@ -42,3 +45,16 @@ def test_an_option_wins_over_a_bad_variable() -> None:
     with pytest.raises(ConfigError, match="PARKLD_PORT"):
         config.from_env(env)
     assert config.from_env(env, deferred=("port",)).port == 8080
+
+
+@pytest.mark.parametrize("name", ["alliance-status-as-of", "agreements-in-force-as-of"])
+def test_as_of_examples_answer_without_a_binding(backend_client: FlaskClient, name: str) -> None:
+    query = (resources.examples_dir() / f"{name}.rq").read_text(encoding="utf-8")
+    answer = backend_client.post("/sparql", data={"query": query},
+                                 headers={"Accept": "application/sparql-results+json"})
+    assert answer.status_code == 200
+    rows = json.loads(answer.data)["results"]["bindings"]
+    assert rows, "the default (today) finds the facts holding now"
+    days = {r["asOf"]["value"] for r in rows}
+    assert len(days) == 1
+    assert dt.date.fromisoformat(days.pop()) >= dt.date(2026, 1, 1)

@@ -131,6 +131,15 @@ def choose(formats: Sequence[Format], explicit: Format | None = None) -> Format:
     return found
 
 
+_BARE_Q = re.compile(r"(;\s*q\s*=\s*)\.(\d)")
+
+
+def parse_accept(header: str) -> MIMEAccept:
+    """An Accept header parsed leniently, as Apache does: ``q=.5`` reads as ``q=0.5``
+    (werkzeug drops such an entry entirely, so a client's first choice was ignored)."""
+    return parse_accept_header(_BARE_Q.sub(r"\g<1>0.\2", header), MIMEAccept)
+
+
 @lru_cache(maxsize=512)
 def _best(formats: tuple[Format, ...], accept: str) -> Format | None:
     """werkzeug's ``best_match`` over *formats*, memoised: clients send few distinct headers,
@@ -140,7 +149,7 @@ def _best(formats: tuple[Format, ...], accept: str) -> Format | None:
     server decide; once a media type is chosen, a ``profile`` parameter on it picks a profile
     variant of that type (JSON-LD expanded/flattened/compacted), the first listed that exists.
     """
-    parsed = parse_accept_header(accept, MIMEAccept)
+    parsed = parse_accept(accept)
     if not parsed:
         return formats[0]  # no Accept header: same as */*
     bare = MIMEAccept([(_bare(value), q) for value, q in parsed])

@@ -1,0 +1,21 @@
+"""``q=.5`` in Accept is read as ``q=0.5``, as Apache reads it (issue 13)."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+
+from parkld.web.negotiate import parse_accept
+
+
+def test_bare_decimal_quality_is_parsed() -> None:
+    parsed = parse_accept("text/turtle;q=.5, text/html;q=0.4")
+    assert parsed.quality("text/turtle") == 0.5
+    assert parsed.best_match(["text/html", "text/turtle"]) == "text/turtle"
+
+
+def test_an_entity_page_honours_q_dot_five(client: FlaskClient) -> None:
+    answer = client.get("/park/sophia-antipolis",
+                        headers={"Accept": "text/turtle;q=.5, text/html;q=0.4"})
+    assert answer.status_code == 200
+    assert answer.mimetype == "text/turtle"
+    assert b"sophia-antipolis" in answer.data

@@ -34,4 +34,5 @@ def shipped_dataset() -> Dataset:
 
 def merged_graph() -> rdflib.Graph:
     """The default graph alone (the merge of every named graph)."""
-    return shipped_dataset().default_graph
+    graph: rdflib.Graph = shipped_dataset().default_graph
+    return graph

@@ -35,6 +35,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -112,7 +113,7 @@ def virtuoso_shipped(virtuoso: vt.VirtuosoServer, shipped_settings: Settings
     return virtuoso
 
 
-def remote_settings(server: vt.VirtuosoServer, store_dir: Path, **changes: object) -> Settings:
+def remote_settings(server: vt.VirtuosoServer, store_dir: Path, **changes: Any) -> Settings:
     """Settings for a remote store on *server*, isolated from the caller's environment."""
     return config.from_env({}, store_dir=store_dir, **{**server.settings_changes(), **changes})
 

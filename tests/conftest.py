@@ -9,9 +9,10 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, Protocol
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -32,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-def make_settings(store_dir: Path, **changes: object) -> Settings:
+def make_settings(store_dir: Path, **changes: Any) -> Settings:
     """Settings isolated from the caller's PARKLD_* environment."""
     return config.from_env({}, store_dir=store_dir, **changes)
 
@@ -72,12 +73,18 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
+class Cli(Protocol):
+    """What the ``cli`` fixture gives: run ``parkld`` with arguments and optional stdin."""
+
+    def __call__(self, *args: str, input: str | None = None) -> Result: ...
+
+
 @pytest.fixture
-def cli(runner: CliRunner, tmp_path: Path):  # type: ignore[no-untyped-def]
+def cli(runner: CliRunner, tmp_path: Path) -> Cli:
     """Invoke ``parkld`` with a private store directory and no inherited PARKLD_* settings."""
 
-    def invoke(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
-        env = {k: None for k in os.environ if k.startswith("PARKLD_")}
+    def invoke(*args: str, input: str | None = None) -> Result:
+        env: dict[str, str | None] = {k: None for k in os.environ if k.startswith("PARKLD_")}
         env["PARKLD_STORE_DIR"] = str(tmp_path / "cli-store")
         return runner.invoke(main, list(args), input=input, env=env, catch_exceptions=False)
 

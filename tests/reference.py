@@ -62,4 +62,5 @@ def _term(term: object) -> rdflib.term.Identifier:
 
 def merged_graph() -> rdflib.Graph:
     """The default graph alone (the merge of every named graph)."""
-    return shipped_dataset().default_graph
+    graph: rdflib.Graph = shipped_dataset().default_graph
+    return graph

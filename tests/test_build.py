@@ -104,8 +104,12 @@ def test_unchanged_files_are_not_rehashed_and_an_edit_is_seen(
     first = ensure_built(settings)
     hashed: list[str] = []
     real = graphs.content_digest
-    monkeypatch.setattr(graphs, "content_digest",
-                        lambda path: hashed.append(path.name) or real(path))
+
+    def counting_digest(path: Path) -> bytes:
+        hashed.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(graphs, "content_digest", counting_digest)
     again = ensure_built(settings)
     assert again.reused and again.fingerprint == first.fingerprint
     assert hashed == []  # size and mtime as recorded: nothing re-read

@@ -45,13 +45,19 @@ def evidence_items(text: str) -> list[str]:
     return re.findall(r'<li class="evidence-item">(.*?)</li>', text, flags=re.S)
 
 
+def blockquote(item: str) -> str:
+    """The quoted passage of one evidence item, unescaped."""
+    found = re.search(r"<blockquote[^>]*>(.*?)</blockquote>", item, re.S)
+    assert found is not None, item
+    return html.unescape(found[1])
+
+
 def test_agreement_page_shows_each_sources_passage(web: FlaskClient) -> None:
     text = page(web, AGREEMENT)
     section = text.split('<section id="evidence">', 1)[1].split("</section>", 1)[0]
     items = evidence_items(section)
     assert len(items) == 2
-    by_quote = {html.unescape(re.search(r"<blockquote[^>]*>(.*?)</blockquote>", i, re.S)[1]): i
-                for i in items}
+    by_quote = {blockquote(i): i for i in items}
     assert set(by_quote) == {EN_QUOTE, FR_QUOTE}
     fr = by_quote[FR_QUOTE]
     assert '<blockquote lang="fr">' in fr and "language: fr" in fr
@@ -66,8 +72,7 @@ def test_alliance_page_shows_members_with_their_passages(web: FlaskClient) -> No
     text = page(web, "/alliance/fixture-alliance")
     members = text.split('<section id="members">', 1)[1].split("</section>", 1)[0]
     assert "Fixture Park D" in members and "2019-06-01" in members
-    quotes = [html.unescape(re.search(r"<blockquote[^>]*>(.*?)</blockquote>", i, re.S)[1])
-              for i in evidence_items(members)]
+    quotes = [blockquote(i) for i in evidence_items(members)]
     assert "Fixture Park A is a founding member." in quotes
     assert "D a rejoint l&#39;alliance le 1er juin 2019." not in quotes  # unescaped above
     assert "D a rejoint l'alliance le 1er juin 2019." in quotes
@@ -95,13 +100,15 @@ def test_evidence_is_linked_data(web: FlaskClient) -> None:
     subject = rdflib.URIRef("https://w3id.org/parkld" + AGREEMENT)
     evidence = set(graph.objects(subject, pld.evidence))
     assert len(evidence) == 2
-    quotes = set()
+    quotes: set[tuple[str, str | None]] = set()
     for ev in evidence:
         doc = web.get(str(ev).removeprefix("https://w3id.org/parkld"),
                       headers={"Accept": "text/turtle"})
         assert doc.status_code == 200
         g = rdflib.Graph().parse(data=doc.get_data(as_text=True), format="turtle")
-        quotes |= {(str(q), q.language) for q in g.objects(ev, pld.quote)}
+        for q in g.objects(ev, pld.quote):
+            assert isinstance(q, rdflib.Literal), q
+            quotes.add((str(q), q.language))
     assert quotes == {(EN_QUOTE, "en"), (FR_QUOTE, "fr")}
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from xml.dom.minidom import Document, Text
 
 import pyoxigraph as ox
 import pytest
@@ -31,19 +32,23 @@ def wrapper(server: LiveServer, query: str, fmt: str, method: str = "GET") -> SP
 @pytest.fixture(scope="module")
 def graph_count(backend_server: LiveServer) -> int:
     rows = wrapper(backend_server, GRAPH_COUNT, JSON).queryAndConvert()
-    return int(rows["results"]["bindings"][0]["n"]["value"])  # type: ignore[index]
+    assert isinstance(rows, dict), rows
+    return int(rows["results"]["bindings"][0]["n"]["value"])
 
 
 def test_sparqlwrapper_json(backend_server: LiveServer, graph_count: int) -> None:
     assert graph_count >= 3
     for method in ("GET", POST):
         rows = wrapper(backend_server, GRAPH_COUNT, JSON, method).queryAndConvert()
-        assert int(rows["results"]["bindings"][0]["n"]["value"]) == graph_count  # type: ignore[index]
+        assert isinstance(rows, dict), rows
+        assert int(rows["results"]["bindings"][0]["n"]["value"]) == graph_count
 
 
 def test_sparqlwrapper_xml(backend_server: LiveServer, graph_count: int) -> None:
     doc = wrapper(backend_server, GRAPH_COUNT, XML).queryAndConvert()
-    literal = doc.getElementsByTagName("literal")[0]  # type: ignore[union-attr]
+    assert isinstance(doc, Document), doc
+    literal = doc.getElementsByTagName("literal")[0]
+    assert isinstance(literal.firstChild, Text), literal.firstChild
     assert int(literal.firstChild.data) == graph_count
 
 
@@ -56,7 +61,8 @@ def test_sparqlwrapper_csv(backend_server: LiveServer, graph_count: int) -> None
 def test_sparqlwrapper_ask(backend_server: LiveServer) -> None:
     answer = wrapper(backend_server, f"ASK {{ GRAPH <{ONTOLOGY}> {{ ?s ?p ?o }} }}",
                      JSON).queryAndConvert()
-    assert answer["boolean"] is True  # type: ignore[index]
+    assert isinstance(answer, dict), answer
+    assert answer["boolean"] is True
 
 
 @pytest.mark.parametrize(("fmt", "media", "syntax"), [

@@ -68,12 +68,12 @@ def test_void_triples_are_distinct_triples(backend_client: FlaskClient) -> None:
                          "?n }")
     assert isinstance(result, ox.QuerySolutions)
     (row,) = list(result)
-    assert int(row["n"].value) == len(merged_graph())  # type: ignore[union-attr]
+    assert int(row["n"].value) == len(merged_graph())
     wikidata = ox_ref(PLD + "wikidata")
     linkset = store.query(f"SELECT ?n WHERE {{ ?l a <{VOID}Linkset> ; <{VOID}triples> ?n }}")
     assert isinstance(linkset, ox.QuerySolutions)
     (link,) = list(linkset)
-    assert int(link["n"].value) == len(  # type: ignore[union-attr]
+    assert int(link["n"].value) == len(
         list(merged_graph().triples((None, wikidata, None))))
 
 

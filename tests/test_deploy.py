@@ -25,7 +25,7 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
-import yaml
+import yaml  # type: ignore[import-untyped]
 
 from tests.conftest import IN_CI
 from tests.live import LiveServer, free_port

@@ -21,6 +21,9 @@ import pytest
 import rdflib
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import XSD
+from rdflib.query import ResultRow
+
+from tests.ox_terms import solutions as ox_solutions
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "queries" / "examples"
@@ -79,7 +82,8 @@ def run_oxigraph(query: str, bindings: dict[str, URIRef | Literal]) -> list[Row]
         else:
             datatype = ox.NamedNode(str(value.datatype)) if value.datatype else None
             subs[ox.Variable(name)] = ox.Literal(str(value), datatype=datatype)
-    solutions = oxigraph_store().query(query, use_default_graph_as_union=True, substitutions=subs)
+    solutions = ox_solutions(
+        oxigraph_store().query(query, use_default_graph_as_union=True, substitutions=subs))
     names = [v.value for v in solutions.variables]
     return [{n: _ox_value(s[n]) for n in names} for s in solutions]
 
@@ -88,7 +92,11 @@ def run_rdflib(query: str, bindings: dict[str, URIRef | Literal]) -> list[Row]:
     with rdflib_deprecations_ignored():
         result = rdflib_dataset().query(query, initBindings=dict(bindings))
         names = [str(v) for v in result.vars or []]
-        return [{n: (None if row[n] is None else str(row[n])) for n in names} for row in result]  # type: ignore[index]
+        rows: list[Row] = []
+        for row in result:
+            assert isinstance(row, ResultRow), row
+            rows.append({n: (None if row[n] is None else str(row[n])) for n in names})
+        return rows
 
 
 ENGINES: dict[str, Callable[[str, dict[str, URIRef | Literal]], list[Row]]] = {
@@ -180,7 +188,9 @@ def test_confederation_collaborators(engine: str) -> None:
         "Xi'an Hi-Tech Industries Development Zone",
         "Xi'an Hi-tech Industries Development Zone",
     }
-    assert names[iri("park", "unnamed-qatar-2017-confederation")].startswith(
+    qatar = names[iri("park", "unnamed-qatar-2017-confederation")]
+    assert qatar is not None
+    assert qatar.startswith(
         "Unnamed technology park from Qatar"
     )
     assert all(r["countryName"] for r in rows)

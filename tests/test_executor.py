@@ -35,7 +35,7 @@ def select(pool: WorkerPool, query: str, **options: object) -> dict[str, object]
 
 def labels(doc: dict[str, object]) -> list[str]:
     bindings = doc["results"]["bindings"]  # type: ignore[index]
-    return sorted(b["label"]["value"] for b in bindings)  # type: ignore[index]
+    return sorted(b["label"]["value"] for b in bindings)
 
 
 def test_default_graph_is_the_union_and_graphs_are_reachable(pool: WorkerPool) -> None:

@@ -48,7 +48,7 @@ def mirror(shipped_settings: Settings, shipped_store: EmbeddedStore) -> Iterator
     # 0700 pytest temp tree.
     target = Path(tempfile.mkdtemp(prefix="parkld-mirror-"))
     target.chmod(0o755)
-    env = {k: None for k in os.environ if k.startswith("PARKLD_")}
+    env: dict[str, str | None] = {k: None for k in os.environ if k.startswith("PARKLD_")}
     env["PARKLD_STORE_DIR"] = str(shipped_settings.store_dir)
     result = CliRunner().invoke(main, ["export-site", str(target / "site")], env=env,
                                 catch_exceptions=False)

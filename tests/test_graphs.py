@@ -9,6 +9,7 @@ import pytest
 
 from parkld import graphs, resources
 from parkld.errors import DataError
+from tests.ox_terms import value
 
 
 def write(path: Path, text: str) -> Path:
@@ -24,7 +25,7 @@ def test_file_stem_names_the_source_graph(tmp_path: Path) -> None:
     assert [(s.path, s.graph, s.role) for s in sources] == [
         (f, "https://w3id.org/parkld/graph/my-source", "data")]
     loaded = graphs.load_all(sources)
-    assert {q.graph_name.value for q in loaded[0].quads} == {
+    assert {value(q.graph_name) for q in loaded[0].quads} == {
         "https://w3id.org/parkld/graph/my-source"}
 
 
@@ -32,7 +33,7 @@ def test_trig_keeps_its_own_graphs(tmp_path: Path) -> None:
     f = write(tmp_path / "d.trig", "<http://g/1> { <http://s> <http://p> 'o' . }\n"
                                    "<http://s> <http://p> 'default' .\n")
     (loaded,) = graphs.load_all(graphs.discover([f], with_project=False))
-    assert sorted(q.graph_name.value for q in loaded.quads) == [
+    assert sorted(value(q.graph_name) for q in loaded.quads) == [
         "http://g/1", "https://w3id.org/parkld/graph/d"]
 
 

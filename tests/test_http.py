@@ -12,7 +12,7 @@ import json
 import urllib.parse
 from pathlib import Path
 
-import brotli
+import brotli  # type: ignore[import-untyped]
 import pyoxigraph as ox
 import pytest
 from flask import Flask

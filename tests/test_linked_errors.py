@@ -89,6 +89,7 @@ def unavailable_client(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
     try:
         settings = remote_settings(server, tmp_path / "store")
         with RemoteStore(settings) as store:
+            assert isinstance(store, RemoteStore)
             publish(store, plan(settings))
         running = create_app(settings).test_client()
         assert running.get("/park/sophia-antipolis", headers={"Accept": BROWSER}

@@ -135,9 +135,9 @@ def test_another_base_iri_keeps_the_same_paths(tmp_path: Path) -> None:
         return ox.NamedNode(base + term.value[len(BASE):]) if term.value.startswith(BASE) \
             else term
 
-    quads = [ox.Quad(rebase(q.subject), rebase(q.predicate),  # type: ignore[arg-type]
+    quads = [ox.Quad(rebase(q.subject), rebase(q.predicate),
                      rebase(q.object) if isinstance(q.object, ox.NamedNode) else q.object,
-                     rebase(q.graph_name))  # type: ignore[arg-type]
+                     rebase(q.graph_name))
              for q in ox.parse(path=str(FIXTURES / "hostile.trig"), format=ox.RdfFormat.TRIG)]
     store_dir = tmp_path / "store"
     write_store(store_dir, quads)

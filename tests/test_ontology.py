@@ -70,9 +70,12 @@ def project_terms(g: Graph) -> set[URIRef]:
 
 def pld_terms() -> list[URIRef]:
     g = load_ontology()
-    declared = set()
+    declared: set[URIRef] = set()
     for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty):
-        declared |= {s for s in g.subjects(RDF.type, kind) if str(s).startswith(str(PLD))}
+        for s in g.subjects(RDF.type, kind):
+            if str(s).startswith(str(PLD)):
+                assert isinstance(s, URIRef), s
+                declared.add(s)
     return sorted(declared)
 
 

@@ -12,7 +12,7 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]
 import pytest
 from flask.testing import FlaskClient
 

@@ -76,9 +76,9 @@ def test_true_total_and_paging(backend_client: FlaskClient) -> None:
     for page in range(1, -(-total // 50) + 1):
         seen += hits_page(backend_client, "park", page)
     assert len(seen) == len(set(seen)) == total
-    page = backend_client.get("/search?q=park", headers={"Accept": "text/html"})
-    assert f"{total} results" in page.get_data(as_text=True)
-    assert 'rel="next"' in page.get_data(as_text=True)
+    html = backend_client.get("/search?q=park", headers={"Accept": "text/html"})
+    assert f"{total} results" in html.get_data(as_text=True)
+    assert 'rel="next"' in html.get_data(as_text=True)
     assert len(parks) > 50  # the corpus really holds more parks than one page
 
 

@@ -17,6 +17,7 @@ import pyshacl
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, SH
+from rdflib.term import Node
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "shapes"
@@ -74,7 +75,7 @@ def named_shapes() -> list[URIRef]:
     return sorted(s for s in shapes if isinstance(s, URIRef) and str(s).startswith(str(PLDS)))
 
 
-def local(shape: URIRef) -> str:
+def local(shape: Node | None) -> str:
     return str(shape)[len(str(PLDS)) :]
 
 
@@ -96,8 +97,8 @@ def message_pattern(shape: URIRef) -> re.Pattern[str]:
     return re.compile("^" + ".+".join(re.escape(p) for p in parts) + "$", re.S)
 
 
-def results(report: Graph) -> list[tuple[URIRef, str]]:
-    out = []
+def results(report: Graph) -> list[tuple[Node | None, str]]:
+    out: list[tuple[Node | None, str]] = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
         source = report.value(result, SH.sourceShape)
         message = report.value(result, SH.resultMessage)
@@ -122,9 +123,10 @@ def test_shapes_cover_every_class_of_the_ontology() -> None:
         if str(c).startswith(str(PLD))
     }
 
-    def covered(cls: URIRef) -> bool:
+    def covered(cls: Node) -> bool:
         # a subclass is covered by a shape of any superclass (targetClass follows subClassOf)
-        seen, todo = set(), [cls]
+        seen: set[Node] = set()
+        todo: list[Node] = [cls]
         while todo:
             c = todo.pop()
             if c in targeted:

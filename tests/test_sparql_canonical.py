@@ -21,6 +21,7 @@ from parkld.errors import DataError, ParkldError
 from parkld.graphs import SourceFile, parse_file
 from parkld.sparql import analysis
 from tests.listener_support import CountingServer, counting_listener
+from tests.ox_terms import solutions
 
 BASE = "http://base.example/dir/"
 EX = "http://ex/"
@@ -201,10 +202,10 @@ def test_service_calls_are_exactly_the_analysed_ones(listener: CountingServer) -
         allow = tuple(found.services)
         analysis.check_services(found, allow)
         listener.paths.clear()
-        list(store.query(text))
+        list(solutions(store.query(text)))
         called_original = sorted(listener.paths)
         listener.paths.clear()
-        list(store.query(found.canonical))
+        list(solutions(store.query(found.canonical)))
         called_canonical = sorted(listener.paths)
         expected = sorted(iri.split(str(listener.port), 1)[1] for iri in found.services)
         assert [p.split("?")[0] for p in called_original] == expected, text

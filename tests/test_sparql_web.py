@@ -13,6 +13,7 @@ import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 
+from parkld.store.base import Store
 from parkld.store.embedded import EmbeddedStore
 from parkld.web import create_app
 from parkld.web.sparql import example_queries
@@ -55,7 +56,7 @@ def store(store_dir: Path) -> Iterator[EmbeddedStore]:
     s.close()
 
 
-def client_for(store_dir: Path, store: EmbeddedStore, **settings: Any) -> FlaskClient:
+def client_for(store_dir: Path, store: Store, **settings: Any) -> FlaskClient:
     app = create_app(make_settings(store_dir, **settings), store=store)
     app.config["TESTING"] = True
     return app.test_client()
@@ -104,7 +105,7 @@ def test_select_formats_by_accept(client: FlaskClient, accept: str, mimetype: st
         "application/sparql-results+xml": ox.QueryResultsFormat.XML,
         "text/tab-separated-values": ox.QueryResultsFormat.TSV}[mimetype])
     assert isinstance(parsed, ox.QuerySolutions)
-    labels = [s["label"].value for s in parsed]  # type: ignore[union-attr]
+    labels = [s["label"].value for s in parsed]
     assert labels == EN_LABELS
 
 

@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 
 from parkld.store.embedded import EmbeddedStore
 from tests.live import LiveServer
+from tests.ox_terms import solutions, value
 
 BASE = "https://w3id.org/parkld/"
 VOID = "http://rdfs.org/ns/void#"
@@ -24,6 +25,7 @@ def void_store(client: FlaskClient, accept: str = "text/turtle") -> ox.Store:
     assert r.status_code == 200
     assert "Accept" in r.headers["Vary"]
     store = ox.Store()
+    assert r.mimetype is not None
     fmt = {"text/turtle": ox.RdfFormat.TURTLE, "application/ld+json": ox.RdfFormat.JSON_LD,
            "application/rdf+xml": ox.RdfFormat.RDF_XML}[r.mimetype]
     store.load(r.data, format=fmt)
@@ -38,7 +40,7 @@ def one(store: ox.Store, query: str) -> dict[str, str]:
     names = [v.value for v in result.variables]
     rows = list(result)
     assert rows, query
-    return {n: rows[0][n].value for n in names if rows[0][n] is not None}  # type: ignore[union-attr]
+    return {n: rows[0][n].value for n in names if rows[0][n] is not None}
 
 
 def test_void_has_what_publishers_need(backend_client: FlaskClient,
@@ -54,14 +56,14 @@ def test_void_has_what_publishers_need(backend_client: FlaskClient,
     assert found["licence"].startswith("https://creativecommons.org/")
     assert int(found["triples"]) == shipped_store.triple_count()
     assert int(found["entities"]) > 50 and int(found["classes"]) > 5
-    dumps = [r["d"].value for r in g.query(  # type: ignore[index, union-attr]
-        f"SELECT ?d WHERE {{ {ds} <{VOID}dataDump> ?d }}")]
+    dumps = [r["d"].value for r in solutions(g.query(
+        f"SELECT ?d WHERE {{ {ds} <{VOID}dataDump> ?d }}"))]
     assert sorted(d.rsplit("/", 1)[-1] for d in dumps) == [
         "parkld.jsonld", "parkld.nq.gz", "parkld.trig"]
-    examples = list(g.query(f"SELECT ?e WHERE {{ {ds} <{VOID}exampleResource> ?e }}"))
+    examples = list(solutions(g.query(f"SELECT ?e WHERE {{ {ds} <{VOID}exampleResource> ?e }}")))
     assert len(examples) >= 2
-    vocabularies = {r["v"].value for r in g.query(  # type: ignore[index, union-attr]
-        f"SELECT ?v WHERE {{ {ds} <{VOID}vocabulary> ?v }}")}
+    vocabularies = {r["v"].value for r in solutions(g.query(
+        f"SELECT ?v WHERE {{ {ds} <{VOID}vocabulary> ?v }}"))}
     assert "http://www.w3.org/ns/org#" in vocabularies
     linkset = one(g, "SELECT ?n ?p WHERE { ?l a void:Linkset ; void:triples ?n ; "
                      "void:linkPredicate ?p ; void:objectsTarget <http://www.wikidata.org/> }")
@@ -131,12 +133,12 @@ def test_dcat_has_sizes_dates_landing_page_contact_and_keywords(client: FlaskCli
                    "<http://www.w3.org/2006/vcard/ns#fn> ?fn ; "
                    "<http://www.w3.org/2006/vcard/ns#hasURL> ?url }")
     assert found["landing"] == BASE and found["url"] == BASE
-    keywords = {r["k"].value for r in g.query(  # type: ignore[index, union-attr]
-        f"SELECT ?k WHERE {{ {ds} <{DCAT}keyword> ?k }}")}
+    keywords = {r["k"].value for r in solutions(g.query(
+        f"SELECT ?k WHERE {{ {ds} <{DCAT}keyword> ?k }}"))}
     assert "technology parks" in keywords
-    rows = list(g.query(  # type: ignore[union-attr]
+    rows = list(solutions(g.query(
         f"SELECT ?u ?size ?issued WHERE {{ {ds} <{DCAT}distribution> ?d . ?d <{DCAT}downloadURL>"
-        f" ?u ; <{DCAT}byteSize> ?size ; <{DCT}issued> ?issued }}"))
+        f" ?u ; <{DCAT}byteSize> ?size ; <{DCT}issued> ?issued }}")))
     assert len(rows) == 3
     for row in rows:
         name = row["u"].value.rsplit("/", 1)[-1]
@@ -159,15 +161,15 @@ def test_service_description_and_void_name_the_same_endpoint(live_server: LiveSe
 
     sd_ns = "http://www.w3.org/ns/sparql-service-description#"
     sd = graph("/sparql")
-    endpoints = {t.object.value for t in sd if t.predicate.value == sd_ns + "endpoint"}
+    endpoints = {value(t.object) for t in sd if t.predicate.value == sd_ns + "endpoint"}
     void = graph("/.well-known/void")
-    named = {t.object.value for t in void if t.predicate.value == VOID + "sparqlEndpoint"
-             and t.subject.value == BASE + "dataset"}
+    named = {value(t.object) for t in void if t.predicate.value == VOID + "sparqlEndpoint"
+             and value(t.subject) == BASE + "dataset"}
     assert endpoints == named == {live_server.sparql_url}
     # SD's default dataset is the dataset VoID describes, and links to the VoID document.
-    default = {t.object.value for t in sd if t.predicate.value == sd_ns + "defaultDataset"}
+    default = {value(t.object) for t in sd if t.predicate.value == sd_ns + "defaultDataset"}
     assert default == {BASE + "dataset"}
-    see_also = {t.object.value for t in sd if t.subject.value == BASE + "dataset"
+    see_also = {value(t.object) for t in sd if value(t.subject) == BASE + "dataset"
                 and t.predicate.value.endswith("#seeAlso")}
     assert see_also == {live_server.base_url + "/.well-known/void"}
 

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 import pytest
-from rdflib import RDF, Graph, Namespace, URIRef
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 
 from tests.backends import BACKENDS, fixture_backend
@@ -66,13 +66,17 @@ def _load_manifest() -> list[ProtocolTest]:
     g = Graph()
     g.parse(HERE / "manifest.ttl", format="turtle", publicID="http://example/manifest.ttl")
     manifest = next(g.subjects(RDF.type, MF.Manifest))
-    entries = Collection(g, g.value(manifest, MF.entries))
+    entries_list = g.value(manifest, MF.entries)
+    assert entries_list is not None, manifest
+    entries = Collection(g, entries_list)
     tests = []
     for entry in entries:
         assert isinstance(entry, URIRef)
         action = g.value(entry, MF.action)
         steps = []
-        for req in Collection(g, g.value(action, HT.requests)):
+        requests = g.value(action, HT.requests)
+        assert requests is not None, entry
+        for req in Collection(g, requests):
             headers = {}
             header_list = g.value(req, HT.headers)
             if header_list is not None:
@@ -87,6 +91,7 @@ def _load_manifest() -> list[ProtocolTest]:
             classes = frozenset(int(str(s)[-3]) for s in g.objects(resp, MF.expectedStatus))
             fmt = g.value(resp, MF.expectedFormat)
             boolean = g.value(resp, MF.expectedBoolean)
+            assert boolean is None or isinstance(boolean, Literal), boolean
             steps.append(Step(str(g.value(req, HT.methodName)), str(g.value(req, HT.absolutePath)),
                               headers, body, classes, str(fmt) if fmt is not None else None,
                               boolean.toPython() if boolean is not None else None))

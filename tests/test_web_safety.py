@@ -74,14 +74,19 @@ def browser() -> Iterator[object]:
 
 
 def test_javascript_iri_is_text_in_chromium(browser: object, live_server: LiveServer) -> None:
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, Dialog
 
     assert isinstance(browser, Browser)
     context = browser.new_context()
     try:
         tab = context.new_page()
         dialogs: list[str] = []
-        tab.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+        def on_dialog(d: Dialog) -> None:
+            dialogs.append(d.message)
+            d.dismiss()
+
+        tab.on("dialog", on_dialog)
         violations: list[str] = []
         tab.on("console", lambda m: violations.append(m.text)
                if "Content Security Policy" in m.text else None)
@@ -112,6 +117,6 @@ def test_host_header_is_not_trusted(client: FlaskClient, shipped_settings: Setti
             "https://w3id.org/parkld/rel")
     configured = create_app(shipped_settings.replace(public_url="https://parks.example/"),
                             store=shipped_store)
-    sitemap = configured.test_client().get("/sitemap.xml", base_url="http://evil.example")
-    text = sitemap.get_data(as_text=True)
+    response = configured.test_client().get("/sitemap.xml", base_url="http://evil.example")
+    text = response.get_data(as_text=True)
     assert "<loc>https://parks.example/park/" in text and "evil" not in text

@@ -115,7 +115,7 @@ def test_export_quickstatements(wikidata: OxigraphServer, parks: Path, tmp_path:
 
 def test_export_timeout_writes_nothing(parks: Path, tmp_path: Path) -> None:
     out = tmp_path / "qs.tsv"
-    env = {k: None for k in os.environ if k.startswith("PARKLD_")}
+    env: dict[str, str | None] = {k: None for k in os.environ if k.startswith("PARKLD_")}
     env.update({"PARKLD_WIKIDATA_TIMEOUT": "0.3", "PARKLD_STORE_DIR": str(tmp_path / "s")})
     with fault_server([(200, {}, b"{}")], delay=1.5) as server:
         result = CliRunner().invoke(main, [

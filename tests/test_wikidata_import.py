@@ -48,9 +48,9 @@ def test_every_named_park_is_in_the_served_graph_once() -> None:
     assert result.parks == 213 and len(result.skipped) == 18  # nameless items, listed
     files = project.project_data_files()
     store = project.load(files).store
-    linked = {}
+    linked: dict[str, set[str]] = {}
     for row in project.solutions(store, f"SELECT ?s ?q WHERE {{ ?s <{PLD}wikidata> ?q }}"):
-        linked.setdefault(row["q"].value, set()).add(row["s"].value)  # type: ignore[union-attr]
+        linked.setdefault(row["q"].value, set()).add(row["s"].value)
     snap = records.read(SNAPSHOT)
     for rec in snap.parks:
         if rec.best_label() is None:
@@ -72,8 +72,8 @@ def test_registry_has_name_country_coordinates_and_validates() -> None:
           OPTIONAL {{ ?park <http://www.w3.org/2003/01/geo/wgs84_pos#lat> ?lat }} }}""")
     assert len({r["park"] for r in rows}) == 213
     kulim = [r for r in rows if r["name"] == ox.Literal("Kulim Hi-tech Park", language="en")]
-    assert kulim[0]["lat"].value == "5.36"  # type: ignore[union-attr]
-    assert kulim[0]["country"].value == "https://w3id.org/parkld/place/malaysia"  # type: ignore[union-attr]
+    assert kulim[0]["lat"].value == "5.36"
+    assert kulim[0]["country"].value == "https://w3id.org/parkld/place/malaysia"
     report = validate(graphs.load_all(graphs.discover()))
     assert report.conforms, report.as_text()
 

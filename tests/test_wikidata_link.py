@@ -15,6 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from tests.conftest import Cli
 from tests.oxigraph_server import OxigraphServer, oxigraph_server
 from tests.wikidata_helpers import WIKIDATA_FILES, gold, gold_turtle
 
@@ -64,7 +65,7 @@ def resolved(path: Path) -> dict[str, str]:
     return found
 
 
-def test_gold_set_precision_and_recall(wikidata: OxigraphServer, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_gold_set_precision_and_recall(wikidata: OxigraphServer, tmp_path: Path, cli: Cli) -> None:
     parks = gold()
     (tmp_path / "parks.ttl").write_text(gold_turtle(parks), encoding="utf-8")
     out = tmp_path / "links.ttl"
@@ -83,7 +84,8 @@ def test_gold_set_precision_and_recall(wikidata: OxigraphServer, tmp_path: Path,
     assert recall >= MIN_RECALL
 
 
-def test_decoys_go_to_review_not_to_links(wikidata: OxigraphServer, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_decoys_go_to_review_not_to_links(wikidata: OxigraphServer, tmp_path: Path,
+                                          cli: Cli) -> None:
     parks = [p for p in gold() if p.slug in {"decoy-gothenburg", "decoy-barcelona-tech-city"}]
     (tmp_path / "parks.ttl").write_text(gold_turtle(parks), encoding="utf-8")
     out = tmp_path / "links.ttl"
@@ -99,7 +101,7 @@ def test_decoys_go_to_review_not_to_links(wikidata: OxigraphServer, tmp_path: Pa
 
 
 def test_project_parks_already_linked_are_not_relinked(wikidata: OxigraphServer,
-                                                       tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+                                                       tmp_path: Path, cli: Cli) -> None:
     out = tmp_path / "links.ttl"
     result = cli("wikidata", "link", "--endpoint", wikidata.query_url, "--output", str(out),
                  "--no-cache")
@@ -114,7 +116,7 @@ def test_project_parks_already_linked_are_not_relinked(wikidata: OxigraphServer,
     (500, b"boom", "HTTP 500"),
     (200, b"<html>not json", "malformed SPARQL JSON"),
 ])
-def test_failures_leave_no_links_file(tmp_path: Path, cli, status: int, body: bytes,  # type: ignore[no-untyped-def]
+def test_failures_leave_no_links_file(tmp_path: Path, cli: Cli, status: int, body: bytes,
                                       message: str) -> None:
     from tests.wikidata_helpers import fault_server
 
@@ -130,7 +132,7 @@ def test_failures_leave_no_links_file(tmp_path: Path, cli, status: int, body: by
     assert not out.exists() and not list(tmp_path.glob(".links.ttl*"))
 
 
-def test_endpoint_down_leaves_no_file(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_endpoint_down_leaves_no_file(tmp_path: Path, cli: Cli) -> None:
     from tests.oxigraph_server import free_port
 
     (tmp_path / "parks.ttl").write_text(gold_turtle(gold()[:1]), encoding="utf-8")
@@ -143,7 +145,7 @@ def test_endpoint_down_leaves_no_file(tmp_path: Path, cli) -> None:  # type: ign
 
 
 def test_a_park_matching_an_item_already_linked_is_a_likely_duplicate_of_that_park(
-        wikidata: OxigraphServer, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+        wikidata: OxigraphServer, tmp_path: Path, cli: Cli) -> None:
     parks = [p for p in gold() if p.slug == "technopole-sophia"]
     (tmp_path / "parks.ttl").write_text(gold_turtle(parks), encoding="utf-8")
     out = tmp_path / "links.ttl"
@@ -199,7 +201,7 @@ SECOND_MIN_RECALL = 0.4  # measured 10 of 23 = 0.43 (docs/wikidata.md)
 
 
 def test_second_labelled_set_precision_and_recall(wikidata: OxigraphServer, tmp_path: Path,
-                                                  cli) -> None:  # type: ignore[no-untyped-def]
+                                                  cli: Cli) -> None:
     """A set written apart from the scorer (other spellings, place words, abbreviations, names
     only in another script; real parks and QIDs of the snapshot; decoys absent from it)."""
     import csv
@@ -227,7 +229,7 @@ def test_second_labelled_set_precision_and_recall(wikidata: OxigraphServer, tmp_
 
 
 def test_parks_of_claim_tables_are_linked_too(wikidata: OxigraphServer, tmp_path: Path,
-                                              cli) -> None:  # type: ignore[no-untyped-def]
+                                              cli: Cli) -> None:
     from tests.conftest import FIXTURES
 
     out = tmp_path / "links.ttl"

@@ -90,7 +90,7 @@ def generated_quads(parks: int = 120, agreements: int = 110, alliances: int = 8,
         add(al, rdf_type, ox.NamedNode(PX + "Alliance"))
         add(al, label, ox.Literal(f"Generated alliance {j}", language="en"))
         alliance_iris.append(al)
-    pairs = set()
+    pairs: set[tuple[int, int]] = set()
     while len(pairs) < memberships:
         pairs.add((rnd.randrange(alliances), rnd.randrange(parks)))
     for n, (j, i) in enumerate(sorted(pairs)):

@@ -127,9 +127,11 @@ def test_nginx_passes_negotiation_compression_and_ranges(nginx: int,
     status, _, part = request(nginx, "GET", "/dumps/parkld.trig",
                               {"Range": "bytes=0-99", "Accept-Encoding": "identity"})
     assert status == 206 and len(part) == 100
-    # Links are built from the Host nginx forwards: the sitemap names the public address.
+    # Absolute links come from the settings (PARKLD_PUBLIC_URL, else the base IRI), never
+    # from the Host a client sends through the proxy (docs/security.md).
     _, _, sitemap = request(nginx, "GET", "/sitemap.xml", {"Host": "parks.example"})
-    assert b"<loc>http://parks.example/park/sophia-antipolis</loc>" in sitemap
+    assert b"<loc>https://w3id.org/parkld/park/sophia-antipolis</loc>" in sitemap
+    assert b"parks.example" not in sitemap
     form = urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"}).encode()
     status, headers, answer = request(nginx, "POST", "/sparql", {
         "Content-Type": "application/x-www-form-urlencoded",

@@ -30,9 +30,11 @@ from bench import procs
 
 BASE = "https://w3id.org/parkld/"
 PREFIXES = "PREFIX org: <http://www.w3.org/ns/org#> "
-TWO_HOP = (PREFIXES + "SELECT DISTINCT ?other WHERE {{ ?m1 org:member <{park}> ; "
-           "org:organization ?a . ?m2 org:organization ?a ; org:member ?other . "
-           "FILTER (?other != <{park}>) }}")
+TWO_HOP = (
+    PREFIXES + "SELECT DISTINCT ?other WHERE {{ ?m1 org:member <{park}> ; "
+    "org:organization ?a . ?m2 org:organization ?a ; org:member ?other . "
+    "FILTER (?other != <{park}>) }}"
+)
 OUTGOING = "CONSTRUCT {{ <{park}> ?p ?o }} WHERE {{ <{park}> ?p ?o }}"
 
 # wrk script: each request's path from a template; {n} becomes the park number (rotating over
@@ -81,15 +83,30 @@ def cases(distinct: bool) -> list[Case]:
     park = BASE + "park/bench-p{n}" if distinct else BASE + "park/bench-p000000"
     tag = "\n#{c}" if distinct else ""
     out = [
-        Case("deref_ttl", "text/turtle", park.removeprefix(BASE[:-1]),
-             _q(OUTGOING.format(park=park), "/query?query=")),
-        Case("ask", "application/sparql-results+json", _q("ASK {}" + tag, "/sparql?query="),
-             _q("ASK {}" + tag, "/query?query=")),
-        Case("describe", "text/turtle", _q(f"DESCRIBE <{park}>" + tag, "/sparql?query="),
-             _q(f"DESCRIBE <{park}>" + tag, "/query?query=")),
-        Case("two_hop", "application/sparql-results+json",
-             _q(TWO_HOP.format(park=park) + tag, "/sparql?query="),
-             _q(TWO_HOP.format(park=park) + tag, "/query?query=")),
+        Case(
+            "deref_ttl",
+            "text/turtle",
+            park.removeprefix(BASE[:-1]),
+            _q(OUTGOING.format(park=park), "/query?query="),
+        ),
+        Case(
+            "ask",
+            "application/sparql-results+json",
+            _q("ASK {}" + tag, "/sparql?query="),
+            _q("ASK {}" + tag, "/query?query="),
+        ),
+        Case(
+            "describe",
+            "text/turtle",
+            _q(f"DESCRIBE <{park}>" + tag, "/sparql?query="),
+            _q(f"DESCRIBE <{park}>" + tag, "/query?query="),
+        ),
+        Case(
+            "two_hop",
+            "application/sparql-results+json",
+            _q(TWO_HOP.format(park=park) + tag, "/sparql?query="),
+            _q(TWO_HOP.format(park=park) + tag, "/query?query="),
+        ),
     ]
     return out
 
@@ -97,20 +114,43 @@ def cases(distinct: bool) -> list[Case]:
 _RUNS = [0]
 
 
-def wrk(port: int, template: str, accept: str, c: int, seconds: int, parks: int,
-        script: Path) -> tuple[int, int, float]:
+def wrk(
+    port: int, template: str, accept: str, c: int, seconds: int, parks: int, script: Path
+) -> tuple[int, int, float]:
     """(requests, errors, seconds) of one wrk run."""
     _RUNS[0] += 1
-    lua = script.read_text().replace("TEMPLATE", json.dumps(template)).replace(
-        "PARKS", str(parks)).replace("OFFSET", str(_RUNS[0] * 100_003))
+    lua = (
+        script.read_text()
+        .replace("TEMPLATE", json.dumps(template))
+        .replace("PARKS", str(parks))
+        .replace("OFFSET", str(_RUNS[0] * 100_003))
+    )
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
         fh.write(lua)
         path = fh.name
     try:
         out = subprocess.run(
-            ["wrk", "-t", str(min(2, c)), "-c", str(c), "-d", f"{seconds}s", "--timeout", "10s",
-             "-s", path, "-H", f"Accept: {accept}", f"http://127.0.0.1:{port}/"],
-            capture_output=True, text=True, timeout=seconds + 40, check=False)
+            [
+                "wrk",
+                "-t",
+                str(min(2, c)),
+                "-c",
+                str(c),
+                "-d",
+                f"{seconds}s",
+                "--timeout",
+                "10s",
+                "-s",
+                path,
+                "-H",
+                f"Accept: {accept}",
+                f"http://127.0.0.1:{port}/",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=seconds + 40,
+            check=False,
+        )
     finally:
         os.unlink(path)
     for line in out.stdout.splitlines():
@@ -141,21 +181,44 @@ def main(argv: list[str] | None = None) -> int:
     script.write_text(_LUA)
     ports = {"parkld": procs.free_port(), "oxigraph": procs.free_port()}
     servers = {
-        "parkld": procs.start([str(exe / "parkld"), "serve", "--no-build", "--host", "127.0.0.1",
-                               "--port", str(ports["parkld"]), "--server", args.server],
-                              env={"PARKLD_STORE_DIR": str(store), "PARKLD_LOG_LEVEL": "WARNING"},
-                              log=args.work / "ab-parkld.log"),
-        "oxigraph": procs.start([str(exe / "oxigraph"), "serve-read-only", "--location", str(db),
-                                 "--bind", f"127.0.0.1:{ports['oxigraph']}",
-                                 "--union-default-graph"], log=args.work / "ab-oxigraph.log"),
+        "parkld": procs.start(
+            [
+                str(exe / "parkld"),
+                "serve",
+                "--no-build",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(ports["parkld"]),
+                "--server",
+                args.server,
+            ],
+            env={"PARKLD_STORE_DIR": str(store), "PARKLD_LOG_LEVEL": "WARNING"},
+            log=args.work / "ab-parkld.log",
+        ),
+        "oxigraph": procs.start(
+            [
+                str(exe / "oxigraph"),
+                "serve-read-only",
+                "--location",
+                str(db),
+                "--bind",
+                f"127.0.0.1:{ports['oxigraph']}",
+                "--union-default-graph",
+            ],
+            log=args.work / "ab-oxigraph.log",
+        ),
     }
-    results: dict[str, object] = {"load_before": os.getloadavg(), "server": args.server,
-                                  "size": args.size, "parks": parks}
+    results: dict[str, object] = {
+        "load_before": os.getloadavg(),
+        "server": args.server,
+        "size": args.size,
+        "parks": parks,
+    }
     try:
         t0 = time.perf_counter()
         procs.wait_ready(servers["parkld"], ports["parkld"], "/sparql?query=ASK%7B%7D", t0=t0)
-        procs.wait_ready(servers["oxigraph"], ports["oxigraph"], "/query?query=ASK%7B%7D",
-                         t0=t0)
+        procs.wait_ready(servers["oxigraph"], ports["oxigraph"], "/query?query=ASK%7B%7D", t0=t0)
         time.sleep(1)
         results["rest_mib"] = {s: procs.pss_kib(p.pid) / 1024 for s, p in servers.items()}
         samplers = {s: procs.MemorySampler(p.pid).__enter__() for s, p in servers.items()}
@@ -170,26 +233,37 @@ def main(argv: list[str] | None = None) -> int:
                         for system in order:
                             template = case.parkld if system == "parkld" else case.oxigraph
                             cpu0 = procs.cpu_seconds(servers[system].pid)
-                            n, errors, secs = wrk(ports[system], template, case.accept, c,
-                                                  args.seconds, parks, script)
+                            n, errors, secs = wrk(
+                                ports[system], template, case.accept, c, args.seconds, parks, script
+                            )
                             cpu = procs.cpu_seconds(servers[system].pid) - cpu0
                             ok = max(n - errors, 0)
-                            runs[system].append((ok / secs if secs else 0.0,
-                                                 cpu / ok * 1e6 if ok else float("nan")))
-                    med = {s: (statistics.median(x for x, _ in v),
-                               statistics.median(y for _, y in v)) for s, v in runs.items()}
+                            runs[system].append(
+                                (ok / secs if secs else 0.0, cpu / ok * 1e6 if ok else float("nan"))
+                            )
+                    med = {
+                        s: (statistics.median(x for x, _ in v), statistics.median(y for _, y in v))
+                        for s, v in runs.items()
+                    }
                     ratio = med["parkld"][0] / med["oxigraph"][0] if med["oxigraph"][0] else 0
-                    row = {"case": case.name, "mode": "distinct" if distinct else "repeated",
-                           "c": c, "parkld_rps": med["parkld"][0],
-                           "oxigraph_rps": med["oxigraph"][0], "ratio": ratio,
-                           "parkld_cpu_us": med["parkld"][1],
-                           "oxigraph_cpu_us": med["oxigraph"][1]}
+                    row = {
+                        "case": case.name,
+                        "mode": "distinct" if distinct else "repeated",
+                        "c": c,
+                        "parkld_rps": med["parkld"][0],
+                        "oxigraph_rps": med["oxigraph"][0],
+                        "ratio": ratio,
+                        "parkld_cpu_us": med["parkld"][1],
+                        "oxigraph_cpu_us": med["oxigraph"][1],
+                    }
                     rows.append(row)
-                    print(f"{row['case']:10} {row['mode']:9} c={c:<3} "
-                          f"parkld {row['parkld_rps']:8.0f}"
-                          f" oxigraph {row['oxigraph_rps']:8.0f}  {ratio:5.2f}x  cpu µs "
-                          f"{row['parkld_cpu_us']:7.0f} / {row['oxigraph_cpu_us']:7.0f}",
-                          flush=True)
+                    print(
+                        f"{row['case']:10} {row['mode']:9} c={c:<3} "
+                        f"parkld {row['parkld_rps']:8.0f}"
+                        f" oxigraph {row['oxigraph_rps']:8.0f}  {ratio:5.2f}x  cpu µs "
+                        f"{row['parkld_cpu_us']:7.0f} / {row['oxigraph_cpu_us']:7.0f}",
+                        flush=True,
+                    )
         for s in samplers.values():
             s.__exit__()
         results["peak_mib"] = {s: m.peak_kib / 1024 for s, m in samplers.items()}

@@ -18,7 +18,7 @@ from parkld.store.embedded import EmbeddedStore
 
 QUERIES = {
     "per-country": "PREFIX pld: <https://w3id.org/parkld/ontology#> SELECT ?c (COUNT(?p) AS ?n)"
-                   " WHERE { ?p a pld:Park ; pld:country ?c } GROUP BY ?c",
+    " WHERE { ?p a pld:Park ; pld:country ?c } GROUP BY ?c",
     "count-all": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
     "sophia": "SELECT * WHERE { <https://w3id.org/parkld/park/sophia-antipolis> ?p ?o }",
 }
@@ -33,7 +33,9 @@ def main(runs: int = 50) -> None:
         settings = config.from_env({}, store_dir=Path(tmp))
         started = time.perf_counter()
         built = ensure_built(settings)
-        print(f"build: {time.perf_counter() - started:.2f} s; store {size(built.path) / 1e6:.2f} MB")
+        print(
+            f"build: {time.perf_counter() - started:.2f} s; store {size(built.path) / 1e6:.2f} MB"
+        )
         with EmbeddedStore(Path(tmp), query_workers=1) as store:
             for name, query in QUERIES.items():
                 store.select(query)

@@ -26,20 +26,22 @@ QUERIES = {
     "describe one park": PREFIXES
     + "SELECT ?p ?o WHERE { <https://w3id.org/parkld/park/p42> ?p ?o }",
     "count per country": PREFIXES + "SELECT ?c (COUNT(?park) AS ?n) WHERE { ?park a pld:Park ; "
-                                    "pld:country ?c } GROUP BY ?c ORDER BY DESC(?n)",
+    "pld:country ?c } GROUP BY ?c ORDER BY DESC(?n)",
     "bounding box": PREFIXES + "SELECT ?park WHERE { ?park wgs84:lat ?lat ; wgs84:long ?long "
-                               "FILTER(?lat > 30 && ?lat < 45 && ?long > 100 && ?long < 125) }",
+    "FILTER(?lat > 30 && ?lat < 45 && ?long > 100 && ?long < 125) }",
 }
 
 
 def synthetic_turtle(parks: int, seed: int = 7) -> str:
     """About 10 triples per park: type, labels, country, city, coordinates, founding, partner."""
     rng = random.Random(seed)
-    lines = ["@prefix pld: <https://w3id.org/parkld/ontology#> .",
-             "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
-             "@prefix wgs84: <http://www.w3.org/2003/01/geo/wgs84_pos#> .",
-             "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
-             "@prefix p: <https://w3id.org/parkld/park/> ."]
+    lines = [
+        "@prefix pld: <https://w3id.org/parkld/ontology#> .",
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+        "@prefix wgs84: <http://www.w3.org/2003/01/geo/wgs84_pos#> .",
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
+        "@prefix p: <https://w3id.org/parkld/park/> .",
+    ]
     for i in range(parks):
         lines.append(
             f'p:p{i} a pld:Park ; rdfs:label "Park {i}"@en , "Parc {i}"@fr ; '
@@ -47,7 +49,8 @@ def synthetic_turtle(parks: int, seed: int = 7) -> str:
             f'wgs84:lat "{rng.uniform(-60, 70):.4f}"^^xsd:decimal ; '
             f'wgs84:long "{rng.uniform(-180, 180):.4f}"^^xsd:decimal ; '
             f'pld:founded "{rng.randrange(1950, 2020)}-01-01"^^xsd:date ; '
-            f"pld:partner p:p{rng.randrange(parks)} .")
+            f"pld:partner p:p{rng.randrange(parks)} ."
+        )
     return "\n".join(lines)
 
 

@@ -93,31 +93,103 @@ COUNTRIES: tuple[tuple[str, str, str, str, float, float], ...] = (
 
 # Local renderings of "<Name> <kind>" by language; {n} is the park's proper name.
 LOCAL_PATTERNS = {
-    "zh": "{n}科技园", "fr": "Parc technologique {n}", "es": "Parque Tecnológico {n}",
-    "de": "Technologiepark {n}", "nl": "Technologiepark {n}", "hi": "{n} प्रौद्योगिकी पार्क",
-    "he": "פארק הטכנולוגיה {n}", "ar": "مجمع {n} للتكنولوجيا", "ja": "{n}テクノパーク",
-    "ko": "{n} 테크노파크", "pt": "Parque Tecnológico {n}", "it": "Parco Tecnologico {n}",
-    "sv": "Teknikpark {n}", "fi": "Teknologiapuisto {n}", "af": "Tegnologiepark {n}",
+    "zh": "{n}科技园",
+    "fr": "Parc technologique {n}",
+    "es": "Parque Tecnológico {n}",
+    "de": "Technologiepark {n}",
+    "nl": "Technologiepark {n}",
+    "hi": "{n} प्रौद्योगिकी पार्क",
+    "he": "פארק הטכנולוגיה {n}",
+    "ar": "مجمع {n} للتكنولوجيا",
+    "ja": "{n}テクノパーク",
+    "ko": "{n} 테크노파크",
+    "pt": "Parque Tecnológico {n}",
+    "it": "Parco Tecnologico {n}",
+    "sv": "Teknikpark {n}",
+    "fi": "Teknologiapuisto {n}",
+    "af": "Tegnologiepark {n}",
 }
 
 NAME_WORDS = (
-    "Lotus", "Pearl", "River", "Harbour", "Summit", "Jade", "Cedar", "Aurora", "Delta", "Falcon",
-    "Granite", "Horizon", "Iris", "Juniper", "Kestrel", "Lumen", "Meridian", "Nova", "Orchid",
-    "Polaris", "Quartz", "Sierra", "Tidal", "Vertex",
+    "Lotus",
+    "Pearl",
+    "River",
+    "Harbour",
+    "Summit",
+    "Jade",
+    "Cedar",
+    "Aurora",
+    "Delta",
+    "Falcon",
+    "Granite",
+    "Horizon",
+    "Iris",
+    "Juniper",
+    "Kestrel",
+    "Lumen",
+    "Meridian",
+    "Nova",
+    "Orchid",
+    "Polaris",
+    "Quartz",
+    "Sierra",
+    "Tidal",
+    "Vertex",
 )
-SYLLABLES = ("ka", "lo", "mi", "ra", "ven", "dor", "sa", "tel", "bri", "no", "ha", "quin", "zu",
-             "mar", "el", "tor", "ish", "an", "be", "ul")
+SYLLABLES = (
+    "ka",
+    "lo",
+    "mi",
+    "ra",
+    "ven",
+    "dor",
+    "sa",
+    "tel",
+    "bri",
+    "no",
+    "ha",
+    "quin",
+    "zu",
+    "mar",
+    "el",
+    "tor",
+    "ish",
+    "an",
+    "be",
+    "ul",
+)
 KINDS = ("science-park", "technology-park", "high-tech-zone", "innovation-district", "incubator")
-KIND_NAMES = {"science-park": "Science Park", "technology-park": "Technology Park",
-              "high-tech-zone": "Hi-Tech Zone", "innovation-district": "Innovation District",
-              "incubator": "Incubator"}
-ORG_SUFFIXES = ("Labs", "Systems", "Biotech", "Robotics", "Semiconductors", "Analytics",
-                "Energy", "Photonics", "Software", "Materials")
+KIND_NAMES = {
+    "science-park": "Science Park",
+    "technology-park": "Technology Park",
+    "high-tech-zone": "Hi-Tech Zone",
+    "innovation-district": "Innovation District",
+    "incubator": "Incubator",
+}
+ORG_SUFFIXES = (
+    "Labs",
+    "Systems",
+    "Biotech",
+    "Robotics",
+    "Semiconductors",
+    "Analytics",
+    "Energy",
+    "Photonics",
+    "Software",
+    "Materials",
+)
 ROLES = ("member", "member", "member", "founder", "proposer", "collaborator")
-AGREEMENT_KINDS = ("sister-park-agreement", "memorandum-of-understanding",
-                   "cooperation-agreement")
-PROVISION_KINDS = ("exchange", "delegation", "innovation-centre", "joint-events", "training",
-                   "mutual-base", "cooperation-fields", "collaboration")
+AGREEMENT_KINDS = ("sister-park-agreement", "memorandum-of-understanding", "cooperation-agreement")
+PROVISION_KINDS = (
+    "exchange",
+    "delegation",
+    "innovation-centre",
+    "joint-events",
+    "training",
+    "mutual-base",
+    "cooperation-fields",
+    "collaboration",
+)
 
 
 @dataclass
@@ -197,12 +269,17 @@ def parse_size(text: str) -> int:
 
 def source_header(ttl: Turtle, slug: str, title: str, publisher: str, issued: str) -> None:
     """The provenance every data graph must carry (SourceGraphShape, SourceDocumentShape)."""
-    ttl.block(f"graph:{slug}", ("a", "pld:SourceGraph"),
-              ("prov:wasDerivedFrom", f"source:{slug}"))
-    ttl.block(f"source:{slug}", ("a", "pld:SourceDocument"), ("rdfs:label", lit(title)),
-              ("dct:title", lit(title)), ("schema:url", f"<https://bench.invalid/source/{slug}>"),
-              ("dct:publisher", publisher), ("dct:issued", typed(issued, "date")),
-              ("dct:language", '"en"'))
+    ttl.block(f"graph:{slug}", ("a", "pld:SourceGraph"), ("prov:wasDerivedFrom", f"source:{slug}"))
+    ttl.block(
+        f"source:{slug}",
+        ("a", "pld:SourceDocument"),
+        ("rdfs:label", lit(title)),
+        ("dct:title", lit(title)),
+        ("schema:url", f"<https://bench.invalid/source/{slug}>"),
+        ("dct:publisher", publisher),
+        ("dct:issued", typed(issued, "date")),
+        ("dct:language", '"en"'),
+    )
 
 
 def generate(out: Path, target_triples: int, seed: int = 7) -> Manifest:
@@ -216,19 +293,32 @@ def generate(out: Path, target_triples: int, seed: int = 7) -> Manifest:
     n_alliances = max(3, n_parks // 20)
     n_cities = max(len(COUNTRIES), n_parks // 10)
     n_sources = -(-n_parks // PARKS_PER_SOURCE)
-    m = Manifest(seed=seed, target_triples=target_triples, parks=n_parks,
-                 alliances=n_alliances, sources=n_sources + 1)
+    m = Manifest(
+        seed=seed,
+        target_triples=target_triples,
+        parks=n_parks,
+        alliances=n_alliances,
+        sources=n_sources + 1,
+    )
 
     # Cities: (slug, country index, lat, long)
     cities: list[tuple[str, int, float, float]] = []
     with (data / "bench-gazetteer.ttl").open("w", encoding="utf-8") as fh:
         fh.write(PREFIXES)
         ttl = Turtle(fh)
-        source_header(ttl, "bench-gazetteer", "Synthetic gazetteer of the parkld benchmark",
-                      "orgn:bench-publisher-0", "2024-01-15")
+        source_header(
+            ttl,
+            "bench-gazetteer",
+            "Synthetic gazetteer of the parkld benchmark",
+            "orgn:bench-publisher-0",
+            "2024-01-15",
+        )
         for i in range(4):
-            ttl.block(f"orgn:bench-publisher-{i}", ("a", "pld:Organisation"),
-                      ("rdfs:label", lit(f"Benchmark Wire {i}")))
+            ttl.block(
+                f"orgn:bench-publisher-{i}",
+                ("a", "pld:Organisation"),
+                ("rdfs:label", lit(f"Benchmark Wire {i}")),
+            )
         for slug, name, lang, local, _lat, _long in COUNTRIES:
             labels = [lit(name)] + ([lit(local, lang)] if lang != "en" else [])
             ttl.block(f"place:{slug}", ("a", "pld:Country"), ("rdfs:label", labels))
@@ -239,18 +329,28 @@ def generate(out: Path, target_triples: int, seed: int = 7) -> Manifest:
             long = max(-179.0, min(179.0, clong + rng.uniform(-6, 6)))
             slug = f"bench-c{c:05d}"
             cities.append((slug, ci, lat, long))
-            ttl.block(f"place:{slug}", ("a", "pld:City"),
-                      ("rdfs:label", lit(proper_name(rng) + " City")),
-                      ("pld:country", f"place:{COUNTRIES[ci][0]}"))
+            ttl.block(
+                f"place:{slug}",
+                ("a", "pld:City"),
+                ("rdfs:label", lit(proper_name(rng) + " City")),
+                ("pld:country", f"place:{COUNTRIES[ci][0]}"),
+            )
         for a in range(n_alliances):
             word = rng.choice(NAME_WORDS)
-            ttl.block(f"alliance:bench-a{a:04d}", ("a", "pld:Alliance"),
-                      ("rdfs:label", lit(f"{word} Alliance of Technology Parks {a}")),
-                      ("pld:foundingYear", typed(str(rng.randint(1990, 2020)), "gYear")))
-            ttl.block(f"status:bench-a{a:04d}-founded", ("a", "pld:StatusAssertion"),
-                      ("pld:about", f"alliance:bench-a{a:04d}"), ("pld:status", "st:founded"),
-                      ("pld:date", typed(day(rng, 1990, 2020), "date")),
-                      ("dct:source", "source:bench-gazetteer"))
+            ttl.block(
+                f"alliance:bench-a{a:04d}",
+                ("a", "pld:Alliance"),
+                ("rdfs:label", lit(f"{word} Alliance of Technology Parks {a}")),
+                ("pld:foundingYear", typed(str(rng.randint(1990, 2020)), "gYear")),
+            )
+            ttl.block(
+                f"status:bench-a{a:04d}-founded",
+                ("a", "pld:StatusAssertion"),
+                ("pld:about", f"alliance:bench-a{a:04d}"),
+                ("pld:status", "st:founded"),
+                ("pld:date", typed(day(rng, 1990, 2020), "date")),
+                ("dct:source", "source:bench-gazetteer"),
+            )
         m.triples += ttl.count
     m.files.append("bench-gazetteer.ttl")
 
@@ -260,8 +360,13 @@ def generate(out: Path, target_triples: int, seed: int = 7) -> Manifest:
         with (data / f"{slug}.ttl").open("w", encoding="utf-8") as fh:
             fh.write(PREFIXES)
             ttl = Turtle(fh)
-            source_header(ttl, slug, f"Synthetic park report {s}",
-                          f"orgn:bench-publisher-{s % 4}", day(rng, 2010, 2024))
+            source_header(
+                ttl,
+                slug,
+                f"Synthetic park report {s}",
+                f"orgn:bench-publisher-{s % 4}",
+                day(rng, 2010, 2024),
+            )
             first = park
             last = min(n_parks, park + PARKS_PER_SOURCE)
             for p in range(first, last):
@@ -277,8 +382,14 @@ def generate(out: Path, target_triples: int, seed: int = 7) -> Manifest:
     return m
 
 
-def _write_park(ttl: Turtle, rng: random.Random, m: Manifest, p: int,
-                cities: list[tuple[str, int, float, float]], n_alliances: int) -> None:
+def _write_park(
+    ttl: Turtle,
+    rng: random.Random,
+    m: Manifest,
+    p: int,
+    cities: list[tuple[str, int, float, float]],
+    n_alliances: int,
+) -> None:
     city, ci, clat, clong = cities[rng.randrange(len(cities))]
     cslug, _en, lang, _local, _lat, _long = COUNTRIES[ci]
     kind = rng.choice(KINDS)
@@ -294,24 +405,35 @@ def _write_park(ttl: Turtle, rng: random.Random, m: Manifest, p: int,
     long = max(-179.9, min(179.9, clong + rng.uniform(-0.3, 0.3)))
     n_orgs = rng.choice((1, 2, 2, 3))
     operator = f"orgn:bench-o{m.organisations:06d}"
-    ttl.block(iri, ("a", "pld:Park"), ("rdfs:label", labels), ("pld:parkKind", f"pk:{kind}"),
-              ("pld:country", f"place:{cslug}"), ("pld:city", f"place:{city}"),
-              ("wgs84:lat", f"{lat:.5f}"), ("wgs84:long", f"{long:.5f}"),
-              ("pld:foundingYear", typed(str(rng.randint(1960, 2022)), "gYear")),
-              ("pld:website", f"<https://bench.invalid/park/{p}>"),
-              ("pld:operatedBy", operator))
+    ttl.block(
+        iri,
+        ("a", "pld:Park"),
+        ("rdfs:label", labels),
+        ("pld:parkKind", f"pk:{kind}"),
+        ("pld:country", f"place:{cslug}"),
+        ("pld:city", f"place:{city}"),
+        ("wgs84:lat", f"{lat:.5f}"),
+        ("wgs84:long", f"{long:.5f}"),
+        ("pld:foundingYear", typed(str(rng.randint(1960, 2022)), "gYear")),
+        ("pld:website", f"<https://bench.invalid/park/{p}>"),
+        ("pld:operatedBy", operator),
+    )
     for _ in range(n_orgs):
         o = m.organisations
         m.organisations += 1
-        ttl.block(f"orgn:bench-o{o:06d}", ("a", "pld:Organisation"),
-                  ("rdfs:label", lit(f"{proper_name(rng)} {rng.choice(ORG_SUFFIXES)}")),
-                  ("schema:location", iri))
+        ttl.block(
+            f"orgn:bench-o{o:06d}",
+            ("a", "pld:Organisation"),
+            ("rdfs:label", lit(f"{proper_name(rng)} {rng.choice(ORG_SUFFIXES)}")),
+            ("schema:location", iri),
+        )
     for a in rng.sample(range(n_alliances), k=min(n_alliances, rng.choice((1, 2, 2, 3)))):
         ms = m.memberships
         m.memberships += 1
         start = rng.randint(1995, 2020)
         pairs: list[tuple[str, str | list[str]]] = [
-            ("a", "pld:Membership"), ("org:member", iri),
+            ("a", "pld:Membership"),
+            ("org:member", iri),
             ("org:organization", f"alliance:bench-a{a:04d}"),
             ("org:role", f"role:{rng.choice(ROLES)}"),
             ("pld:startDate", typed(f"{start}-{rng.randint(1, 12):02d}-01", "date")),
@@ -321,27 +443,43 @@ def _write_park(ttl: Turtle, rng: random.Random, m: Manifest, p: int,
         ttl.block(f"mship:bench-m{ms:06d}", *pairs)
         if not m.sample_park:
             m.sample_park = f"bench-p{p:06d}"
-            m.bbox = (round(clat - 3, 2), round(clat + 3, 2), round(clong - 3, 2),
-                      round(clong + 3, 2))
+            m.bbox = (
+                round(clat - 3, 2),
+                round(clat + 3, 2),
+                round(clong - 3, 2),
+                round(clong + 3, 2),
+            )
 
 
-def _write_agreement(ttl: Turtle, rng: random.Random, m: Manifest, parties: list[int],
-                     cities: list[tuple[str, int, float, float]]) -> None:
+def _write_agreement(
+    ttl: Turtle,
+    rng: random.Random,
+    m: Manifest,
+    parties: list[int],
+    cities: list[tuple[str, int, float, float]],
+) -> None:
     g = m.agreements
     m.agreements += 1
     kind = rng.choice(AGREEMENT_KINDS)
     provisions = [f"prv:bench-g{g:05d}-{i}" for i in range(rng.choice((1, 1, 2)))]
-    ttl.block(f"agr:bench-g{g:05d}", ("a", "pld:Agreement"),
-              ("rdfs:label", lit(f"Agreement {g} between {len(parties)} parks")),
-              ("pld:agreementKind", f"ak:{kind}"),
-              ("pld:party", [f"park:bench-p{p:06d}" for p in parties]),
-              ("pld:date", typed(day(rng, 2000, 2024), "date")),
-              ("pld:place", f"place:{cities[rng.randrange(len(cities))][0]}"),
-              ("pld:provides", provisions))
+    ttl.block(
+        f"agr:bench-g{g:05d}",
+        ("a", "pld:Agreement"),
+        ("rdfs:label", lit(f"Agreement {g} between {len(parties)} parks")),
+        ("pld:agreementKind", f"ak:{kind}"),
+        ("pld:party", [f"park:bench-p{p:06d}" for p in parties]),
+        ("pld:date", typed(day(rng, 2000, 2024), "date")),
+        ("pld:place", f"place:{cities[rng.randrange(len(cities))][0]}"),
+        ("pld:provides", provisions),
+    )
     for prov in provisions:
         pkind = rng.choice(PROVISION_KINDS)
-        ttl.block(prov, ("a", "pld:Provision"), ("rdfs:label", lit(f"provides for {pkind}")),
-                  ("pld:provisionKind", f"pvk:{pkind}"))
+        ttl.block(
+            prov,
+            ("a", "pld:Provision"),
+            ("rdfs:label", lit(f"provides for {pkind}")),
+            ("pld:provisionKind", f"pvk:{pkind}"),
+        )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -20,27 +20,30 @@ from tests.sparql_support import parks_store
 from tests.test_sparql_limits_live import HOSTILE, post
 
 EXTRA = {
-    "150 OPTIONALs": "SELECT * { ?s ?p ?o " + " ".join(
-        f"OPTIONAL {{ ?s <http://ex/p{i}> ?o{i} }}" for i in range(150)) + " }",
-    "400-pattern BGP": "SELECT * { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(400))
-                       + " }",
+    "150 OPTIONALs": "SELECT * { ?s ?p ?o "
+    + " ".join(f"OPTIONAL {{ ?s <http://ex/p{i}> ?o{i} }}" for i in range(150))
+    + " }",
+    "400-pattern BGP": "SELECT * { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(400)) + " }",
     "100,000 variables": "SELECT " + " ".join(f"?v{i}" for i in range(100_000)) + " {}",
 }
 
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        server = start_server(parks_store(Path(tmp), filler=3000), build=False,
-                              env={"PARKLD_QUERY_TIMEOUT": "10",
-                                   "PARKLD_QUERY_MEMORY_MB": "1024"})
+        server = start_server(
+            parks_store(Path(tmp), filler=3000),
+            build=False,
+            env={"PARKLD_QUERY_TIMEOUT": "10", "PARKLD_QUERY_MEMORY_MB": "1024"},
+        )
         try:
             post(server, "ASK {}")
             cases = {name: text for name, (text, _, _) in HOSTILE.items()} | EXTRA
             for name, text in cases.items():
                 started = time.monotonic()
                 status, body = post(server, text)
-                print(f"{name:24} {status} {time.monotonic() - started:6.2f} s  "
-                      f"{body.strip()[:90]}")
+                print(
+                    f"{name:24} {status} {time.monotonic() - started:6.2f} s  {body.strip()[:90]}"
+                )
         finally:
             stop_server(server)
 

@@ -54,43 +54,77 @@ def have_wrk() -> bool:
     return shutil.which("wrk") is not None and os.environ.get("BENCH_NO_WRK") != "1"
 
 
-def run(port: int, path: str, *, headers: Mapping[str, str], concurrency: int,
-        seconds: float, timeout_s: float = 10.0) -> LoadResult:
+def run(
+    port: int,
+    path: str,
+    *,
+    headers: Mapping[str, str],
+    concurrency: int,
+    seconds: float,
+    timeout_s: float = 10.0,
+) -> LoadResult:
     """Hammer http://127.0.0.1:*port*/*path* for *seconds* with *concurrency* connections."""
     if have_wrk():
         return _run_wrk(port, path, headers, concurrency, seconds, timeout_s)
     return _run_python(port, path, headers, concurrency, seconds, timeout_s)
 
 
-def _run_wrk(port: int, path: str, headers: Mapping[str, str], concurrency: int,
-             seconds: float, timeout_s: float) -> LoadResult:
+def _run_wrk(
+    port: int,
+    path: str,
+    headers: Mapping[str, str],
+    concurrency: int,
+    seconds: float,
+    timeout_s: float,
+) -> LoadResult:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
         fh.write(_LUA)
         script = fh.name
     try:
         # Two threads at most: the server under test has the other core(s) to itself.
-        argv = ["wrk", "-t", str(min(2, concurrency)), "-c", str(concurrency),
-                "-d", f"{max(1, round(seconds))}s", "--timeout", f"{timeout_s:g}s",
-                "-s", script]
+        argv = [
+            "wrk",
+            "-t",
+            str(min(2, concurrency)),
+            "-c",
+            str(concurrency),
+            "-d",
+            f"{max(1, round(seconds))}s",
+            "--timeout",
+            f"{timeout_s:g}s",
+            "-s",
+            script,
+        ]
         for k, v in headers.items():
             argv += ["-H", f"{k}: {v}"]
         argv.append(f"http://127.0.0.1:{port}{path}")
-        out = subprocess.run(argv, capture_output=True, text=True,
-                             timeout=seconds + timeout_s + 30, check=False)
+        out = subprocess.run(
+            argv, capture_output=True, text=True, timeout=seconds + timeout_s + 30, check=False
+        )
     finally:
         Path(script).unlink(missing_ok=True)
     for line in out.stdout.splitlines():
         if line.startswith("WRKJSON "):
-            d = json.loads(line[len("WRKJSON "):])
+            d = json.loads(line[len("WRKJSON ") :])
             return LoadResult(
-                requests=d["requests"], seconds=d["duration_us"] / 1e6,
+                requests=d["requests"],
+                seconds=d["duration_us"] / 1e6,
                 errors=d["status_errors"] + d["socket_errors"] + d["timeouts"],
-                p50_ms=d["p50_us"] / 1000, p99_ms=d["p99_us"] / 1000, tool="wrk")
+                p50_ms=d["p50_us"] / 1000,
+                p99_ms=d["p99_us"] / 1000,
+                tool="wrk",
+            )
     raise RuntimeError(f"wrk gave no summary: {out.stdout[-500:]} {out.stderr[-500:]}")
 
 
-def _run_python(port: int, path: str, headers: Mapping[str, str], concurrency: int,
-                seconds: float, timeout_s: float) -> LoadResult:
+def _run_python(
+    port: int,
+    path: str,
+    headers: Mapping[str, str],
+    concurrency: int,
+    seconds: float,
+    timeout_s: float,
+) -> LoadResult:
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -133,8 +167,14 @@ def _run_python(port: int, path: str, headers: Mapping[str, str], concurrency: i
         t.join(seconds + timeout_s + 5)
     elapsed = time.perf_counter() - t0
     latencies.sort()
-    return LoadResult(len(latencies), elapsed, errors[0], percentile(latencies, 50) * 1000,
-                      percentile(latencies, 99) * 1000, "python")
+    return LoadResult(
+        len(latencies),
+        elapsed,
+        errors[0],
+        percentile(latencies, 50) * 1000,
+        percentile(latencies, 99) * 1000,
+        "python",
+    )
 
 
 def percentile(sorted_values: list[float], pct: float) -> float:

@@ -39,8 +39,11 @@ class QueryFigures:
     slow: bool = False
 
     def as_dict(self) -> dict[str, Any]:
-        return {"probe": asdict(self.probe), "slow": self.slow,
-                "runs": {str(c): asdict(r) for c, r in self.runs.items()}}
+        return {
+            "probe": asdict(self.probe),
+            "slow": self.slow,
+            "runs": {str(c): asdict(r) for c, r in self.runs.items()},
+        }
 
 
 def duration(seconds: float, c: int, first: loadgen.LoadResult | None) -> float:
@@ -86,8 +89,13 @@ def probe(run: Running, path: str, q: Query) -> Probe:
     return Probe(a.status, rows, len(a.body), a.seconds, err)
 
 
-def measure(system: str, run: Running, mix: list[Query], seconds: float,
-            concurrency: tuple[int, ...] = CONCURRENCY) -> dict[str, QueryFigures | None]:
+def measure(
+    system: str,
+    run: Running,
+    mix: list[Query],
+    seconds: float,
+    concurrency: tuple[int, ...] = CONCURRENCY,
+) -> dict[str, QueryFigures | None]:
     """Every query of *mix* that *system* can answer, at every concurrency."""
     out: dict[str, QueryFigures | None] = {}
     for q in mix:
@@ -106,7 +114,12 @@ def measure(system: str, run: Running, mix: list[Query], seconds: float,
                 # still be draining into the next query's run. The table says "slow".
                 figures.slow = True
                 break
-            figures.runs[c] = loadgen.run(run.port, path, headers={"Accept": q.accept},
-                                          concurrency=c, seconds=duration(seconds, c, first))
+            figures.runs[c] = loadgen.run(
+                run.port,
+                path,
+                headers={"Accept": q.accept},
+                concurrency=c,
+                seconds=duration(seconds, c, first),
+            )
             procs.wait_idle(run.proc.pid, limit=15)
     return out

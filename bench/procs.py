@@ -32,15 +32,22 @@ def free_port() -> int:
         return port
 
 
-def start(argv: Sequence[str], *, env: Mapping[str, str] | None = None, log: Path,
-          cwd: Path | None = None) -> subprocess.Popen[bytes]:
+def start(
+    argv: Sequence[str], *, env: Mapping[str, str] | None = None, log: Path, cwd: Path | None = None
+) -> subprocess.Popen[bytes]:
     """Start *argv* in a new session, output to *log*; it is stopped at exit at the latest."""
     full_env = dict(os.environ)
     full_env.update(env or {})
     with log.open("ab") as fh:
-        proc = subprocess.Popen(list(argv), env=full_env, cwd=cwd, stdout=fh,
-                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            list(argv),
+            env=full_env,
+            cwd=cwd,
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     _RUNNING.append(proc)
     return proc
 
@@ -70,8 +77,9 @@ def stop_all() -> None:
         stop(proc, grace=3.0)
 
 
-def run_measured(argv: Sequence[str], *, env: Mapping[str, str] | None = None, log: Path,
-                 timeout: float = 3600.0) -> tuple[int, float, int]:
+def run_measured(
+    argv: Sequence[str], *, env: Mapping[str, str] | None = None, log: Path, timeout: float = 3600.0
+) -> tuple[int, float, int]:
     """Run to completion: (exit code, seconds, peak RSS in KiB of that process).
 
     Each output line goes to *log* prefixed with the seconds since start, so the phases of a
@@ -79,9 +87,14 @@ def run_measured(argv: Sequence[str], *, env: Mapping[str, str] | None = None, l
     """
     t0 = time.perf_counter()
     full_env = {**os.environ, **(env or {})}
-    proc = subprocess.Popen(list(argv), env=full_env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        list(argv),
+        env=full_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     _RUNNING.append(proc)
 
     def copy() -> None:
@@ -193,8 +206,15 @@ class Answer:
     seconds: float
 
 
-def request(port: int, path: str, *, method: str = "GET", headers: Mapping[str, str] | None = None,
-            body: bytes | None = None, timeout: float = 30.0) -> Answer:
+def request(
+    port: int,
+    path: str,
+    *,
+    method: str = "GET",
+    headers: Mapping[str, str] | None = None,
+    body: bytes | None = None,
+    timeout: float = 30.0,
+) -> Answer:
     """One HTTP request to 127.0.0.1:*port* (a fresh connection)."""
     t0 = time.perf_counter()
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
@@ -202,14 +222,19 @@ def request(port: int, path: str, *, method: str = "GET", headers: Mapping[str, 
         conn.request(method, path, body=body, headers=dict(headers or {}))
         resp = conn.getresponse()
         data = resp.read()
-        return Answer(resp.status, data, {k.lower(): v for k, v in resp.getheaders()},
-                      time.perf_counter() - t0)
+        return Answer(
+            resp.status,
+            data,
+            {k.lower(): v for k, v in resp.getheaders()},
+            time.perf_counter() - t0,
+        )
     finally:
         conn.close()
 
 
-def wait_accept(proc: subprocess.Popen[bytes], port: int, *, t0: float,
-                timeout: float = 120.0) -> float | None:
+def wait_accept(
+    proc: subprocess.Popen[bytes], port: int, *, t0: float, timeout: float = 120.0
+) -> float | None:
     """Seconds since *t0* until *port* accepts a TCP connection (None: exited or timed out)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and proc.poll() is None:
@@ -221,9 +246,15 @@ def wait_accept(proc: subprocess.Popen[bytes], port: int, *, t0: float,
     return None
 
 
-def wait_ready(proc: subprocess.Popen[bytes], port: int, path: str, *, t0: float,
-               timeout: float = 120.0, headers: Mapping[str, str] | None = None
-               ) -> tuple[float | None, int | None]:
+def wait_ready(
+    proc: subprocess.Popen[bytes],
+    port: int,
+    path: str,
+    *,
+    t0: float,
+    timeout: float = 120.0,
+    headers: Mapping[str, str] | None = None,
+) -> tuple[float | None, int | None]:
     """Poll until *path* answers 200: (seconds since *t0*, last status).
 
     Returns (None, status) when the process exits or *timeout* passes first; a server that

@@ -41,27 +41,52 @@ def mix(m: Manifest) -> list[Query]:
     outgoing = f"CONSTRUCT {{ {park} ?p ?o }} WHERE {{ {park} ?p ?o }}"
     return [
         Query("describe", "describe one park (DESCRIBE, Turtle)", f"DESCRIBE {park}", TURTLE),
-        Query("per_country", "count parks per country",
-              PREFIXES + "SELECT ?country (COUNT(?park) AS ?n) WHERE { ?park a pld:Park ; "
-              "pld:country ?country } GROUP BY ?country ORDER BY DESC(?n) ?country",
-              SELECT_JSON),
-        Query("alliance_2hop", "parks sharing an alliance with a park (2-hop join)",
-              PREFIXES + f"SELECT DISTINCT ?other WHERE {{ ?m1 org:member {park} ; "
-              "org:organization ?a . ?m2 org:organization ?a ; org:member ?other . "
-              f"FILTER (?other != {park}) }}", SELECT_JSON),
-        Query("label_search", "label search (CONTAINS over all labels)",
-              PREFIXES + "SELECT ?s ?label WHERE { ?s rdfs:label ?label . "
-              f'FILTER (CONTAINS(LCASE(STR(?label)), "{m.search_word.lower()}")) }} LIMIT 100',
-              SELECT_JSON),
-        Query("bbox", "bounding-box filter on coordinates",
-              PREFIXES + "SELECT ?park ?lat ?long WHERE { ?park a pld:Park ; wgs84:lat ?lat ; "
-              f"wgs84:long ?long . FILTER (?lat >= {lat0} && ?lat <= {lat1} && "
-              f"?long >= {long0} && ?long <= {long1}) }}", SELECT_JSON),
-        Query("deref_ttl", "dereference a park, Turtle", outgoing, TURTLE,
-              parkld_path=f"/park/{m.sample_park}",
-              peer_note="peers: CONSTRUCT of the park's outgoing triples"),
-        Query("deref_html", "dereference a park, HTML", None, "text/html",
-              parkld_path=f"/park/{m.sample_park}", peer_note="parkld only"),
+        Query(
+            "per_country",
+            "count parks per country",
+            PREFIXES + "SELECT ?country (COUNT(?park) AS ?n) WHERE { ?park a pld:Park ; "
+            "pld:country ?country } GROUP BY ?country ORDER BY DESC(?n) ?country",
+            SELECT_JSON,
+        ),
+        Query(
+            "alliance_2hop",
+            "parks sharing an alliance with a park (2-hop join)",
+            PREFIXES + f"SELECT DISTINCT ?other WHERE {{ ?m1 org:member {park} ; "
+            "org:organization ?a . ?m2 org:organization ?a ; org:member ?other . "
+            f"FILTER (?other != {park}) }}",
+            SELECT_JSON,
+        ),
+        Query(
+            "label_search",
+            "label search (CONTAINS over all labels)",
+            PREFIXES + "SELECT ?s ?label WHERE { ?s rdfs:label ?label . "
+            f'FILTER (CONTAINS(LCASE(STR(?label)), "{m.search_word.lower()}")) }} LIMIT 100',
+            SELECT_JSON,
+        ),
+        Query(
+            "bbox",
+            "bounding-box filter on coordinates",
+            PREFIXES + "SELECT ?park ?lat ?long WHERE { ?park a pld:Park ; wgs84:lat ?lat ; "
+            f"wgs84:long ?long . FILTER (?lat >= {lat0} && ?lat <= {lat1} && "
+            f"?long >= {long0} && ?long <= {long1}) }}",
+            SELECT_JSON,
+        ),
+        Query(
+            "deref_ttl",
+            "dereference a park, Turtle",
+            outgoing,
+            TURTLE,
+            parkld_path=f"/park/{m.sample_park}",
+            peer_note="peers: CONSTRUCT of the park's outgoing triples",
+        ),
+        Query(
+            "deref_html",
+            "dereference a park, HTML",
+            None,
+            "text/html",
+            parkld_path=f"/park/{m.sample_park}",
+            peer_note="parkld only",
+        ),
     ]
 
 

@@ -35,8 +35,7 @@ QUERY_TIMEOUT = 5.0  # parkld's PARKLD_QUERY_TIMEOUT for this run: short, so run
 NORMAL_CONNECTIONS = 24
 ABUSE_THREADS = 8
 RUNAWAY_THREADS = 2
-RUNAWAY = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f . ?g ?s ?h . "
-           "?i ?t ?j }")
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f . ?g ?s ?h . ?i ?t ?j }"
 
 _LUA = r"""
 local reqs = {REQUESTS}
@@ -79,11 +78,15 @@ def normal_requests(ds: Dataset) -> list[tuple[str, str, dict[str, str], str | N
         if q.parkld_path:
             out.append(("GET", q.parkld_path, {"Accept": q.accept}, None))
         elif q.sparql:
-            out.append(("GET", queries.query_path("/sparql", q.sparql), {"Accept": q.accept},
-                        None))
-            out.append(("POST", "/sparql", {
-                "Accept": q.accept, "Content-Type": "application/x-www-form-urlencoded"},
-                urlencode({"query": q.sparql})))
+            out.append(("GET", queries.query_path("/sparql", q.sparql), {"Accept": q.accept}, None))
+            out.append(
+                (
+                    "POST",
+                    "/sparql",
+                    {"Accept": q.accept, "Content-Type": "application/x-www-form-urlencoded"},
+                    urlencode({"query": q.sparql}),
+                )
+            )
     return out
 
 
@@ -91,8 +94,10 @@ def _lua_requests(reqs: list[tuple[str, str, dict[str, str], str | None]]) -> st
     items = []
     for method, path, headers, body in reqs:
         hs = ", ".join(f"[{_lua_str(k)}] = {_lua_str(v)}" for k, v in headers.items())
-        items.append(f"{{{_lua_str(method)}, {_lua_str(path)}, {{{hs}}}, "
-                     f"{_lua_str(body) if body is not None else 'nil'}}}")
+        items.append(
+            f"{{{_lua_str(method)}, {_lua_str(path)}, {{{hs}}}, "
+            f"{_lua_str(body) if body is not None else 'nil'}}}"
+        )
     return "{" + ",\n".join(items) + "}"
 
 
@@ -102,10 +107,23 @@ def _run_wrk(port: int, ds: Dataset, seconds: float) -> dict[str, Any]:
         fh.write(script)
         path = fh.name
     try:
-        argv = ["wrk", "-t", "2", "-c", str(NORMAL_CONNECTIONS), "-d", f"{round(seconds)}s",
-                "--timeout", f"{QUERY_TIMEOUT * 4:g}s", "-s", path, f"http://127.0.0.1:{port}"]
-        out = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 120,
-                             check=False)
+        argv = [
+            "wrk",
+            "-t",
+            "2",
+            "-c",
+            str(NORMAL_CONNECTIONS),
+            "-d",
+            f"{round(seconds)}s",
+            "--timeout",
+            f"{QUERY_TIMEOUT * 4:g}s",
+            "-s",
+            path,
+            f"http://127.0.0.1:{port}",
+        ]
+        out = subprocess.run(
+            argv, capture_output=True, text=True, timeout=seconds + 120, check=False
+        )
     finally:
         Path(path).unlink(missing_ok=True)
     for line in out.stdout.splitlines():
@@ -128,15 +146,21 @@ def _run_python(port: int, ds: Dataset, stop_at: float) -> dict[str, Any]:
         while time.monotonic() < stop_at:
             method, path, headers, body = reqs[n % len(reqs)]
             n += 1
-            status, seconds = _send(port, method, path, headers,
-                                    body.encode() if body is not None else None,
-                                    timeout=QUERY_TIMEOUT * 4)
+            status, seconds = _send(
+                port,
+                method,
+                path,
+                headers,
+                body.encode() if body is not None else None,
+                timeout=QUERY_TIMEOUT * 4,
+            )
             with lock:
                 statuses[str(status)] += 1
                 took.append(seconds)
 
-    threads = [threading.Thread(target=client, args=(i,), daemon=True)
-               for i in range(NORMAL_CONNECTIONS)]
+    threads = [
+        threading.Thread(target=client, args=(i,), daemon=True) for i in range(NORMAL_CONNECTIONS)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -146,26 +170,46 @@ def _run_python(port: int, ds: Dataset, stop_at: float) -> dict[str, Any]:
     def count(lo: int, hi: int) -> int:
         return sum(n for k, n in statuses.items() if k.isdigit() and lo <= int(k) < hi)
 
-    return {"requests": len(took), "duration_us": int((time.monotonic() - t0) * 1e6),
-            "s2xx": count(200, 300), "s3xx": count(300, 400), "s4xx": count(400, 500),
-            "s5xx": count(500, 600), "socket_errors": sum(
-                n for k, n in statuses.items() if not k.isdigit() and k != "client-timeout"),
-            "timeouts": statuses["client-timeout"],
-            "p50_us": int(loadgen.percentile(took, 50) * 1e6),
-            "p99_us": int(loadgen.percentile(took, 99) * 1e6),
-            "max_us": int((took[-1] if took else 0) * 1e6), "tool": "python"}
+    return {
+        "requests": len(took),
+        "duration_us": int((time.monotonic() - t0) * 1e6),
+        "s2xx": count(200, 300),
+        "s3xx": count(300, 400),
+        "s4xx": count(400, 500),
+        "s5xx": count(500, 600),
+        "socket_errors": sum(
+            n for k, n in statuses.items() if not k.isdigit() and k != "client-timeout"
+        ),
+        "timeouts": statuses["client-timeout"],
+        "p50_us": int(loadgen.percentile(took, 50) * 1e6),
+        "p99_us": int(loadgen.percentile(took, 99) * 1e6),
+        "max_us": int((took[-1] if took else 0) * 1e6),
+        "tool": "python",
+    }
 
 
-def _abuse_request(kind: str, ds: Dataset, rng: random.Random
-                   ) -> tuple[str, str, dict[str, str], bytes | None]:
+def _abuse_request(
+    kind: str, ds: Dataset, rng: random.Random
+) -> tuple[str, str, dict[str, str], bytes | None]:
     park = f"/park/{ds.manifest.sample_park}"
     if kind == "runaway":
-        return "GET", queries.query_path("/sparql", RUNAWAY), {
-            "Accept": "application/sparql-results+json"}, None
+        return (
+            "GET",
+            queries.query_path("/sparql", RUNAWAY),
+            {"Accept": "application/sparql-results+json"},
+            None,
+        )
     if kind == "malformed":
-        bad = rng.choice(["SELEC * WHERE { ?s ?p ?o }", "SELECT * WHERE { ?s ?p ",
-                          "ASK { <not an iri> ?p ?o }", "SELECT ?x WHERE { FILTER(1 +) }",
-                          "\x00\x01 binary", ""])
+        bad = rng.choice(
+            [
+                "SELEC * WHERE { ?s ?p ?o }",
+                "SELECT * WHERE { ?s ?p ",
+                "ASK { <not an iri> ?p ?o }",
+                "SELECT ?x WHERE { FILTER(1 +) }",
+                "\x00\x01 binary",
+                "",
+            ]
+        )
         return "GET", queries.query_path("/sparql", bad), {"Accept": "*/*"}, None
     if kind == "hostile_header":
         choice = rng.randrange(5)
@@ -176,22 +220,45 @@ def _abuse_request(kind: str, ds: Dataset, rng: random.Random
         if choice == 2:
             return "POST", "/sparql", {"Content-Type": "application/x-nonsense"}, b"ASK {}"
         if choice == 3:
-            return "GET", park + "?format=%ZZ%00", {"Accept": "text/html",
-                                                    "X-Forwarded-For": "1.1.1.1, ::x, <>"}, None
-        return "GET", queries.query_path("/sparql", "ASK {}"), {
-            "Accept": "application/sparql-results+json;charset=\"\u00e9\"",
-            "Accept-Language": "x" * 8000}, None
+            return (
+                "GET",
+                park + "?format=%ZZ%00",
+                {"Accept": "text/html", "X-Forwarded-For": "1.1.1.1, ::x, <>"},
+                None,
+            )
+        return (
+            "GET",
+            queries.query_path("/sparql", "ASK {}"),
+            {
+                "Accept": 'application/sparql-results+json;charset="\u00e9"',
+                "Accept-Language": "x" * 8000,
+            },
+            None,
+        )
     if kind == "oversized":
         body = b"query=" + b"A" * (3 * 1024 * 1024)
         return "POST", "/sparql", {"Content-Type": "application/x-www-form-urlencoded"}, body
     # unknown IRIs
-    return "GET", rng.choice([f"/park/bench-nope-{rng.randrange(10**6)}", "/organisation/zz",
-                              "/nope/xyz", "/park/../../etc/passwd", "/park/%2e%2e%2fsecret",
-                              "/graph/does-not-exist"]), {"Accept": "text/turtle"}, None
+    return (
+        "GET",
+        rng.choice(
+            [
+                f"/park/bench-nope-{rng.randrange(10**6)}",
+                "/organisation/zz",
+                "/nope/xyz",
+                "/park/../../etc/passwd",
+                "/park/%2e%2e%2fsecret",
+                "/graph/does-not-exist",
+            ]
+        ),
+        {"Accept": "text/turtle"},
+        None,
+    )
 
 
-def _send(port: int, method: str, path: str, headers: dict[str, str], body: bytes | None,
-          timeout: float) -> tuple[int | str, float]:
+def _send(
+    port: int, method: str, path: str, headers: dict[str, str], body: bytes | None, timeout: float
+) -> tuple[int | str, float]:
     """Status (or the client-side failure's name) and seconds."""
     t0 = time.perf_counter()
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
@@ -229,9 +296,14 @@ def run(work: Path, ds: Dataset, seconds: float, say: Any) -> dict[str, Any]:
     system.build(force=False)
     system.extra_env = {"PARKLD_QUERY_TIMEOUT": f"{QUERY_TIMEOUT:g}"}
     running = system.start()
-    out: dict[str, Any] = {"seconds": seconds, "size": ds.label, "query_timeout": QUERY_TIMEOUT,
-                           "normal_connections": NORMAL_CONNECTIONS,
-                           "abuse_threads": ABUSE_THREADS, "cold_status": running.cold_status}
+    out: dict[str, Any] = {
+        "seconds": seconds,
+        "size": ds.label,
+        "query_timeout": QUERY_TIMEOUT,
+        "normal_connections": NORMAL_CONNECTIONS,
+        "abuse_threads": ABUSE_THREADS,
+        "cold_status": running.cold_status,
+    }
     try:
         # gunicorn's web workers are the master's children (query workers are grandchildren,
         # killed by design when a query runs too long): a web worker replaced means a crash
@@ -252,15 +324,17 @@ def run(work: Path, ds: Dataset, seconds: float, say: Any) -> dict[str, Any]:
                     status, took = _garbage(running.port)
                 else:
                     method, path, headers, body = _abuse_request(kind, ds, rng)
-                    status, took = _send(running.port, method, path, headers, body,
-                                         timeout=QUERY_TIMEOUT * 6)
+                    status, took = _send(
+                        running.port, method, path, headers, body, timeout=QUERY_TIMEOUT * 6
+                    )
                 with lock:
                     records.append((kind, status, took))
                 if kind != "runaway":
                     time.sleep(0.02)  # abuse is a share of the traffic, not a flood
 
-        threads = [threading.Thread(target=abuser, args=(i,), daemon=True)
-                   for i in range(ABUSE_THREADS)]
+        threads = [
+            threading.Thread(target=abuser, args=(i,), daemon=True) for i in range(ABUSE_THREADS)
+        ]
         for t in threads:
             t.start()
         if loadgen.have_wrk():
@@ -273,11 +347,13 @@ def run(work: Path, ds: Dataset, seconds: float, say: Any) -> dict[str, Any]:
         out["peak_mib"] = running.sampler.peak_kib / 1024
         procs.wait_idle(running.proc.pid, limit=min(QUERY_TIMEOUT * 3, seconds))
         out["end_mib"] = running.sampler.sample() / 1024
-        out["workers_replaced"] = len(set(workers_before) - set(procs.children(
-            running.proc.pid)))
+        out["workers_replaced"] = len(set(workers_before) - set(procs.children(running.proc.pid)))
         with contextlib.suppress(OSError):
-            after = procs.request(running.port, queries.query_path("/sparql", "ASK {}"),
-                                  headers={"Accept": "application/sparql-results+json"})
+            after = procs.request(
+                running.port,
+                queries.query_path("/sparql", "ASK {}"),
+                headers={"Accept": "application/sparql-results+json"},
+            )
             out["healthy_after"] = after.status
         out["alive_after"] = running.proc.poll() is None
     finally:
@@ -290,10 +366,12 @@ def _summarise(records: list[tuple[str, int | str, float]]) -> dict[str, Any]:
     for kind in sorted({k for k, _, _ in records}):
         mine = [(s, t) for k, s, t in records if k == kind]
         took = sorted(t for _, t in mine)
-        by_kind[kind] = {"count": len(mine),
-                         "statuses": dict(Counter(str(s) for s, _ in mine).most_common()),
-                         "p50_s": loadgen.percentile(took, 50),
-                         "max_s": took[-1] if took else 0.0}
+        by_kind[kind] = {
+            "count": len(mine),
+            "statuses": dict(Counter(str(s) for s, _ in mine).most_common()),
+            "p50_s": loadgen.percentile(took, 50),
+            "max_s": took[-1] if took else 0.0,
+        }
     return by_kind
 
 
@@ -302,8 +380,11 @@ def unexpected_5xx(res: dict[str, Any]) -> int:
     n = int(res.get("normal", {}).get("s5xx", 0))
     for kind, d in res.get("abuse", {}).items():
         for status, count in d["statuses"].items():
-            if status.isdigit() and int(status) >= 500 and not (
-                    kind == "runaway" and int(status) in (503, 504)):
+            if (
+                status.isdigit()
+                and int(status) >= 500
+                and not (kind == "runaway" and int(status) in (503, 504))
+            ):
                 n += count
     return n
 
@@ -313,46 +394,63 @@ def render(res: dict[str, Any]) -> list[str]:
     normal = res.get("normal", {})
     run_ = res.get("abuse", {}).get("runaway", {})
     limit = res["query_timeout"]
-    out = ["## Reliability run", "",
-           f"{res['seconds']:g} s against parkld on the {res['size']} graph, concurrency "
-           f"{res['normal_connections'] + res['abuse_threads']} ({res['normal_connections']} "
-           f"{res.get('normal', {}).get('tool', 'wrk')} connections of normal traffic + "
-           f"{res['abuse_threads']} abuse threads, "
-           f"{RUNAWAY_THREADS} of them sending runaway queries back to back), "
-           f"PARKLD_QUERY_TIMEOUT={limit:g} s."]
+    out = [
+        "## Reliability run",
+        "",
+        f"{res['seconds']:g} s against parkld on the {res['size']} graph, concurrency "
+        f"{res['normal_connections'] + res['abuse_threads']} ({res['normal_connections']} "
+        f"{res.get('normal', {}).get('tool', 'wrk')} connections of normal traffic + "
+        f"{res['abuse_threads']} abuse threads, "
+        f"{RUNAWAY_THREADS} of them sending runaway queries back to back), "
+        f"PARKLD_QUERY_TIMEOUT={limit:g} s.",
+    ]
     if res["seconds"] < 600:
-        out.append(f"**Shortened run** ({res['seconds']:g} s); the issue's 10-minute run: "
-                   f"`python -m bench.run --no-bench --sizes {res['size']} --reliability 600`.")
+        out.append(
+            f"**Shortened run** ({res['seconds']:g} s); the issue's 10-minute run: "
+            f"`python -m bench.run --no-bench --sizes {res['size']} --reliability 600`."
+        )
     out.append("")
     if res.get("cold_status") != 200:
-        out += [f"**parkld's /sparql did not answer 200 at start (HTTP {res.get('cold_status')})"
-                "**: the figures below are of its error answers.", ""]
-    out += ["| figure | value |", "|---|---|",
-            f"| **unexpected 5xx** (must be 0) | **{unexpected_5xx(res)}** |"]
+        out += [
+            f"**parkld's /sparql did not answer 200 at start (HTTP {res.get('cold_status')})"
+            "**: the figures below are of its error answers.",
+            "",
+        ]
+    out += [
+        "| figure | value |",
+        "|---|---|",
+        f"| **unexpected 5xx** (must be 0) | **{unexpected_5xx(res)}** |",
+    ]
     if "error" in normal:
         out.append(f"| normal traffic | {normal['error']} |")
     else:
-        out += [f"| normal requests answered | {normal['requests']:,} "
-                f"({normal['requests'] / max(1e-9, normal['duration_us'] / 1e6):,.0f}/s): "
-                f"2xx {normal['s2xx']:,}, 3xx {normal['s3xx']}, 4xx {normal['s4xx']}, "
-                f"5xx {normal['s5xx']}; socket errors {normal['socket_errors']}, "
-                f"timeouts {normal['timeouts']} |",
-                f"| p50 / p99 / max of normal requests while runaways run | "
-                f"{normal['p50_us'] / 1000:.1f} / {normal['p99_us'] / 1000:.1f} / "
-                f"{normal['max_us'] / 1000:.0f} ms |"]
+        out += [
+            f"| normal requests answered | {normal['requests']:,} "
+            f"({normal['requests'] / max(1e-9, normal['duration_us'] / 1e6):,.0f}/s): "
+            f"2xx {normal['s2xx']:,}, 3xx {normal['s3xx']}, 4xx {normal['s4xx']}, "
+            f"5xx {normal['s5xx']}; socket errors {normal['socket_errors']}, "
+            f"timeouts {normal['timeouts']} |",
+            f"| p50 / p99 / max of normal requests while runaways run | "
+            f"{normal['p50_us'] / 1000:.1f} / {normal['p99_us'] / 1000:.1f} / "
+            f"{normal['max_us'] / 1000:.0f} ms |",
+        ]
     if run_:
-        out.append(f"| runaway queries | {run_['count']} sent; answers {run_['statuses']}; "
-                   f"p50 {run_['p50_s']:.1f} s, max {run_['max_s']:.1f} s (limit {limit:g} s) |")
-    out += [f"| memory (PSS) start / peak / end | {res.get('start_mib', 0):.0f} / "
-            f"{res.get('peak_mib', 0):.0f} / {res.get('end_mib', 0):.0f} MiB |",
-            f"| web worker processes replaced during the run | {res.get('workers_replaced')} |",
-            f"| alive and answering ASK after the run | {res.get('alive_after')} / "
-            f"HTTP {res.get('healthy_after')} |", "",
-            "| abuse kind | sent | answers (status: count) | p50 s | max s |",
-            "|---|---:|---|---:|---:|"]
+        out.append(
+            f"| runaway queries | {run_['count']} sent; answers {run_['statuses']}; "
+            f"p50 {run_['p50_s']:.1f} s, max {run_['max_s']:.1f} s (limit {limit:g} s) |"
+        )
+    out += [
+        f"| memory (PSS) start / peak / end | {res.get('start_mib', 0):.0f} / "
+        f"{res.get('peak_mib', 0):.0f} / {res.get('end_mib', 0):.0f} MiB |",
+        f"| web worker processes replaced during the run | {res.get('workers_replaced')} |",
+        f"| alive and answering ASK after the run | {res.get('alive_after')} / "
+        f"HTTP {res.get('healthy_after')} |",
+        "",
+        "| abuse kind | sent | answers (status: count) | p50 s | max s |",
+        "|---|---:|---|---:|---:|",
+    ]
     for kind, d in res.get("abuse", {}).items():
         statuses = ", ".join(f"{k}: {v}" for k, v in d["statuses"].items())
-        out.append(f"| {kind} | {d['count']} | {statuses} | {d['p50_s']:.3f} | "
-                   f"{d['max_s']:.2f} |")
+        out.append(f"| {kind} | {d['count']} | {statuses} | {d['p50_s']:.3f} | {d['max_s']:.2f} |")
     out.append("")
     return out

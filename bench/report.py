@@ -119,29 +119,58 @@ def targets(size: dict[str, Any], conc: list[int]) -> list[tuple[str, str, str, 
             b = geomean([v for v, _ in found])
             est = "≈" if any(e for _, e in found) else ""
             ok = None if a is None or b is None else a >= factor * b
-            rows.append((f"SPARQL throughput c={c} (geomean of 5 queries) ≥ {factor:g}× {peer}",
-                         _f(a), est + _f(b), f"{est}{_ratio(a, b)} {verdict(ok)}"))
+            rows.append(
+                (
+                    f"SPARQL throughput c={c} (geomean of 5 queries) ≥ {factor:g}× {peer}",
+                    _f(a),
+                    est + _f(b),
+                    f"{est}{_ratio(a, b)} {verdict(ok)}",
+                )
+            )
             a = rps(run_of(pk, "deref_ttl", c))
             b, estimated = rps_estimate(peer_d, "deref_ttl", c)
             est = "≈" if estimated else ""
             ok = None if a is None or b is None else a >= factor * b
-            rows.append((f"dereference (Turtle) throughput c={c} ≥ {factor:g}× {peer}",
-                         _f(a), est + _f(b), f"{est}{_ratio(a, b)} {verdict(ok)}"))
+            rows.append(
+                (
+                    f"dereference (Turtle) throughput c={c} ≥ {factor:g}× {peer}",
+                    _f(a),
+                    est + _f(b),
+                    f"{est}{_ratio(a, b)} {verdict(ok)}",
+                )
+            )
     p50 = [(run_of(pk, q, 1), run_of(ox, q, 1)) for q in SPARQL_QUERIES]
     a = geomean([r["p50_ms"] if r else None for r, _ in p50])
     b = geomean([r["p50_ms"] if r else None for _, r in p50])
     ok = None if a is None or b is None else a <= 1.3 * b
-    rows.append(("p50 of the query mix (geomean, ms) ≤ 1.3× oxigraph", _f(a, 2), _f(b, 2),
-                 f"{_ratio(a, b)} {verdict(ok)}"))
+    rows.append(
+        (
+            "p50 of the query mix (geomean, ms) ≤ 1.3× oxigraph",
+            _f(a, 2),
+            _f(b, 2),
+            f"{_ratio(a, b)} {verdict(ok)}",
+        )
+    )
     cold = pk.get("cold_start") if pk else None
-    rows.append(("cold start (restart, s) < 1 s", _f(cold, 2),
-                 _f(ox.get("cold_start") if ox else None, 2),
-                 verdict(None if cold is None else cold < 1.0)))
+    rows.append(
+        (
+            "cold start (restart, s) < 1 s",
+            _f(cold, 2),
+            _f(ox.get("cold_start") if ox else None, 2),
+            verdict(None if cold is None else cold < 1.0),
+        )
+    )
     a = pk.get("serving_peak_mib") if pk else None
     b = ox.get("serving_peak_mib") if ox else None
     ok = None if a is None or b is None else a <= 1.5 * b
-    rows.append(("peak memory serving (PSS, MiB) ≤ 1.5× oxigraph", _f(a), _f(b),
-                 f"{_ratio(a, b)} {verdict(ok)}"))
+    rows.append(
+        (
+            "peak memory serving (PSS, MiB) ≤ 1.5× oxigraph",
+            _f(a),
+            _f(b),
+            f"{_ratio(a, b)} {verdict(ok)}",
+        )
+    )
     return rows
 
 
@@ -150,8 +179,11 @@ def render(res: dict[str, Any], notes: Path | None = None) -> str:
     m = res["machine"]
     out = ["# parkld benchmark results", ""]
     if res.get("smoke"):
-        out += ["**Smoke run** (tiny graph, short runs): proves the harness works; "
-                "the figures mean nothing.", ""]
+        out += [
+            "**Smoke run** (tiny graph, short runs): proves the harness works; "
+            "the figures mean nothing.",
+            "",
+        ]
     out += [
         f"- **Date:** {res['date']}",
         f"- **Machine:** {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB memory, "
@@ -165,26 +197,37 @@ def render(res: dict[str, Any], notes: Path | None = None) -> str:
     ]
     out += [f"- **Note:** {n}" for n in res.get("notes", [])]
     if notes is not None and notes.exists() and not res.get("smoke"):
-        out.append("- **Read with:** *Notes on this run* at the end (machine load, what was "
-                   "not run, where parkld falls short and why, recommendations)")
+        out.append(
+            "- **Read with:** *Notes on this run* at the end (machine load, what was "
+            "not run, where parkld falls short and why, recommendations)"
+        )
     out.append("")
     if res.get("shacl_shipped"):
         sh = res["shacl_shipped"]
-        out += [f"SHACL validation of the shipped data (`parkld validate`): "
-                f"{_f(sh['seconds'], 2)} s, exit {sh['exit']}, peak {_f(sh['peak_mib'])} MiB.",
-                ""]
+        out += [
+            f"SHACL validation of the shipped data (`parkld validate`): "
+            f"{_f(sh['seconds'], 2)} s, exit {sh['exit']}, peak {_f(sh['peak_mib'])} MiB.",
+            "",
+        ]
     sizes = [s for s in res["sizes"] if s["systems"]]
     if sizes:
         big = sizes[-1]
-        out += [f"## Targets (issue #7) on the largest size run: {big['label']}", "",
-                "| target | parkld | peer | parkld ÷ peer |", "|---|---:|---:|---|"]
+        out += [
+            f"## Targets (issue #7) on the largest size run: {big['label']}",
+            "",
+            "| target | parkld | peer | parkld ÷ peer |",
+            "|---|---:|---:|---|",
+        ]
         rows = targets(big, res["concurrency"])
         out += [f"| {t} | {a} | {b} | {v} |" for t, a, b, v in rows]
         out.append("")
         if any("≈" in b for _, _, b, _ in rows):
-            out += ["≈: the peer answered no query of a kind within a whole load run (or that "
-                    "level was not run after such a run); its rate there is 1 ÷ the time of one "
-                    "request timed to completion (the probe).", ""]
+            out += [
+                "≈: the peer answered no query of a kind within a whole load run (or that "
+                "level was not run after such a run); its rate there is 1 ÷ the time of one "
+                "request timed to completion (the probe).",
+                "",
+            ]
     for size in sizes:
         out += _size_section(size, res["concurrency"])
     if res.get("reliability"):
@@ -199,17 +242,23 @@ def render(res: dict[str, Any], notes: Path | None = None) -> str:
 def _size_section(size: dict[str, Any], conc: list[int]) -> list[str]:
     s = _systems(size)
     names = ["parkld", *PEERS]
-    out = [f"## {size['label']}: {size['quads']:,} quads "
-           f"({size['generated_triples']:,} generated + the project's own), "
-           f"{size['parks']:,} parks", ""]
+    out = [
+        f"## {size['label']}: {size['quads']:,} quads "
+        f"({size['generated_triples']:,} generated + the project's own), "
+        f"{size['parks']:,} parks",
+        "",
+    ]
     skipped = [f"{n}: {s[n]['skipped']}" for n in names if n in s and "skipped" in s[n]]
     if skipped:
         out += ["Skipped here: " + "; ".join(skipped), ""]
 
-    out += ["### Load and start", "",
-            "| system | build / load s | load peak MiB | cold start s (port open) "
-            "| PSS after start MiB | peak PSS serving MiB | how |",
-            "|---|---:|---:|---:|---:|---:|---|"]
+    out += [
+        "### Load and start",
+        "",
+        "| system | build / load s | load peak MiB | cold start s (port open) "
+        "| PSS after start MiB | peak PSS serving MiB | how |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
     for n in names:
         d = s.get(n)
         if d is None:
@@ -218,37 +267,65 @@ def _size_section(size: dict[str, Any], conc: list[int]) -> list[str]:
             out.append(f"| {n} | skipped | | | | | {d['skipped']} |")
             continue
         load = d.get("load", {})
-        cold = _f(d.get("cold_start"), 2) if d.get("cold_status") == 200 else \
-            f"no 200 (HTTP {d.get('cold_status')})"
+        cold = (
+            _f(d.get("cold_start"), 2)
+            if d.get("cold_status") == 200
+            else f"no 200 (HTTP {d.get('cold_status')})"
+        )
         cold += f" ({_f(d.get('accept'), 2)})"
-        out.append(f"| {n} | {_f(load.get('seconds'), 2)} | {_f(load.get('peak_mib'))} | "
-                   f"{cold} | {_f(d.get('start_mib'))} | {_f(d.get('serving_peak_mib'))} | "
-                   f"{load.get('note', '')} |")
-    out += ["", "Cold start: process start → first 200 on `ASK {}` at the SPARQL endpoint, the "
-            "store already built or loaded (a restart); in brackets, when the port first "
-            "accepted a connection. PSS: proportional set size of the whole process tree "
-            "(gunicorn's workers and query workers share pages)."]
+        out.append(
+            f"| {n} | {_f(load.get('seconds'), 2)} | {_f(load.get('peak_mib'))} | "
+            f"{cold} | {_f(d.get('start_mib'))} | {_f(d.get('serving_peak_mib'))} | "
+            f"{load.get('note', '')} |"
+        )
+    out += [
+        "",
+        "Cold start: process start → first 200 on `ASK {}` at the SPARQL endpoint, the "
+        "store already built or loaded (a restart); in brackets, when the port first "
+        "accepted a connection. PSS: proportional set size of the whole process tree "
+        "(gunicorn's workers and query workers share pages).",
+    ]
     pk = s.get("parkld")
     if pk and pk.get("load", {}).get("phases"):
         ph = pk["load"]["phases"]
-        out += ["", "parkld build phases: " + ", ".join(f"{k} {_f(v, 2)} s" for k, v in ph.items())
-                + " (SHACL = validation of this graph with the project's shapes)."]
-    out += ["", "parkld ÷ peer: " + "; ".join(
-        f"{p}: cold start {_ratio(_g(pk, 'cold_start'), _g(s.get(p), 'cold_start'))}, "
-        f"peak serving memory "
-        f"{_ratio(_g(pk, 'serving_peak_mib'), _g(s.get(p), 'serving_peak_mib'))}"
-        for p in PEERS if p in s), ""]
+        out += [
+            "",
+            "parkld build phases: "
+            + ", ".join(f"{k} {_f(v, 2)} s" for k, v in ph.items())
+            + " (SHACL = validation of this graph with the project's shapes).",
+        ]
+    out += [
+        "",
+        "parkld ÷ peer: "
+        + "; ".join(
+            f"{p}: cold start {_ratio(_g(pk, 'cold_start'), _g(s.get(p), 'cold_start'))}, "
+            f"peak serving memory "
+            f"{_ratio(_g(pk, 'serving_peak_mib'), _g(s.get(p), 'serving_peak_mib'))}"
+            for p in PEERS
+            if p in s
+        ),
+        "",
+    ]
 
-    out += ["### Latency at concurrency 1: p50 / p99 ms", "",
-            "| query | rows (parkld / " + " / ".join(PEERS) + ") | "
-            + " | ".join(names) + " | " + " | ".join(f"p50 ÷ {p}" for p in PEERS) + " |",
-            "|---|---|" + "---:|" * len(names) + "---:|" * len(PEERS)]
+    out += [
+        "### Latency at concurrency 1: p50 / p99 ms",
+        "",
+        "| query | rows (parkld / "
+        + " / ".join(PEERS)
+        + ") | "
+        + " | ".join(names)
+        + " | "
+        + " | ".join(f"p50 ÷ {p}" for p in PEERS)
+        + " |",
+        "|---|---|" + "---:|" * len(names) + "---:|" * len(PEERS),
+    ]
     for q in size["queries"]:
         rows = []
         for n in names:
             fig = _fig(s.get(n), q["name"])
-            rows.append(str(fig["probe"]["rows"]) if fig and fig["probe"]["rows"] is not None
-                        else "·")
+            rows.append(
+                str(fig["probe"]["rows"]) if fig and fig["probe"]["rows"] is not None else "·"
+            )
         cells = []
         for n in names:
             miss = _cell_missing(s.get(n), q["name"])
@@ -256,22 +333,39 @@ def _size_section(size: dict[str, Any], conc: list[int]) -> list[str]:
             if r and r["requests"] - r["errors"] == 0:
                 cells.append(miss or f"none in {r['seconds']:.0f} s")
                 continue
-            cells.append(miss or (f"{_f(r['p50_ms'], 2)} / {_f(r['p99_ms'], 2)}{_err(r)}"
-                                  if r else "—"))
+            cells.append(
+                miss or (f"{_f(r['p50_ms'], 2)} / {_f(r['p99_ms'], 2)}{_err(r)}" if r else "—")
+            )
         base = run_of(pk, q["name"], 1)
-        ratios = [_ratio(base["p50_ms"] if base else None,
-                         (run_of(s.get(p), q["name"], 1) or {}).get("p50_ms")) for p in PEERS]
+        ratios = [
+            _ratio(
+                base["p50_ms"] if base else None,
+                (run_of(s.get(p), q["name"], 1) or {}).get("p50_ms"),
+            )
+            for p in PEERS
+        ]
         title = q["title"] + (f" ({q['peer_note']})" if q.get("peer_note") else "")
-        out.append(f"| {title} | {' / '.join(rows)} | " + " | ".join(cells) + " | "
-                   + " | ".join(ratios) + " |")
-    out += ["", "Rows: SELECT rows or RDF triples of the answer; DESCRIBE differs by design "
-            "between engines (Oxigraph: concise bounded description; Virtuoso and rdflib: "
-            "their own), and parkld's dereference returns its own page graph.", ""]
+        out.append(
+            f"| {title} | {' / '.join(rows)} | "
+            + " | ".join(cells)
+            + " | "
+            + " | ".join(ratios)
+            + " |"
+        )
+    out += [
+        "",
+        "Rows: SELECT rows or RDF triples of the answer; DESCRIBE differs by design "
+        "between engines (Oxigraph: concise bounded description; Virtuoso and rdflib: "
+        "their own), and parkld's dereference returns its own page graph.",
+        "",
+    ]
 
-    out += ["### Throughput: successful requests per second", "",
-            "| query | c | " + " | ".join(names) + " | "
-            + " | ".join(f"÷ {p}" for p in PEERS) + " |",
-            "|---|---:|" + "---:|" * len(names) + "---:|" * len(PEERS)]
+    out += [
+        "### Throughput: successful requests per second",
+        "",
+        "| query | c | " + " | ".join(names) + " | " + " | ".join(f"÷ {p}" for p in PEERS) + " |",
+        "|---|---:|" + "---:|" * len(names) + "---:|" * len(PEERS),
+    ]
     for q in size["queries"]:
         for c in conc:
             cells = []
@@ -279,15 +373,20 @@ def _size_section(size: dict[str, Any], conc: list[int]) -> list[str]:
                 miss = _cell_missing(s.get(n), q["name"])
                 r = run_of(s.get(n), q["name"], c)
                 slow = (_fig(s.get(n), q["name"]) or {}).get("slow")
-                cells.append(miss or (f"{_f(rps(r))}{_err(r)}" if r else
-                                      "slow" if slow else "—"))
+                cells.append(miss or (f"{_f(rps(r))}{_err(r)}" if r else "slow" if slow else "—"))
             base_rps = rps(run_of(pk, q["name"], c))
             ratios = [_ratio(base_rps, rps(run_of(s.get(p), q["name"], c))) for p in PEERS]
-            out.append(f"| {q['name']} | {c} | " + " | ".join(cells) + " | "
-                       + " | ".join(ratios) + " |")
-    out += ["", "*slow*: fewer than 3 answers at concurrency 1 in a whole run, so the higher "
-            "levels were not run (their backlog would spill into the next run).",
-            "", "<details><summary>The queries</summary>", ""]
+            out.append(
+                f"| {q['name']} | {c} | " + " | ".join(cells) + " | " + " | ".join(ratios) + " |"
+            )
+    out += [
+        "",
+        "*slow*: fewer than 3 answers at concurrency 1 in a whole run, so the higher "
+        "levels were not run (their backlog would spill into the next run).",
+        "",
+        "<details><summary>The queries</summary>",
+        "",
+    ]
     for q in size["queries"]:
         text = q["sparql"] or "(parkld page only)"
         out += [f"- **{q['name']}** (Accept: `{q['accept']}`): `{text}`"]

@@ -44,10 +44,15 @@ def machine() -> dict[str, Any]:
             break
     import os
 
-    return {"cores": os.cpu_count(), "memory_gib": round(mem_kib / 1024 / 1024, 1),
-            "cpu": cpu, "kernel": platform.release(), "python": platform.python_version(),
-            "load_at_start": Path("/proc/loadavg").read_text().split()[:3],
-            "loadgen": "wrk" if loadgen.have_wrk() else "python fallback (wrk not installed)"}
+    return {
+        "cores": os.cpu_count(),
+        "memory_gib": round(mem_kib / 1024 / 1024, 1),
+        "cpu": cpu,
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "load_at_start": Path("/proc/loadavg").read_text().split()[:3],
+        "loadgen": "wrk" if loadgen.have_wrk() else "python fallback (wrk not installed)",
+    }
 
 
 def shacl_shipped(work: Path) -> dict[str, Any]:
@@ -55,22 +60,33 @@ def shacl_shipped(work: Path) -> dict[str, Any]:
     exe = Path(sys.executable).parent / "parkld"
     log = work / "validate-shipped.log"
     log.unlink(missing_ok=True)
-    code, seconds, maxrss = procs.run_measured([str(exe), "validate"], log=log,
-                                               env={"PARKLD_LOG_LEVEL": "WARNING"})
+    code, seconds, maxrss = procs.run_measured(
+        [str(exe), "validate"], log=log, env={"PARKLD_LOG_LEVEL": "WARNING"}
+    )
     return {"seconds": seconds, "exit": code, "peak_mib": maxrss / 1024}
 
 
-def bench_system(cls: type[systems.System], work: Path, ds: Dataset,
-                 mix: list[queries.Query], seconds: float, concurrency: tuple[int, ...],
-                 say: Any) -> dict[str, Any]:
+def bench_system(
+    cls: type[systems.System],
+    work: Path,
+    ds: Dataset,
+    mix: list[queries.Query],
+    seconds: float,
+    concurrency: tuple[int, ...],
+    say: Any,
+) -> dict[str, Any]:
     system = cls(work, ds)
     entry: dict[str, Any] = {"name": system.name}
     try:
         system.check()
         say(f"  {system.name}: load")
         load = system.load()
-        entry["load"] = {"seconds": load.seconds, "peak_mib": load.peak_mib, "note": load.note,
-                         "phases": load.phases}
+        entry["load"] = {
+            "seconds": load.seconds,
+            "peak_mib": load.peak_mib,
+            "note": load.note,
+            "phases": load.phases,
+        }
         say(f"  {system.name}: cold start")
         run = system.start()
     except systems.Skipped as exc:
@@ -96,32 +112,63 @@ def bench_system(cls: type[systems.System], work: Path, ds: Dataset,
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
-    ap.add_argument("--sizes", default=None,
-                    help=f"comma-separated triple targets [{DEFAULT_SIZES}]")
+    ap.add_argument(
+        "--sizes", default=None, help=f"comma-separated triple targets [{DEFAULT_SIZES}]"
+    )
     ap.add_argument("--with-1m", action="store_true", help="add the 1M-triple size")
-    ap.add_argument("--smoke", action="store_true",
-                    help=f"CI mode: one tiny size ({SMOKE_SIZE}), short runs; proves it works")
-    ap.add_argument("--systems", default=None,
-                    help="comma-separated subset of: " + ", ".join(c.name for c in systems.ALL)
-                    + f" [all; smoke: {', '.join(SMOKE_SYSTEMS)}]")
-    ap.add_argument("--seconds", type=float, default=None,
-                    help="duration of each load run [2; smoke 0.5]")
+    ap.add_argument(
+        "--smoke",
+        action="store_true",
+        help=f"CI mode: one tiny size ({SMOKE_SIZE}), short runs; proves it works",
+    )
+    ap.add_argument(
+        "--systems",
+        default=None,
+        help="comma-separated subset of: "
+        + ", ".join(c.name for c in systems.ALL)
+        + f" [all; smoke: {', '.join(SMOKE_SYSTEMS)}]",
+    )
+    ap.add_argument(
+        "--seconds", type=float, default=None, help="duration of each load run [2; smoke 0.5]"
+    )
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--reliability", type=float, default=None, metavar="SECONDS",
-                    help="also run the reliability workload against parkld for SECONDS "
-                         "(on the largest size)")
-    ap.add_argument("--ab", action="store_true",
-                    help="after each size, the interleaved parkld/oxigraph A/B of bench.ab "
-                         "(cheap requests, repeated and distinct; kept in the results JSON)")
-    ap.add_argument("--no-bench", action="store_true",
-                    help="skip the peer comparison (with --reliability: only that run)")
+    ap.add_argument(
+        "--reliability",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="also run the reliability workload against parkld for SECONDS (on the largest size)",
+    )
+    ap.add_argument(
+        "--ab",
+        action="store_true",
+        help="after each size, the interleaved parkld/oxigraph A/B of bench.ab "
+        "(cheap requests, repeated and distinct; kept in the results JSON)",
+    )
+    ap.add_argument(
+        "--no-bench",
+        action="store_true",
+        help="skip the peer comparison (with --reliability: only that run)",
+    )
     ap.add_argument("--work", type=Path, default=HERE / "out", help="scratch directory")
-    ap.add_argument("--output", type=Path, default=None,
-                    help="Markdown results file [bench/RESULTS.md; smoke: WORK/RESULTS-smoke.md]")
-    ap.add_argument("--no-peers-venv", action="store_true",
-                    help="do not create bench/.venv-peers when it is missing")
-    ap.add_argument("--render", type=Path, default=None, metavar="RESULTS_JSON",
-                    help="only re-render the Markdown from a saved results-*.json")
+    ap.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        help="Markdown results file [bench/RESULTS.md; smoke: WORK/RESULTS-smoke.md]",
+    )
+    ap.add_argument(
+        "--no-peers-venv",
+        action="store_true",
+        help="do not create bench/.venv-peers when it is missing",
+    )
+    ap.add_argument(
+        "--render",
+        type=Path,
+        default=None,
+        metavar="RESULTS_JSON",
+        help="only re-render the Markdown from a saved results-*.json",
+    )
     args = ap.parse_args(argv)
     if args.render:
         saved = json.loads(args.render.read_text())
@@ -137,8 +184,11 @@ def main(argv: list[str] | None = None) -> int:
     default_systems = SMOKE_SYSTEMS if args.smoke else tuple(c.name for c in systems.ALL)
     wanted = {s.strip() for s in (args.systems or ",".join(default_systems)).split(",")}
     classes = [c for c in systems.ALL if c.name in wanted]
-    not_run = "not run in --smoke mode (20+ s each); run without --smoke" if args.smoke \
+    not_run = (
+        "not run in --smoke mode (20+ s each); run without --smoke"
+        if args.smoke
         else "left out by --systems"
+    )
     output = args.output or (args.work / "RESULTS-smoke.md" if args.smoke else HERE / "RESULTS.md")
     work = args.work
     work.mkdir(parents=True, exist_ok=True)
@@ -149,10 +199,14 @@ def main(argv: list[str] | None = None) -> int:
     started = time.time()
     results: dict[str, Any] = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "command": "python -m bench.run " + " ".join(shlex.quote(a) for a in
-                                                     (argv if argv is not None else sys.argv[1:])),
-        "machine": machine(), "seconds_per_run": seconds, "concurrency": list(concurrency),
-        "smoke": args.smoke, "sizes": [], "notes": [],
+        "command": "python -m bench.run "
+        + " ".join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:])),
+        "machine": machine(),
+        "seconds_per_run": seconds,
+        "concurrency": list(concurrency),
+        "smoke": args.smoke,
+        "sizes": [],
+        "notes": [],
     }
     if not args.smoke and not args.no_peers_venv and "rdflib-endpoint" in wanted:
         say("peers venv: checking bench/.venv-peers")
@@ -168,10 +222,21 @@ def main(argv: list[str] | None = None) -> int:
         ds = prepare(label, parse_size(label), work, args.seed)
         mix = queries.mix(ds.manifest)
         size: dict[str, Any] = {
-            "label": label, "quads": ds.quads, "generated_triples": ds.manifest.triples,
-            "parks": ds.manifest.parks, "sample_park": ds.manifest.sample_park,
-            "queries": [{"name": q.name, "title": q.title, "sparql": q.sparql,
-                         "peer_note": q.peer_note, "accept": q.accept} for q in mix],
+            "label": label,
+            "quads": ds.quads,
+            "generated_triples": ds.manifest.triples,
+            "parks": ds.manifest.parks,
+            "sample_park": ds.manifest.sample_park,
+            "queries": [
+                {
+                    "name": q.name,
+                    "title": q.title,
+                    "sparql": q.sparql,
+                    "peer_note": q.peer_note,
+                    "accept": q.accept,
+                }
+                for q in mix
+            ],
             "systems": [],
         }
         results["sizes"].append(size)
@@ -179,8 +244,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         for cls in systems.ALL:
             if cls in classes:
-                size["systems"].append(
-                    bench_system(cls, work, ds, mix, seconds, concurrency, say))
+                size["systems"].append(bench_system(cls, work, ds, mix, seconds, concurrency, say))
             else:
                 size["systems"].append({"name": cls.name, "skipped": not_run})
         if args.ab and {"parkld", "oxigraph"} <= {c.name for c in classes}:

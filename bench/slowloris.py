@@ -26,8 +26,9 @@ from tests.sparql_support import parks_store
 
 def measure(server_name: str, slow: int) -> str:
     with tempfile.TemporaryDirectory() as tmp:
-        server = start_server(parks_store(Path(tmp)), build=False,
-                              env={"PARKLD_SERVER": server_name})
+        server = start_server(
+            parks_store(Path(tmp)), build=False, env={"PARKLD_SERVER": server_name}
+        )
         held: list[socket.socket] = []
         try:
             url = server.sparql_url + "?query=ASK%20%7B%7D"

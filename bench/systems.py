@@ -76,13 +76,19 @@ class System:
     def start(self, ready_timeout: float = 300.0) -> Running:
         port = procs.free_port()
         t0 = time.perf_counter()
-        proc = procs.start(self.argv(port), env=self.env(), log=self.work / "server.log",
-                           cwd=self.work)
+        proc = procs.start(
+            self.argv(port), env=self.env(), log=self.work / "server.log", cwd=self.work
+        )
         sampler = procs.MemorySampler(proc.pid).__enter__()
         accept = procs.wait_accept(proc, port, t0=t0, timeout=ready_timeout)
         seconds, status = procs.wait_ready(
-            proc, port, self.ready_path(), t0=t0, timeout=ready_timeout,
-            headers={"Accept": "application/sparql-results+json"})
+            proc,
+            port,
+            self.ready_path(),
+            t0=t0,
+            timeout=ready_timeout,
+            headers={"Accept": "application/sparql-results+json"},
+        )
         if proc.poll() is not None:
             sampler.__exit__()
             raise Skipped(f"{self.name} exited at start: {last_line(self.work / 'server.log')}")
@@ -101,9 +107,12 @@ class Parkld(System):
     extra_env: dict[str, str] = {}  # noqa: RUF012 - replaced, never mutated
 
     def env(self) -> dict[str, str]:
-        return {"PARKLD_STORE_DIR": str(self.work / "store"),
-                "PARKLD_DATA_PATHS": str(self.ds.gen_dir),
-                "PARKLD_LOG_LEVEL": "WARNING", **self.extra_env}
+        return {
+            "PARKLD_STORE_DIR": str(self.work / "store"),
+            "PARKLD_DATA_PATHS": str(self.ds.gen_dir),
+            "PARKLD_LOG_LEVEL": "WARNING",
+            **self.extra_env,
+        }
 
     def _exe(self) -> str:
         exe = Path(sys.executable).parent / "parkld"
@@ -122,11 +131,11 @@ class Parkld(System):
         log = self.work / "build.log"
         log.unlink(missing_ok=True)
         code, seconds, maxrss = procs.run_measured(
-            [self._exe(), "build", *(["--force"] if force else [])], env=self.env(), log=log)
+            [self._exe(), "build", *(["--force"] if force else [])], env=self.env(), log=log
+        )
         if code != 0:
             raise Skipped(f"parkld build failed (exit {code}): {last_line(log)}")
-        return LoadStats(seconds, maxrss / 1024, "parse + SHACL + load",
-                         _phases(log, seconds))
+        return LoadStats(seconds, maxrss / 1024, "parse + SHACL + load", _phases(log, seconds))
 
     def argv(self, port: int) -> list[str]:
         return [self._exe(), "serve", "--host", "127.0.0.1", "--port", str(port)]
@@ -176,14 +185,22 @@ class Oxigraph(System):
         virtuoso.wipe(db)
         code, seconds, maxrss = procs.run_measured(
             [self._exe(), "load", "--location", str(db), "--file", str(self.ds.nquads)],
-            log=self.work / "load.log")
+            log=self.work / "load.log",
+        )
         if code != 0:
             raise Skipped(f"oxigraph load failed ({code})")
         return LoadStats(seconds, maxrss / 1024, "oxigraph load (N-Quads)")
 
     def argv(self, port: int) -> list[str]:
-        return [self._exe(), "serve-read-only", "--location", str(self.work / "db"),
-                "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
+        return [
+            self._exe(),
+            "serve-read-only",
+            "--location",
+            str(self.work / "db"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+        ]
 
 
 class RdflibEndpoint(System):
@@ -206,8 +223,15 @@ class RdflibEndpoint(System):
         return LoadStats(None, None, "parses at start: see cold start")
 
     def argv(self, port: int) -> list[str]:
-        return [str(self._exe()), "serve", str(self.ds.nquads), "--host", "127.0.0.1",
-                "--port", str(port)]
+        return [
+            str(self._exe()),
+            "serve",
+            str(self.ds.nquads),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ]
 
 
 class Virtuoso(System):
@@ -225,8 +249,9 @@ class Virtuoso(System):
             raise Skipped("virtuoso-opensource is not installed (Debian package)")
 
     def _ini(self) -> Path:
-        return virtuoso.write_ini(self.work / "db", self.ds.nquads.parent, self.sql_port,
-                                  self.http_port)
+        return virtuoso.write_ini(
+            self.work / "db", self.ds.nquads.parent, self.sql_port, self.http_port
+        )
 
     def load(self) -> LoadStats:
         db = self.work / "db"
@@ -249,7 +274,6 @@ class Virtuoso(System):
         return virtuoso.argv(self._ini())
 
 
-
 ALL: tuple[type[System], ...] = (Parkld, Oxigraph, RdflibEndpoint, Virtuoso)
 
 
@@ -258,12 +282,21 @@ def ensure_peers_venv(log: Path) -> str | None:
     if (PEERS_VENV / "bin" / "rdflib-endpoint").exists():
         return None
     try:
-        subprocess.run([sys.executable, "-m", "venv", str(PEERS_VENV)], check=True,
-                       capture_output=True, timeout=300)
+        subprocess.run(
+            [sys.executable, "-m", "venv", str(PEERS_VENV)],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
         with log.open("ab") as fh:
-            subprocess.run([str(PEERS_VENV / "bin" / "pip"), "install", "-q", *PEER_PACKAGES],
-                           check=True, stdout=fh, stderr=subprocess.STDOUT, timeout=900,
-                           env={**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"})
+            subprocess.run(
+                [str(PEERS_VENV / "bin" / "pip"), "install", "-q", *PEER_PACKAGES],
+                check=True,
+                stdout=fh,
+                stderr=subprocess.STDOUT,
+                timeout=900,
+                env={**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"},
+            )
     except (subprocess.SubprocessError, OSError) as exc:
         return f"could not create {PEERS_VENV}: {exc}"
     return None

@@ -74,8 +74,9 @@ def available() -> bool:
 def write_ini(directory: Path, data_dir: Path, sql_port: int, http_port: int) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     ini = directory / "virtuoso.ini"
-    ini.write_text(INI.format(d=directory, data=data_dir, sql_port=sql_port,
-                              http_port=http_port, vsp=VSP_ROOT))
+    ini.write_text(
+        INI.format(d=directory, data=data_dir, sql_port=sql_port, http_port=http_port, vsp=VSP_ROOT)
+    )
     return ini
 
 
@@ -98,8 +99,14 @@ def wait_sql(port: int, timeout: float = 60.0) -> None:
 def isql(port: int, *statements: str, timeout: float = 3600.0) -> str:
     """Run SQL statements through isql-vt as dba (the default password of a fresh database)."""
     script = "".join(s.rstrip().rstrip(";") + ";\n" for s in statements)
-    out = subprocess.run([ISQL, f"127.0.0.1:{port}", "dba", "dba"], input=script,
-                         capture_output=True, text=True, timeout=timeout, check=False)
+    out = subprocess.run(
+        [ISQL, f"127.0.0.1:{port}", "dba", "dba"],
+        input=script,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
     if out.returncode != 0 or "*** Error" in out.stdout or "*** Error" in out.stderr:
         raise RuntimeError(f"isql failed: {out.stdout[-800:]} {out.stderr[-800:]}")
     return out.stdout
@@ -107,10 +114,12 @@ def isql(port: int, *statements: str, timeout: float = 3600.0) -> str:
 
 def bulk_load(port: int, data_dir: Path, pattern: str) -> None:
     """Load every file matching *pattern* in *data_dir*, then checkpoint (durable, like a build)."""
-    isql(port,
-         f"ld_dir('{data_dir}', '{pattern}', 'urn:parkld:bench:default')",
-         "rdf_loader_run()",
-         "checkpoint")
+    isql(
+        port,
+        f"ld_dir('{data_dir}', '{pattern}', 'urn:parkld:bench:default')",
+        "rdf_loader_run()",
+        "checkpoint",
+    )
     errors = isql(port, "SELECT ll_file, ll_error FROM DB.DBA.LOAD_LIST WHERE ll_error IS NOT NULL")
     if "0 Rows" not in errors:
         raise RuntimeError(f"Virtuoso bulk load reported errors: {errors[-800:]}")

@@ -72,8 +72,7 @@ class Backend:
 
     def serve(self, factory: ServerFactory, env: dict[str, str] | None = None) -> LiveServer:
         """``parkld serve`` over this store (the embedded store's directory is served as is)."""
-        return factory({**self.env, **(env or {})}, store_dir=self.settings.store_dir,
-                       build=False)
+        return factory({**self.env, **(env or {})}, store_dir=self.settings.store_dir, build=False)
 
 
 def start_virtuoso(directory: Path) -> vt.VirtuosoServer:
@@ -101,8 +100,7 @@ def virtuoso_scratch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[vt.Vi
 
 
 @pytest.fixture(scope="session")
-def virtuoso_shipped(virtuoso: vt.VirtuosoServer, shipped_settings: Settings
-                     ) -> vt.VirtuosoServer:
+def virtuoso_shipped(virtuoso: vt.VirtuosoServer, shipped_settings: Settings) -> vt.VirtuosoServer:
     """The session's Virtuoso holding the shipped graph, published as `parkld publish` does."""
     settings = remote_settings(virtuoso, shipped_settings.store_dir)
     store = RemoteStore(settings)
@@ -159,8 +157,9 @@ def _by_graph(quads: Iterable[ox.Quad]) -> dict[str, list[ox.Triple]]:
 
 
 @contextmanager
-def fixture_graphs(server: vt.VirtuosoServer, store_dir: Path, quads: Iterable[ox.Quad]
-                   ) -> Iterator[Settings]:
+def fixture_graphs(
+    server: vt.VirtuosoServer, store_dir: Path, quads: Iterable[ox.Quad]
+) -> Iterator[Settings]:
     """*quads* published into *server* (any graphs left there dropped first), dropped after."""
     settings = remote_settings(server, store_dir)
     with RemoteStore(settings) as store:
@@ -174,8 +173,9 @@ def fixture_graphs(server: vt.VirtuosoServer, store_dir: Path, quads: Iterable[o
 
 
 @contextmanager
-def fixture_backend(request: pytest.FixtureRequest, store_dir: Path, quads: list[ox.Quad]
-                    ) -> Iterator[Backend]:
+def fixture_backend(
+    request: pytest.FixtureRequest, store_dir: Path, quads: list[ox.Quad]
+) -> Iterator[Backend]:
     """*quads* on the backend named by ``request.param`` (for a module's own parametrised
     fixture): an embedded store in *store_dir*, or graphs in the scratch Virtuoso."""
     if request.param == "embedded":

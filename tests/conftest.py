@@ -49,8 +49,9 @@ def shipped_build(shipped_settings: Settings) -> BuildResult:
 
 
 @pytest.fixture(scope="session")
-def shipped_store(shipped_settings: Settings, shipped_build: BuildResult
-                  ) -> Iterator[EmbeddedStore]:
+def shipped_store(
+    shipped_settings: Settings, shipped_build: BuildResult
+) -> Iterator[EmbeddedStore]:
     store = EmbeddedStore(shipped_settings.store_dir)
     yield store
     store.close()

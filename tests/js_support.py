@@ -23,8 +23,11 @@ MISSING = "JavaScript clients not installed: run `npm ci` in tests/js (needs Nod
 def require_js_clients() -> str:
     """The node executable; skip (locally) or fail (in CI) when the clients are missing."""
     node = shutil.which("node")
-    if node is None or not (JS / "node_modules" / "jsonld").is_dir() or not (
-            JS / "node_modules" / "@comunica" / "query-sparql").is_dir():
+    if (
+        node is None
+        or not (JS / "node_modules" / "jsonld").is_dir()
+        or not (JS / "node_modules" / "@comunica" / "query-sparql").is_dir()
+    ):
         if IN_CI:
             pytest.fail(MISSING)
         pytest.skip(MISSING)
@@ -34,7 +37,8 @@ def require_js_clients() -> str:
 def run_js(script: str, *args: str, timeout: float = 120) -> Any:
     """Run ``tests/js/<script>`` with *args*; its stdout parsed as JSON."""
     node = require_js_clients()
-    done = subprocess.run([node, script, *args], cwd=JS, capture_output=True, timeout=timeout,
-                          check=False)
+    done = subprocess.run(
+        [node, script, *args], cwd=JS, capture_output=True, timeout=timeout, check=False
+    )
     assert done.returncode == 0, done.stderr.decode(errors="replace")
     return json.loads(done.stdout)

@@ -69,8 +69,12 @@ class _Handler(BaseHTTPRequestHandler):
 def counting_listener() -> Iterator[CountingServer]:
     """A running :class:`CountingServer` on 127.0.0.1 (free port), stopped and closed after."""
     server = CountingServer()
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              name="counting-listener", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever,
+        kwargs={"poll_interval": 0.05},
+        name="counting-listener",
+        daemon=True,
+    )
     thread.start()
     try:
         yield server

@@ -117,8 +117,9 @@ def _wait_until_up(server: LiveServer, timeout: float) -> None:
     url = server.sparql_url + "?query=ASK%7B%7D"
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
-            raise RuntimeError(f"parkld serve exited with {server.process.returncode}:\n"
-                               + server.log())
+            raise RuntimeError(
+                f"parkld serve exited with {server.process.returncode}:\n" + server.log()
+            )
         try:
             with urllib.request.urlopen(url, timeout=2) as answer:
                 if answer.status == 200:
@@ -128,23 +129,37 @@ def _wait_until_up(server: LiveServer, timeout: float) -> None:
     raise RuntimeError("parkld serve did not answer in time:\n" + server.log())
 
 
-def start_server(store_dir: Path, *, env: Mapping[str, str] | None = None, build: bool = True,
-                 args: Iterable[str] = (), timeout: float = 90) -> LiveServer:
+def start_server(
+    store_dir: Path,
+    *,
+    env: Mapping[str, str] | None = None,
+    build: bool = True,
+    args: Iterable[str] = (),
+    timeout: float = 90,
+) -> LiveServer:
     """Start ``parkld serve`` and wait until ``/sparql`` answers."""
     store_dir.mkdir(parents=True, exist_ok=True)
     port = free_port()
     environ = {k: v for k, v in os.environ.items() if not k.startswith("PARKLD_")}
-    environ.update({"PARKLD_STORE_DIR": str(store_dir), "PARKLD_HOST": "127.0.0.1",
-                    "PARKLD_PORT": str(port), "PARKLD_WORKERS": "2", "PARKLD_THREADS": "4",
-                    "PARKLD_LOG_LEVEL": "WARNING"})
+    environ.update(
+        {
+            "PARKLD_STORE_DIR": str(store_dir),
+            "PARKLD_HOST": "127.0.0.1",
+            "PARKLD_PORT": str(port),
+            "PARKLD_WORKERS": "2",
+            "PARKLD_THREADS": "4",
+            "PARKLD_LOG_LEVEL": "WARNING",
+        }
+    )
     environ.update(env or {})
     command = [str(PARKLD), "serve", *args]
     if not build:
         command.append("--no-build")
     log_path = store_dir / f"server-{port}.log"
     with log_path.open("wb") as log:
-        process = subprocess.Popen(command, env=environ, stdout=log, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            command, env=environ, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
     server = LiveServer("127.0.0.1", port, store_dir, process, log_path)
     try:
         _wait_until_up(server, timeout)
@@ -183,8 +198,13 @@ def live_server_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Se
     """Start servers with extra environment variables; all are stopped after the session."""
     started: list[LiveServer] = []
 
-    def factory(env: Mapping[str, str] | None = None, *, store_dir: Path | None = None,
-                build: bool = True, args: Iterable[str] = ()) -> LiveServer:
+    def factory(
+        env: Mapping[str, str] | None = None,
+        *,
+        store_dir: Path | None = None,
+        build: bool = True,
+        args: Iterable[str] = (),
+    ) -> LiveServer:
         directory = store_dir or tmp_path_factory.mktemp("live-store")
         server = start_server(directory, env=env, build=build, args=args)
         started.append(server)
@@ -196,7 +216,8 @@ def live_server_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Se
 
 
 @pytest.fixture(scope="session")
-def live_server(live_server_factory: ServerFactory, shipped_settings: Settings,
-                shipped_build: BuildResult) -> LiveServer:
+def live_server(
+    live_server_factory: ServerFactory, shipped_settings: Settings, shipped_build: BuildResult
+) -> LiveServer:
     """The shipped graph served by ``parkld serve`` (reusing the session's build)."""
     return live_server_factory(store_dir=shipped_settings.store_dir)

@@ -62,20 +62,31 @@ def _wait_ready(url: str, proc: subprocess.Popen[bytes], deadline: float) -> Non
 
 
 @contextmanager
-def oxigraph_server(files: Sequence[Path], workdir: Path, *, timeout: float = 20.0
-                    ) -> Iterator[OxigraphServer]:
+def oxigraph_server(
+    files: Sequence[Path], workdir: Path, *, timeout: float = 20.0
+) -> Iterator[OxigraphServer]:
     """Load *files* into a new database under *workdir* and serve it on a free port."""
     location = workdir / f"oxigraph-{time.monotonic_ns()}"
     location.mkdir(parents=True)
     if files:
-        subprocess.run([str(OXIGRAPH), "load", "--location", str(location),
-                        "--file", *map(str, files)],
-                       check=True, capture_output=True, timeout=timeout)
+        subprocess.run(
+            [str(OXIGRAPH), "load", "--location", str(location), "--file", *map(str, files)],
+            check=True,
+            capture_output=True,
+            timeout=timeout,
+        )
     port = free_port()
     proc = subprocess.Popen(
-        [str(OXIGRAPH), "serve-read-only", "--location", str(location),
-         "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(OXIGRAPH),
+            "serve-read-only",
+            "--location",
+            str(location),
+            "--bind",
+            f"127.0.0.1:{port}",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     server = OxigraphServer(port)
     try:

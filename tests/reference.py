@@ -28,7 +28,8 @@ def shipped_dataset() -> Dataset:
         if source.role == "claims":
             continue
         fmt = {"ttl": "turtle", "trig": "trig", "nq": "nquads", "nt": "nt"}[
-            source.path.suffix.lstrip(".")]
+            source.path.suffix.lstrip(".")
+        ]
         parsed = rdflib.Graph()
         parsed.parse(source.path, format=fmt)
         named = dataset.graph(rdflib.URIRef(source.graph))

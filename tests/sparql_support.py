@@ -13,8 +13,7 @@ PARKS = FIXTURES / "parks.trig"
 PARK = "https://w3id.org/parkld/park/"
 GRAPH = "https://w3id.org/parkld/graph/"
 #: Five-way cross join: about 3000^5 combinations, far beyond any test's time limit.
-RUNAWAY = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f . ?g ?t ?h . "
-           "?i ?u ?j }")
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f . ?g ?t ?h . ?i ?u ?j }"
 
 
 def parks_quads() -> list[ox.Quad]:
@@ -23,8 +22,10 @@ def parks_quads() -> list[ox.Quad]:
 
 def filler_quads(n: int = 3000) -> list[ox.Quad]:
     graph = ox.NamedNode(GRAPH + "filler")
-    return [ox.Quad(ox.NamedNode(f"{PARK}filler{i}"), ox.NamedNode(PARK + "p"), ox.Literal(i),
-                    graph) for i in range(n)]
+    return [
+        ox.Quad(ox.NamedNode(f"{PARK}filler{i}"), ox.NamedNode(PARK + "p"), ox.Literal(i), graph)
+        for i in range(n)
+    ]
 
 
 def parks_store(store_dir: Path, *, filler: int = 0) -> Path:

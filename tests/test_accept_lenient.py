@@ -14,8 +14,9 @@ def test_bare_decimal_quality_is_parsed() -> None:
 
 
 def test_an_entity_page_honours_q_dot_five(client: FlaskClient) -> None:
-    answer = client.get("/park/sophia-antipolis",
-                        headers={"Accept": "text/turtle;q=.5, text/html;q=0.4"})
+    answer = client.get(
+        "/park/sophia-antipolis", headers={"Accept": "text/turtle;q=.5, text/html;q=0.4"}
+    )
     assert answer.status_code == 200
     assert answer.mimetype == "text/turtle"
     assert b"sophia-antipolis" in answer.data

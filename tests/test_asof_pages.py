@@ -140,9 +140,23 @@ def test_a_bad_as_of_is_400_naming_it(client: FlaskClient, url: str, bad: str) -
 def test_links_keep_as_of(client: FlaskClient) -> None:
     _, parts = page(client, SOPHIA, asOf="2017-07-04")
     local = [h for h in parts.hrefs if h.startswith("/") and not h.startswith("/static/")]
-    entities = [h for h in local if h.split("/")[1] in (
-        "park", "alliance", "agreement", "membership", "place", "person", "source", "event",
-        "status", "organisation")]
+    entities = [
+        h
+        for h in local
+        if h.split("/")[1]
+        in (
+            "park",
+            "alliance",
+            "agreement",
+            "membership",
+            "place",
+            "person",
+            "source",
+            "event",
+            "status",
+            "organisation",
+        )
+    ]
     assert len(entities) > 10
     # Every entity link keeps the day, except the "all dates" links back to this page.
     assert [h for h in entities if "asOf=2017-07-04" not in h] == [SOPHIA, SOPHIA]
@@ -187,7 +201,8 @@ def test_rdf_as_of_leaves_out_the_same_links(client: FlaskClient) -> None:
     # The park's own statements are whole on both days.
     label = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
     assert set(graphs["2016-07-01"].objects(sophia, label)) == set(
-        graphs["2016-07-02"].objects(sophia, label))
+        graphs["2016-07-02"].objects(sophia, label)
+    )
 
 
 def test_landing_page_lists_as_of_a_day(client: FlaskClient) -> None:
@@ -198,7 +213,8 @@ def test_landing_page_lists_as_of_a_day(client: FlaskClient) -> None:
     assert f"{SOPHIA}?asOf=2016-07-01" in before.hrefs
     _, after = page(client, "/", asOf="2017-06-01")
     assert "Confederation of first-class hi-tech parks — proposed" in " ".join(
-        after.sections["alliances"].split())
+        after.sections["alliances"].split()
+    )
     assert "Global partnership" not in after.sections["alliances"]
     _, every = page(client, "/")
     assert "Global partnership" in every.sections["alliances"]

@@ -29,8 +29,9 @@ SYSTEMS = ("parkld", "oxigraph", "rdflib-endpoint", "virtuoso")
 
 
 def _quads(out: Path) -> list[ox.Quad]:
-    return list(graphs.iter_quads(graphs.load_all(graphs.discover(
-        [data_dir(out)], with_project=False))))
+    return list(
+        graphs.iter_quads(graphs.load_all(graphs.discover([data_dir(out)], with_project=False)))
+    )
 
 
 @pytest.fixture(scope="module")
@@ -55,10 +56,15 @@ def test_generated_graph_has_the_park_shape(tiny: tuple[Path, Manifest]) -> None
         by_subject.setdefault(value(q.subject), []).append(q)
     park = by_subject[f"{BASE}park/{m.sample_park}"]
     props = {q.predicate.value for q in park}
-    assert {"http://www.w3.org/2003/01/geo/wgs84_pos#lat", PLD + "country", PLD + "city",
-            PLD + "parkKind"} <= props
-    langs = {q.object.language for q in park if isinstance(q.object, ox.Literal)
-             and q.object.language}
+    assert {
+        "http://www.w3.org/2003/01/geo/wgs84_pos#lat",
+        PLD + "country",
+        PLD + "city",
+        PLD + "parkKind",
+    } <= props
+    langs = {
+        q.object.language for q in park if isinstance(q.object, ox.Literal) and q.object.language
+    }
     assert langs, "park names carry language tags"
     # Agreements have at least two parties; memberships name member, alliance and role.
     for subject, qs in by_subject.items():
@@ -72,8 +78,10 @@ def test_generated_graph_has_the_park_shape(tiny: tuple[Path, Manifest]) -> None
     # Each file is one source graph that says where it comes from.
     for f in (data_dir(out)).glob("*.ttl"):
         graph = f"{BASE}graph/{f.stem}"
-        assert any(value(q.subject) == graph and q.predicate.value.endswith("wasDerivedFrom")
-                   for q in quads), f
+        assert any(
+            value(q.subject) == graph and q.predicate.value.endswith("wasDerivedFrom")
+            for q in quads
+        ), f
 
 
 def test_generation_is_deterministic(tiny: tuple[Path, Manifest], tmp_path: Path) -> None:
@@ -83,8 +91,9 @@ def test_generation_is_deterministic(tiny: tuple[Path, Manifest], tmp_path: Path
     for f in data_dir(out).glob("*.ttl"):
         assert (data_dir(tmp_path / "again") / f.name).read_bytes() == f.read_bytes()
     assert json.loads((out / "manifest.json").read_text())["triples"] == again.triples
-    assert (data_dir(tmp_path / "other") / "bench-s0000.ttl").read_bytes() != \
-        (data_dir(out) / "bench-s0000.ttl").read_bytes()
+    assert (data_dir(tmp_path / "other") / "bench-s0000.ttl").read_bytes() != (
+        data_dir(out) / "bench-s0000.ttl"
+    ).read_bytes()
 
 
 def test_generated_graph_conforms_to_the_shapes(tiny: tuple[Path, Manifest]) -> None:
@@ -94,15 +103,31 @@ def test_generated_graph_conforms_to_the_shapes(tiny: tuple[Path, Manifest]) -> 
 
 
 def test_parse_size() -> None:
-    assert [generate.parse_size(s) for s in ("10k", "100K", "1M", "2500")] == \
-        [10_000, 100_000, 1_000_000, 2500]
+    assert [generate.parse_size(s) for s in ("10k", "100K", "1M", "2500")] == [
+        10_000,
+        100_000,
+        1_000_000,
+        2500,
+    ]
 
 
 @pytest.mark.slow
 def test_smoke_run_writes_every_row_and_column(tmp_path: Path) -> None:
     output = tmp_path / "RESULTS.md"
-    code = run.main(["--smoke", "--work", str(tmp_path / "work"), "--output", str(output),
-                     "--no-peers-venv", "--seconds", "0.3", "--reliability", "2"])
+    code = run.main(
+        [
+            "--smoke",
+            "--work",
+            str(tmp_path / "work"),
+            "--output",
+            str(output),
+            "--no-peers-venv",
+            "--seconds",
+            "0.3",
+            "--reliability",
+            "2",
+        ]
+    )
     assert code == 0
     text = output.read_text()
     assert "**Smoke run**" in text and "**Command:**" in text and "cores" in text
@@ -124,7 +149,8 @@ def test_smoke_run_writes_every_row_and_column(tmp_path: Path) -> None:
             assert " / " in cell or cell.startswith(("skipped", "n/a", "HTTP")), (name, cell)
     throughput = _table(text, "### Throughput")
     assert {(r[0], r[1]) for r in throughput} == {
-        (q.name, str(c)) for q in mix(_manifest(tmp_path)) for c in (1, 8)}
+        (q.name, str(c)) for q in mix(_manifest(tmp_path)) for c in (1, 8)
+    }
     assert "## Targets (issue #7)" in text
     assert "## Reliability run" in text and "unexpected 5xx" in text
     assert list((tmp_path / "work").glob("results-*.json"))

@@ -50,8 +50,7 @@ def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
     assert outside == [], f"requests left 127.0.0.1: {outside}"
 
 
-def test_walk_landing_park_alliance_agreement_source(page: Page,
-                                                     live_server: LiveServer) -> None:
+def test_walk_landing_park_alliance_agreement_source(page: Page, live_server: LiveServer) -> None:
     page.goto(live_server.base_url + "/")
     expect(page.locator("h1")).to_have_text("parkld")
     page.locator("#parks").get_by_role("link", name="Sophia Antipolis", exact=True).click()
@@ -66,8 +65,7 @@ def test_walk_landing_park_alliance_agreement_source(page: Page,
     assert page.locator("#sources li").count() >= 2
     expect(page.locator("#names")).to_contain_text("ソフィア・アンティポリス")
     # Embedded schema.org JSON-LD.
-    assert "Sophia Antipolis" in page.locator(
-        'script[type="application/ld+json"]').text_content()  # type: ignore[operator]
+    assert "Sophia Antipolis" in page.locator('script[type="application/ld+json"]').text_content()  # type: ignore[operator]
 
     memberships.get_by_role("link", name="Confederation of first-class hi-tech parks").click()
     expect(page.locator("h1")).to_have_text("Confederation of first-class hi-tech parks")
@@ -77,7 +75,8 @@ def test_walk_landing_park_alliance_agreement_source(page: Page,
     page.go_back()
     # The sister-park agreement of 2016: two sources place its signing differently.
     page.locator("#agreements").get_by_role(
-        "link", name="Sister Parks agreement between Sophia Antipolis", exact=False).first.click()
+        "link", name="Sister Parks agreement between Sophia Antipolis", exact=False
+    ).first.click()
     assert urlsplit(page.url).path == "/agreement/sophia-antipolis-chengdu-sister-parks-2016"
     expect(page.locator("#facts")).to_contain_text("party")
     expect(page.locator("#claims")).to_contain_text("place")  # sources side by side
@@ -119,6 +118,7 @@ def test_park_page_fits_a_phone(browser: Browser, live_server: LiveServer) -> No
     page.goto(live_server.base_url + "/agreement/sophia-antipolis-chengdu-sister-parks-2016")
     expect(page.locator("h1")).to_be_visible()
     overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
     assert overflow <= 1, f"page is {overflow}px wider than the phone"
     context.close()

@@ -67,8 +67,10 @@ def test_invalid_data_never_reaches_the_store(tmp_path: Path) -> None:
 def test_data_file_without_a_source_is_refused(tmp_path: Path) -> None:
     settings = make_settings(tmp_path / "store")
     unsourced = tmp_path / "unsourced.ttl"
-    unsourced.write_text('<https://w3id.org/parkld/park/sophia-antipolis> '
-                         '<http://www.w3.org/2000/01/rdf-schema#comment> "says who?"@en .\n')
+    unsourced.write_text(
+        "<https://w3id.org/parkld/park/sophia-antipolis> "
+        '<http://www.w3.org/2000/01/rdf-schema#comment> "says who?"@en .\n'
+    )
     with pytest.raises(ValidationFailed):
         ensure_built(settings.replace(data_paths=(unsourced,)))
 
@@ -91,13 +93,15 @@ def test_new_build_becomes_visible_to_an_open_reader(tmp_path: Path) -> None:
     extra = tmp_path / "extra.ttl"
     extra.write_text(SOURCED_EXTRA)
     ensure_built(settings.replace(data_paths=(extra,)))
-    assert reader.triple_count() == before + len(list(ox.parse(SOURCED_EXTRA.encode(),
-                                                                format=ox.RdfFormat.TURTLE)))
+    assert reader.triple_count() == before + len(
+        list(ox.parse(SOURCED_EXTRA.encode(), format=ox.RdfFormat.TURTLE))
+    )
     assert "https://w3id.org/parkld/graph/extra" in reader.graph_names()
 
 
 def test_unchanged_files_are_not_rehashed_and_an_edit_is_seen(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     extra = tmp_path / "extra.ttl"
     extra.write_text(SOURCED_EXTRA)
     settings = make_settings(tmp_path / "store").replace(data_paths=(extra,))
@@ -118,5 +122,4 @@ def test_unchanged_files_are_not_rehashed_and_an_edit_is_seen(
     edited = ensure_built(settings)
     assert hashed == ["extra.ttl"]
     assert not edited.reused and edited.fingerprint != first.fingerprint
-    assert EmbeddedStore(settings.store_dir).ask(
-        'ASK { ?s ?p "other fact"@en }')
+    assert EmbeddedStore(settings.store_dir).ask('ASK { ?s ?p "other fact"@en }')

@@ -52,8 +52,7 @@ def ds() -> Graphs:
     return compiled_dataset()
 
 
-def test_rows_of_one_source_url_fill_one_named_graph_with_its_source_described(
-        ds: Graphs) -> None:
+def test_rows_of_one_source_url_fill_one_named_graph_with_its_source_described(ds: Graphs) -> None:
     names = set(ds.by_name)
     assert {NEWS, NOUVELLES} <= names
     g = ds.graph(NOUVELLES)
@@ -71,10 +70,13 @@ def test_rows_of_one_source_url_fill_one_named_graph_with_its_source_described(
 def test_agreement_parties_kind_date_place_and_signatories(ds: Graphs) -> None:
     g = ds.graph(NEWS)
     agr = URIRef(B + "agreement/fixture-park-a-fixture-park-b-sister-2016")
-    assert set(g.objects(agr, PLD.party)) == {URIRef(B + "park/fixture-park-a"),
-                                              URIRef(B + "park/fixture-park-b")}
+    assert set(g.objects(agr, PLD.party)) == {
+        URIRef(B + "park/fixture-park-a"),
+        URIRef(B + "park/fixture-park-b"),
+    }
     assert g.value(agr, PLD.agreementKind) == URIRef(
-        B + "vocab/agreement-kind/sister-park-agreement")
+        B + "vocab/agreement-kind/sister-park-agreement"
+    )
     assert g.value(agr, PLD.date) == Literal("2016-07-02", datatype=XSD.date)
     place = g.value(agr, PLD.place)
     assert g.value(place, RDFS.label) == Literal("Fixture City B", lang="en")
@@ -85,8 +87,9 @@ def test_agreement_parties_kind_date_place_and_signatories(ds: Graphs) -> None:
     assert functions == {"Director of Fixture Park B", "Chair"}
     # The second source keeps its own place, side by side.
     other = ds.graph(NOUVELLES)
-    assert other.value(other.value(agr, PLD.place), RDFS.label) == Literal("Fixture City A",
-                                                                           lang="en")
+    assert other.value(other.value(agr, PLD.place), RDFS.label) == Literal(
+        "Fixture City A", lang="en"
+    )
 
 
 def test_dates_are_typed_by_their_precision(ds: Graphs) -> None:
@@ -113,7 +116,8 @@ def test_parks_names_organisations(ds: Graphs) -> None:
     assert (committee, RDF.type, PLD.Organisation) in g
     assert g.value(committee, PLD.actsFor) == park
     assert g.value(committee, PLD.organisationKind) == URIRef(
-        B + "vocab/organisation-kind/administrative-committee")
+        B + "vocab/organisation-kind/administrative-committee"
+    )
 
 
 def test_alliance_founding_follows_the_status_model(ds: Graphs) -> None:
@@ -124,8 +128,7 @@ def test_alliance_founding_follows_the_status_model(ds: Graphs) -> None:
     assert g.value(status, PLD.status) == URIRef(B + "vocab/status/founded")
     assert g.value(status, PLD.yearMonth) == Literal("2015-03", datatype=XSD.gYearMonth)
     assert g.value(status, DCTERMS.source) == URIRef(B + "source/fixture-news-1")
-    assert g.value(alliance, PLD.foundingYearMonth) == Literal("2015-03",
-                                                               datatype=XSD.gYearMonth)
+    assert g.value(alliance, PLD.foundingYearMonth) == Literal("2015-03", datatype=XSD.gYearMonth)
 
 
 def test_one_membership_per_member_with_role_and_start(ds: Graphs) -> None:
@@ -144,10 +147,18 @@ def test_one_membership_per_member_with_role_and_start(ds: Graphs) -> None:
 def test_every_claim_keeps_its_passage_in_its_graph(ds: Graphs) -> None:
     for graph, claim, quote, lang in (
         (NEWS, "membership/fixture-alliance-fixture-park-b", "B and C joined in 2018.", "en"),
-        (NEWS, "alliance/fixture-alliance", "The Fixture Alliance was founded in March 2015.",
-         "en"),
-        (NOUVELLES, "agreement/fixture-park-a-fixture-park-b-sister-2016",
-         "Le 2 juillet 2016 les parcs A et B sont devenus parcs jumeaux.", "fr"),
+        (
+            NEWS,
+            "alliance/fixture-alliance",
+            "The Fixture Alliance was founded in March 2015.",
+            "en",
+        ),
+        (
+            NOUVELLES,
+            "agreement/fixture-park-a-fixture-park-b-sister-2016",
+            "Le 2 juillet 2016 les parcs A et B sont devenus parcs jumeaux.",
+            "fr",
+        ),
     ):
         g = ds.graph(graph)
         evidence = list(g.objects(URIRef(B + claim), PLD.evidence))
@@ -160,8 +171,9 @@ def test_every_claim_keeps_its_passage_in_its_graph(ds: Graphs) -> None:
         assert g.value(ev, PLD.retrievedOn) == Literal("2026-12-01", datatype=XSD.date)
     # The first source's passage of the same agreement stays in the first graph only.
     agr = URIRef(B + "agreement/fixture-park-a-fixture-park-b-sister-2016")
-    first = {str(ds.graph(NEWS).value(e, PLD.quote))
-             for e in ds.graph(NEWS).objects(agr, PLD.evidence)}
+    first = {
+        str(ds.graph(NEWS).value(e, PLD.quote)) for e in ds.graph(NEWS).objects(agr, PLD.evidence)
+    }
     assert first == {"On 2 July 2016 Fixture Park A and Fixture Park B became sister parks."}
 
 
@@ -170,8 +182,7 @@ def test_same_rows_give_the_same_bytes_and_no_blank_nodes(tmp_path: Path) -> Non
     # The same rows in another order, in a copy of the tables.
     for path in TABLES.glob("*.csv"):
         lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-        (tmp_path / path.name).write_text(lines[0] + "".join(reversed(lines[1:])),
-                                          encoding="utf-8")
+        (tmp_path / path.name).write_text(lines[0] + "".join(reversed(lines[1:])), encoding="utf-8")
     again = claims.compile_tables(sorted(tmp_path.glob("*.csv")), claims.Known()).nquads()
     assert first == again
     assert b"_:" not in first
@@ -192,6 +203,7 @@ def test_claim_tables_build_with_the_turtle_data_and_conform() -> None:
 
 # ---------------------------------------------------------------- errors, by file and line
 
+
 def write_table(tmp_path: Path, rows: list[dict[str, str]], name: str = "t.csv") -> Path:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=claims.COLUMNS, lineterminator="\n")
@@ -206,16 +218,29 @@ def write_table(tmp_path: Path, rows: list[dict[str, str]], name: str = "t.csv")
 
 
 def row(**cells: str) -> dict[str, str]:
-    base = {"source_slug": "tmp-source", "source_url": "https://example.org/tmp",
-            "source_title": "Tmp", "source_publisher": "Tmp News", "source_lang": "en",
-            "retrieved": "2026-11-30", "quote": "the passage"}
+    base = {
+        "source_slug": "tmp-source",
+        "source_url": "https://example.org/tmp",
+        "source_title": "Tmp",
+        "source_publisher": "Tmp News",
+        "source_lang": "en",
+        "retrieved": "2026-11-30",
+        "quote": "the passage",
+    }
     return base | cells
 
 
 def agreement(**cells: str) -> dict[str, str]:
-    return row(kind="agreement", id="sophia-antipolis-chengdu-test-mou-2018",
-               parties="park/sophia-antipolis;park/chengdu-hi-tech-zone",
-               type="memorandum-of-understanding", date="2018-03") | cells
+    return (
+        row(
+            kind="agreement",
+            id="sophia-antipolis-chengdu-test-mou-2018",
+            parties="park/sophia-antipolis;park/chengdu-hi-tech-zone",
+            type="memorandum-of-understanding",
+            date="2018-03",
+        )
+        | cells
+    )
 
 
 def run_validate(cli, path: Path):  # type: ignore[no-untyped-def]
@@ -235,29 +260,46 @@ def test_a_good_row_validates_with_the_project_data(cli, tmp_path: Path) -> None
     assert result.exit_code == 0, result.output
 
 
-@pytest.mark.parametrize("cells, message", [
-    ({"parties": "park/sophia-antipolis;park/no-such-park"},
-     "parties: unknown park 'park/no-such-park'"),
-    ({"parties": "park/sophia-antipolis;organisation/nobody"},
-     "parties: unknown organisation 'organisation/nobody'"),
-    ({"date": "2999-01-01"}, "date: 2999-01-01 is in the future"),
-    ({"parties": "park/sophia-antipolis"},
-     "parties: an agreement needs at least two parties"),
-    ({"parties": "park/sophia-antipolis;park/sophia-antipolis"},
-     "parties: an agreement needs at least two parties"),
-    ({"date": "2018-13"}, "date: '2018-13' is not a date written YYYY, YYYY-MM or YYYY-MM-DD"),
-    ({"date": "March 2018"}, "date: 'March 2018' is not a date"),
-    ({"quote": ""}, "quote: required on every row, but empty"),
-    ({"retrieved": "2026-11"}, "retrieved: '2026-11' is not a day YYYY-MM-DD"),
-    ({"type": "friendship"}, "type: an agreement needs its kind"),
-    ({"parties": "sophia-antipolis;park/chengdu-hi-tech-zone"},
-     "parties: 'sophia-antipolis' is not a path"),
-    # The Urenio article's sister-park deal, under another id.
-    ({"id": "chengdu-sophia-sister-2016", "type": "sister-park-agreement", "date": "2016"},
-     "id: duplicate of agreement 'sophia-antipolis-chengdu-sister-parks-2016' (the Turtle data)"),
-])
-def test_each_row_error_names_file_and_line(cli, tmp_path: Path, cells: dict[str, str],  # type: ignore[no-untyped-def]
-                                            message: str) -> None:
+@pytest.mark.parametrize(
+    "cells, message",
+    [
+        (
+            {"parties": "park/sophia-antipolis;park/no-such-park"},
+            "parties: unknown park 'park/no-such-park'",
+        ),
+        (
+            {"parties": "park/sophia-antipolis;organisation/nobody"},
+            "parties: unknown organisation 'organisation/nobody'",
+        ),
+        ({"date": "2999-01-01"}, "date: 2999-01-01 is in the future"),
+        ({"parties": "park/sophia-antipolis"}, "parties: an agreement needs at least two parties"),
+        (
+            {"parties": "park/sophia-antipolis;park/sophia-antipolis"},
+            "parties: an agreement needs at least two parties",
+        ),
+        ({"date": "2018-13"}, "date: '2018-13' is not a date written YYYY, YYYY-MM or YYYY-MM-DD"),
+        ({"date": "March 2018"}, "date: 'March 2018' is not a date"),
+        ({"quote": ""}, "quote: required on every row, but empty"),
+        ({"retrieved": "2026-11"}, "retrieved: '2026-11' is not a day YYYY-MM-DD"),
+        ({"type": "friendship"}, "type: an agreement needs its kind"),
+        (
+            {"parties": "sophia-antipolis;park/chengdu-hi-tech-zone"},
+            "parties: 'sophia-antipolis' is not a path",
+        ),
+        # The Urenio article's sister-park deal, under another id.
+        (
+            {"id": "chengdu-sophia-sister-2016", "type": "sister-park-agreement", "date": "2016"},
+            "id: duplicate of agreement 'sophia-antipolis-chengdu-sister-parks-2016' "
+            "(the Turtle data)",
+        ),
+    ],
+)
+def test_each_row_error_names_file_and_line(  # type: ignore[no-untyped-def]
+    cli,
+    tmp_path: Path,
+    cells: dict[str, str],
+    message: str,
+) -> None:
     filler = row(kind="name", id="park/sophia-antipolis", label="Sophia", lang="en")
     path = write_table(tmp_path, [filler, agreement(**cells)])
     result = run_validate(cli, path)
@@ -269,54 +311,81 @@ def test_each_row_error_names_file_and_line(cli, tmp_path: Path, cells: dict[str
 
 def test_duplicate_between_rows_names_the_other_row(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     first = agreement()
-    second = agreement(id="chengdu-sophia-antipolis-mou-2018-again", quote="again",
-                       parties="park/chengdu-hi-tech-zone;park/sophia-antipolis")
+    second = agreement(
+        id="chengdu-sophia-antipolis-mou-2018-again",
+        quote="again",
+        parties="park/chengdu-hi-tech-zone;park/sophia-antipolis",
+    )
     path = write_table(tmp_path, [first, second])
     result = run_validate(cli, path)
     assert result.exit_code == 1
     where = str(path) if not path.is_relative_to(Path.cwd()) else str(path.relative_to(Path.cwd()))
-    assert (f"{where}:3: id: duplicate of agreement 'sophia-antipolis-chengdu-test-mou-2018' "
-            f"({where}:2)") in result.output
+    assert (
+        f"{where}:3: id: duplicate of agreement 'sophia-antipolis-chengdu-test-mou-2018' "
+        f"({where}:2)"
+    ) in result.output
 
 
 def test_a_second_source_of_the_same_agreement_is_not_a_duplicate(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    other = agreement(source_slug="tmp-other", source_url="https://example.org/other",
-                      source_title="Other", quote="another passage")
+    other = agreement(
+        source_slug="tmp-other",
+        source_url="https://example.org/other",
+        source_title="Other",
+        quote="another passage",
+    )
     path = write_table(tmp_path, [agreement(), other])
     assert run_validate(cli, path).exit_code == 0
 
 
 def test_inconsistent_source_metadata_for_one_url(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    second = agreement(id="sophia-antipolis-chengdu-test-mou-2019", date="2019",
-                       source_title="Another title", source_date="2019-01-02")
-    third = agreement(id="sophia-antipolis-chengdu-test-mou-2020", date="2020",
-                      source_slug="tmp-renamed")
+    second = agreement(
+        id="sophia-antipolis-chengdu-test-mou-2019",
+        date="2019",
+        source_title="Another title",
+        source_date="2019-01-02",
+    )
+    third = agreement(
+        id="sophia-antipolis-chengdu-test-mou-2020", date="2020", source_slug="tmp-renamed"
+    )
     path = write_table(tmp_path, [agreement(), second, third])
     result = run_validate(cli, path)
     assert result.exit_code == 1
     where = claims.read_table(path)[0].where.rsplit(":", 1)[0]
-    assert (f"{where}:3: source_title: 'Another title' differs from 'Tmp' given for the same "
-            f"source_url at {where}:2") in result.output
+    assert (
+        f"{where}:3: source_title: 'Another title' differs from 'Tmp' given for the same "
+        f"source_url at {where}:2"
+    ) in result.output
     assert f"{where}:4: source_slug: 'tmp-renamed' differs from 'tmp-source'" in result.output
 
 
 def test_one_slug_for_two_urls_and_a_slug_taken_by_a_turtle_file(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     other = agreement(id="x-y-mou-2019", date="2019", source_url="https://example.org/b")
-    taken = agreement(id="x-y-mou-2020", date="2020", source_url="https://example.org/c",
-                      source_slug="urenio-2017-07-04-chengdu-partnership")
+    taken = agreement(
+        id="x-y-mou-2020",
+        date="2020",
+        source_url="https://example.org/c",
+        source_slug="urenio-2017-07-04-chengdu-partnership",
+    )
     path = write_table(tmp_path, [agreement(), other, taken])
     result = run_validate(cli, path)
     assert result.exit_code == 1
     assert ":3: source_slug: 'tmp-source' is also used for another URL" in result.output
-    assert (":4: source_slug: 'urenio-2017-07-04-chengdu-partnership' is already the graph of "
-            "data/urenio-2017-07-04-chengdu-partnership.ttl") in result.output
+    assert (
+        ":4: source_slug: 'urenio-2017-07-04-chengdu-partnership' is already the graph of "
+        "data/urenio-2017-07-04-chengdu-partnership.ttl"
+    ) in result.output
 
 
 def test_membership_and_name_errors(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     rows = [
         row(kind="membership", id="no-such-alliance", parties="park/sophia-antipolis"),
-        row(kind="membership", id="first-class-hi-tech-parks-confederation",
-            parties="park/sophia-antipolis", role="boss", quote="q2"),
+        row(
+            kind="membership",
+            id="first-class-hi-tech-parks-confederation",
+            parties="park/sophia-antipolis",
+            role="boss",
+            quote="q2",
+        ),
         row(kind="name", id="park/nowhere", label="Nowhere", lang="en"),
         row(kind="park", id="new-park", label="New Park", lang="", quote="q3"),
         row(kind="park", id="Bad Slug", label="Bad", lang="en", quote="q4"),
@@ -332,11 +401,14 @@ def test_membership_and_name_errors(cli, tmp_path: Path) -> None:  # type: ignor
     assert ":6: id: 'Bad Slug' is not a slug" in out
 
 
-@pytest.mark.parametrize("header, message", [
-    ("kind,id,label", "missing column(s) lang, parties"),
-    (",".join(claims.COLUMNS) + ",extra", "unknown column(s) 'extra'"),
-    (",".join(reversed(claims.COLUMNS)), "columns out of order"),
-])
+@pytest.mark.parametrize(
+    "header, message",
+    [
+        ("kind,id,label", "missing column(s) lang, parties"),
+        (",".join(claims.COLUMNS) + ",extra", "unknown column(s) 'extra'"),
+        (",".join(reversed(claims.COLUMNS)), "columns out of order"),
+    ],
+)
 def test_a_bad_header_is_unreadable_exit_2(cli, tmp_path: Path, header: str, message: str) -> None:  # type: ignore[no-untyped-def]
     folder = tmp_path / "claims"
     folder.mkdir()
@@ -399,12 +471,16 @@ def test_the_worked_example_of_data_readme(cli, tmp_path: Path) -> None:  # type
         app.config["TESTING"] = True
         web = app.test_client()
         # 4. see it at /agreement/<id>
-        response = web.get("/agreement/sophia-antipolis-chengdu-innovation-centres-2017",
-                           headers={"Accept": "text/html"})
+        response = web.get(
+            "/agreement/sophia-antipolis-chengdu-innovation-centres-2017",
+            headers={"Accept": "text/html"},
+        )
         assert response.status_code == 200
         text = response.get_data(as_text=True)
-        assert ('<blockquote lang="de">Vergangenen Oktober unterzeichneten Sophia Antipolis und '
-                "Chengdu Hi-tech Zone eine Vereinbarung") in text
+        assert (
+            '<blockquote lang="de">Vergangenen Oktober unterzeichneten Sophia Antipolis und '
+            "Chengdu Hi-tech Zone eine Vereinbarung"
+        ) in text
         assert "retrieved 2026-12-01" in text and "2017-10" in text
         assert 'href="http://www.hier-luebeck.de/politik-wirtschaft/' in text
         park = web.get("/park/sophia-antipolis", headers={"Accept": "text/html"})
@@ -420,8 +496,9 @@ def test_validate_groups_infos_and_lists_them_in_json(cli) -> None:  # type: ign
     assert text.exit_code == 0, text.output
     report = json.loads(cli("validate", "--format", "json", str(TABLES)).output)
     infos = [r for r in report["results"] if r["severity"] == "Info"]
-    no_coordinates = {r["focus"] for r in infos
-                      if r["shape"] == "plds:ParkCoordinatesRecommendedShape"}
+    no_coordinates = {
+        r["focus"] for r in infos if r["shape"] == "plds:ParkCoordinatesRecommendedShape"
+    }
     assert {"park:fixture-park-b", "park:fixture-park-c", "park:fixture-park-d"} <= no_coordinates
     assert "park:fixture-park-a" not in no_coordinates  # its row gives coordinates
     assert f"Info: {len(no_coordinates)} resource(s): This park has no coordinates" in text.output
@@ -433,13 +510,33 @@ def test_validate_groups_infos_and_lists_them_in_json(cli) -> None:  # type: ign
 def test_a_table_naming_project_parks_loads_for_wikidata_linking(tmp_path: Path) -> None:
     from parkld.wikidata import project
 
-    path = write_table(tmp_path, [row(kind="name", id="park/sophia-antipolis",
-                                      label="Technopole Sophia Antipolis", lang="fr")])
+    path = write_table(
+        tmp_path,
+        [
+            row(
+                kind="name",
+                id="park/sophia-antipolis",
+                label="Technopole Sophia Antipolis",
+                lang="fr",
+            )
+        ],
+    )
     proj = project.load([path])
-    names = {str(r["n"].value) for r in proj.store.query(
-        "SELECT ?n WHERE { GRAPH ?g { <https://w3id.org/parkld/park/sophia-antipolis> "
-        "<http://www.w3.org/2004/02/skos/core#altLabel> ?n } }")}  # type: ignore[union-attr]
+    names = {
+        str(r["n"].value)
+        for r in proj.store.query(  # type: ignore[union-attr]
+            "SELECT ?n WHERE { GRAPH ?g { <https://w3id.org/parkld/park/sophia-antipolis> "
+            "<http://www.w3.org/2004/02/skos/core#altLabel> ?n } }"
+        )
+    }
     assert names == {"Technopole Sophia Antipolis"}
     with pytest.raises(claims.ClaimTableInvalid):
-        project.load([write_table(tmp_path, [row(kind="name", id="park/nowhere", label="X",
-                                                 lang="en")], name="bad.csv")])
+        project.load(
+            [
+                write_table(
+                    tmp_path,
+                    [row(kind="name", id="park/nowhere", label="X", lang="en")],
+                    name="bad.csv",
+                )
+            ]
+        )

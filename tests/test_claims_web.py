@@ -102,8 +102,9 @@ def test_evidence_is_linked_data(web: FlaskClient) -> None:
     assert len(evidence) == 2
     quotes: set[tuple[str, str | None]] = set()
     for ev in evidence:
-        doc = web.get(str(ev).removeprefix("https://w3id.org/parkld"),
-                      headers={"Accept": "text/turtle"})
+        doc = web.get(
+            str(ev).removeprefix("https://w3id.org/parkld"), headers={"Accept": "text/turtle"}
+        )
         assert doc.status_code == 200
         g = rdflib.Graph().parse(data=doc.get_data(as_text=True), format="turtle")
         for q in g.objects(ev, pld.quote):
@@ -141,8 +142,7 @@ def test_a_park_without_coordinates_gets_an_info_result_in_its_report(web: Flask
     assert isinstance(r, rdflib.URIRef) and str(r).startswith(str(report) + "#r-")
     assert g.value(r, SH.focusNode) == rdflib.URIRef(BASE + "park/fixture-park-c")
     assert g.value(r, SH.resultSeverity) == SH.Info
-    assert g.value(r, SH.resultPath) == rdflib.URIRef(
-        "http://www.w3.org/2003/01/geo/wgs84_pos#lat")
+    assert g.value(r, SH.resultPath) == rdflib.URIRef("http://www.w3.org/2003/01/geo/wgs84_pos#lat")
     assert "no coordinates" in str(g.value(r, SH.resultMessage))
     # The same in JSON-LD, through the same negotiation (parsed by Oxigraph's JSON-LD parser).
     import pyoxigraph as ox
@@ -151,13 +151,16 @@ def test_a_park_without_coordinates_gets_an_info_result_in_its_report(web: Flask
     assert response.headers["Content-Type"].startswith("application/ld+json")
     parsed = list(ox.parse(response.get_data(), format=ox.RdfFormat.JSON_LD))
     assert {(str(q.subject), str(q.predicate), str(q.object)) for q in parsed} == {
-        (s.n3(), p.n3(), o.n3()) for s, p, o in g}
+        (s.n3(), p.n3(), o.n3()) for s, p, o in g
+    }
 
 
 def test_an_agreement_without_place_warns_and_a_complete_park_conforms(web: FlaskClient) -> None:
     g = report_graph(web, "/agreement/fixture-park-a-fixture-park-c-mou-2017")
-    severities = {(g.value(r, SH.resultSeverity), str(g.value(r, SH.resultPath)))
-                  for r in g.subjects(rdflib.RDF.type, SH.ValidationResult)}
+    severities = {
+        (g.value(r, SH.resultSeverity), str(g.value(r, SH.resultPath)))
+        for r in g.subjects(rdflib.RDF.type, SH.ValidationResult)
+    }
     assert severities == {(SH.Warning, "https://w3id.org/parkld/ontology#place")}
     park = report_graph(web, "/park/fixture-park-a")
     assert not list(park.subjects(rdflib.RDF.type, SH.ValidationResult))
@@ -176,9 +179,13 @@ def test_report_page_is_linked_from_the_resource_page(web: FlaskClient) -> None:
 
 def test_reports_stay_out_of_the_store(web: FlaskClient) -> None:
     # Reports are about the data, not data: no SPARQL answer, count or dump includes them.
-    response = web.get("/sparql", query_string={
-        "query": "ASK { GRAPH ?g { ?r a <http://www.w3.org/ns/shacl#ValidationReport> } }"},
-        headers={"Accept": "application/sparql-results+json"})
+    response = web.get(
+        "/sparql",
+        query_string={
+            "query": "ASK { GRAPH ?g { ?r a <http://www.w3.org/ns/shacl#ValidationReport> } }"
+        },
+        headers={"Accept": "application/sparql-results+json"},
+    )
     assert response.status_code == 200
     assert response.get_json()["boolean"] is False
     quads = web.get("/park/fixture-park-c", headers={"Accept": "application/n-quads"})

@@ -20,8 +20,11 @@ def copy_data_without_name(tmp_path: Path, park: str) -> Path:
     shutil.copytree(ROOT / "data", target, ignore=shutil.ignore_patterns("*.md"))
     for path in target.glob("*.ttl"):
         triples = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
-        kept = [t for t in triples
-                if not (t.subject == ox.NamedNode(park) and t.predicate == RDFS_LABEL)]
+        kept = [
+            t
+            for t in triples
+            if not (t.subject == ox.NamedNode(park) and t.predicate == RDFS_LABEL)
+        ]
         if len(kept) != len(triples):
             path.write_bytes(ox.serialize(kept, format=ox.RdfFormat.TURTLE) or b"")
     return target
@@ -63,12 +66,13 @@ def test_turtle_report_is_a_shacl_report(cli, tmp_path: Path) -> None:  # type: 
     assert store.query(
         "PREFIX sh: <http://www.w3.org/ns/shacl#> ASK { ?r sh:focusNode ?park ; "
         "sh:resultPath <http://www.w3.org/2000/01/rdf-schema#label> }",
-        substitutions={ox.Variable("park"): ox.NamedNode(SOPHIA)})
+        substitutions={ox.Variable("park"): ox.NamedNode(SOPHIA)},
+    )
 
 
 def test_syntax_error_exits_2_naming_file_line_column(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     bad = tmp_path / "broken.ttl"
-    bad.write_text("@prefix ex: <http://example.org/> .\n\nex:a ex:b \"no end .\n")
+    bad.write_text('@prefix ex: <http://example.org/> .\n\nex:a ex:b "no end .\n')
     result = cli("validate", "--with-project", str(bad))
     assert result.exit_code == 2
     assert f"{bad}:3:" in result.output
@@ -96,9 +100,11 @@ def test_build_then_rebuild_reuses_and_stats_count(cli) -> None:  # type: ignore
 
 def test_query_command_prints_csv(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     q = tmp_path / "q.rq"
-    q.write_text("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-                 "SELECT ?label WHERE { <https://w3id.org/parkld/park/sophia-antipolis> "
-                 "rdfs:label ?label FILTER(lang(?label) = 'en') }")
+    q.write_text(
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        "SELECT ?label WHERE { <https://w3id.org/parkld/park/sophia-antipolis> "
+        "rdfs:label ?label FILTER(lang(?label) = 'en') }"
+    )
     result = cli("query", str(q))
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
@@ -109,8 +115,7 @@ def test_query_command_prints_csv(cli, tmp_path: Path) -> None:  # type: ignore[
 def test_lazy_command_table_matches_the_modules() -> None:
     from parkld.cli import COMMAND_MODULES, COMMANDS, load_commands
 
-    registered = {name: module for module in COMMAND_MODULES
-                  for name in load_commands(module)}
+    registered = {name: module for module in COMMAND_MODULES for name in load_commands(module)}
     assert registered == COMMANDS
 
 
@@ -118,8 +123,9 @@ def test_serve_does_not_import_the_validator() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, parkld.cli as c; c.main.get_command(None, 'serve'); "
-            "print('pyshacl' in sys.modules, 'parkld.validate' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    code = (
+        "import sys, parkld.cli as c; c.main.get_command(None, 'serve'); "
+        "print('pyshacl' in sys.modules, 'parkld.validate' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]

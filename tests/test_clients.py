@@ -15,10 +15,12 @@ from SPARQLWrapper import CSV, JSON, JSONLD, POST, TURTLE, XML, SPARQLWrapper
 from tests.live import LiveServer
 
 ONTOLOGY = "https://w3id.org/parkld/ontology"
-GRAPH_COUNT = ("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
-CLASSES = (f"CONSTRUCT {{ ?c a <http://www.w3.org/2002/07/owl#Class> }} "
-           f"WHERE {{ GRAPH <{ONTOLOGY}> "
-           "{ ?c a <http://www.w3.org/2002/07/owl#Class> FILTER(isIRI(?c)) } }")
+GRAPH_COUNT = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+CLASSES = (
+    f"CONSTRUCT {{ ?c a <http://www.w3.org/2002/07/owl#Class> }} "
+    f"WHERE {{ GRAPH <{ONTOLOGY}> "
+    "{ ?c a <http://www.w3.org/2002/07/owl#Class> FILTER(isIRI(?c)) } }"
+)
 
 
 def wrapper(server: LiveServer, query: str, fmt: str, method: str = "GET") -> SPARQLWrapper:
@@ -59,18 +61,24 @@ def test_sparqlwrapper_csv(backend_server: LiveServer, graph_count: int) -> None
 
 
 def test_sparqlwrapper_ask(backend_server: LiveServer) -> None:
-    answer = wrapper(backend_server, f"ASK {{ GRAPH <{ONTOLOGY}> {{ ?s ?p ?o }} }}",
-                     JSON).queryAndConvert()
+    answer = wrapper(
+        backend_server, f"ASK {{ GRAPH <{ONTOLOGY}> {{ ?s ?p ?o }} }}", JSON
+    ).queryAndConvert()
     assert isinstance(answer, dict), answer
     assert answer["boolean"] is True
 
 
-@pytest.mark.parametrize(("fmt", "media", "syntax"), [
-    (TURTLE, "text/turtle", "turtle"), (JSONLD, "application/ld+json", "json-ld"),
-    (XML, "application/rdf+xml", "xml"),
-])
-def test_sparqlwrapper_construct(backend_server: LiveServer, fmt: str, media: str,
-                                 syntax: str) -> None:
+@pytest.mark.parametrize(
+    ("fmt", "media", "syntax"),
+    [
+        (TURTLE, "text/turtle", "turtle"),
+        (JSONLD, "application/ld+json", "json-ld"),
+        (XML, "application/rdf+xml", "xml"),
+    ],
+)
+def test_sparqlwrapper_construct(
+    backend_server: LiveServer, fmt: str, media: str, syntax: str
+) -> None:
     # The raw response, parsed here: SPARQLWrapper's convert() uses rdflib's deprecated
     # ConjunctiveGraph for some formats.
     result = wrapper(backend_server, CLASSES, fmt).query()

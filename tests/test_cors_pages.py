@@ -30,7 +30,8 @@ def test_the_matching_origin_is_echoed(shipped_store: EmbeddedStore) -> None:
 
 def test_another_origin_gets_no_allow_header(shipped_store: EmbeddedStore) -> None:
     answer = client(shipped_store, ORIGINS).get(
-        PARK, headers={"Accept": "text/turtle", "Origin": "https://evil.example"})
+        PARK, headers={"Accept": "text/turtle", "Origin": "https://evil.example"}
+    )
     assert answer.status_code == 200
     assert "Access-Control-Allow-Origin" not in answer.headers
 

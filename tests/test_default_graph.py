@@ -16,22 +16,27 @@ from tests.reference import merged_graph, shipped_dataset
 
 PLD = "https://w3id.org/parkld/ontology#"
 SOPHIA = "https://w3id.org/parkld/park/sophia-antipolis"
-PER_COUNTRY = (f"PREFIX pld: <{PLD}> SELECT ?c (COUNT(?p) AS ?n) (COUNT(DISTINCT ?p) AS ?d) "
-               "WHERE { ?p a pld:Park ; pld:country ?c } GROUP BY ?c")
+PER_COUNTRY = (
+    f"PREFIX pld: <{PLD}> SELECT ?c (COUNT(?p) AS ?n) (COUNT(DISTINCT ?p) AS ?d) "
+    "WHERE { ?p a pld:Park ; pld:country ?c } GROUP BY ?c"
+)
 VOID = "http://rdfs.org/ns/void#"
 
 
 def rows(client: FlaskClient, query: str) -> list[dict[str, str]]:
-    answer = client.post("/sparql", data={"query": query},
-                         headers={"Accept": "application/sparql-results+json"})
+    answer = client.post(
+        "/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"}
+    )
     assert answer.status_code == 200, answer.data[:300]
     doc = json.loads(answer.data)
     return [{k: v["value"] for k, v in b.items()} for b in doc["results"]["bindings"]]
 
 
 def test_per_country_count_counts_each_park_once(backend_client: FlaskClient) -> None:
-    expected = {str(r.c): (int(r.n), int(r.d))  # type: ignore[union-attr]
-                for r in merged_graph().query(PER_COUNTRY)}
+    expected = {
+        str(r.c): (int(r.n), int(r.d))  # type: ignore[union-attr]
+        for r in merged_graph().query(PER_COUNTRY)
+    }
     found = {r["c"]: (int(r["n"]), int(r["d"])) for r in rows(backend_client, PER_COUNTRY)}
     assert found == expected
     france = found["https://w3id.org/parkld/place/france"]
@@ -42,8 +47,11 @@ def test_per_country_count_counts_each_park_once(backend_client: FlaskClient) ->
 def test_a_triple_stated_by_several_sources_is_one_row(backend_client: FlaskClient) -> None:
     types = rows(backend_client, f"SELECT ?t WHERE {{ <{SOPHIA}> a ?t }}")
     assert Counter(r["t"] for r in types) == Counter(
-        str(o) for o in merged_graph().objects(ox_ref(SOPHIA), ox_ref(
-            "http://www.w3.org/1999/02/22-rdf-syntax-ns#type")))
+        str(o)
+        for o in merged_graph().objects(
+            ox_ref(SOPHIA), ox_ref("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+        )
+    )
     assert len(types) == len({r["t"] for r in types})
     described = rows(backend_client, f"SELECT ?p ?o WHERE {{ <{SOPHIA}> ?p ?o }}")
     assert len(described) == len(list(merged_graph().predicate_objects(ox_ref(SOPHIA))))
@@ -51,10 +59,17 @@ def test_a_triple_stated_by_several_sources_is_one_row(backend_client: FlaskClie
 
 def test_graph_still_says_who_states_what(backend_client: FlaskClient) -> None:
     found = rows(backend_client, f"SELECT ?g WHERE {{ GRAPH ?g {{ <{SOPHIA}> a <{PLD}Park> }} }}")
-    expected = {str(g.identifier) for g in shipped_dataset().graphs()
-                if (ox_ref(SOPHIA), ox_ref("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
-                    ox_ref(PLD + "Park")) in g
-                and g.identifier != shipped_dataset().default_graph.identifier}
+    expected = {
+        str(g.identifier)
+        for g in shipped_dataset().graphs()
+        if (
+            ox_ref(SOPHIA),
+            ox_ref("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+            ox_ref(PLD + "Park"),
+        )
+        in g
+        and g.identifier != shipped_dataset().default_graph.identifier
+    }
     assert len(expected) > 1
     assert {r["g"] for r in found} == expected
     assert len(found) == len(expected)
@@ -64,8 +79,9 @@ def test_void_triples_are_distinct_triples(backend_client: FlaskClient) -> None:
     answer = backend_client.get("/.well-known/void", headers={"Accept": "text/turtle"})
     store = ox.Store()
     store.load(answer.data, format=ox.RdfFormat.TURTLE)
-    result = store.query(f"SELECT ?n WHERE {{ <https://w3id.org/parkld/dataset> <{VOID}triples> "
-                         "?n }")
+    result = store.query(
+        f"SELECT ?n WHERE {{ <https://w3id.org/parkld/dataset> <{VOID}triples> ?n }}"
+    )
     assert isinstance(result, ox.QuerySolutions)
     (row,) = list(result)
     assert int(row["n"].value) == len(merged_graph())
@@ -73,8 +89,7 @@ def test_void_triples_are_distinct_triples(backend_client: FlaskClient) -> None:
     linkset = store.query(f"SELECT ?n WHERE {{ ?l a <{VOID}Linkset> ; <{VOID}triples> ?n }}")
     assert isinstance(linkset, ox.QuerySolutions)
     (link,) = list(linkset)
-    assert int(link["n"].value) == len(
-        list(merged_graph().triples((None, wikidata, None))))
+    assert int(link["n"].value) == len(list(merged_graph().triples((None, wikidata, None))))
 
 
 def ox_ref(iri: str):  # type: ignore[no-untyped-def]

@@ -37,8 +37,9 @@ PARKLD = Path(sys.executable).parent / "parkld"
 
 
 def need(tool: str, package: str) -> str:
-    path = shutil.which(tool) or (f"/usr/sbin/{tool}" if Path(f"/usr/sbin/{tool}").exists()
-                                  else None)
+    path = shutil.which(tool) or (
+        f"/usr/sbin/{tool}" if Path(f"/usr/sbin/{tool}").exists() else None
+    )
     if path is None:
         message = f"{tool} is not installed (apt-get install {package})"
         if IN_CI:
@@ -74,11 +75,18 @@ http {{
     include {tmp_path}/parkld.conf;
 }}
 """)
-    checked = subprocess.run([binary, "-t", "-p", str(tmp_path), "-c", str(conf)],
-                             capture_output=True, text=True, check=False)
+    checked = subprocess.run(
+        [binary, "-t", "-p", str(tmp_path), "-c", str(conf)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert checked.returncode == 0, checked.stderr
-    proc = subprocess.Popen([binary, "-p", str(tmp_path), "-c", str(conf)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [binary, "-p", str(tmp_path), "-c", str(conf)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -101,8 +109,9 @@ http {{
             proc.stderr.close()
 
 
-def request(port: int, method: str, path: str, headers: dict[str, str],
-            body: bytes | None = None) -> tuple[int, dict[str, str], bytes]:
+def request(
+    port: int, method: str, path: str, headers: dict[str, str], body: bytes | None = None
+) -> tuple[int, dict[str, str], bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
         conn.request(method, path, body=body, headers=headers)
@@ -112,20 +121,27 @@ def request(port: int, method: str, path: str, headers: dict[str, str],
         conn.close()
 
 
-def test_nginx_passes_negotiation_compression_and_ranges(nginx: int,
-                                                         live_server: LiveServer) -> None:
-    status, headers, body = request(nginx, "GET", "/park/sophia-antipolis",
-                                    {"Accept": "text/turtle", "Accept-Encoding": "identity"})
+def test_nginx_passes_negotiation_compression_and_ranges(
+    nginx: int, live_server: LiveServer
+) -> None:
+    status, headers, body = request(
+        nginx,
+        "GET",
+        "/park/sophia-antipolis",
+        {"Accept": "text/turtle", "Accept-Encoding": "identity"},
+    )
     assert status == 200 and headers["content-type"].startswith("text/turtle")
     assert "accept" in headers["vary"].lower()
     assert headers["content-location"] == "/park/sophia-antipolis.ttl"
     assert b"sophia-antipolis" in body
-    status, zipped_headers, zipped = request(nginx, "GET", "/park/sophia-antipolis",
-                                             {"Accept": "text/turtle", "Accept-Encoding": "gzip"})
+    status, zipped_headers, zipped = request(
+        nginx, "GET", "/park/sophia-antipolis", {"Accept": "text/turtle", "Accept-Encoding": "gzip"}
+    )
     assert zipped_headers["content-encoding"] == "gzip"
     assert gzip.decompress(zipped) == body
-    status, _, part = request(nginx, "GET", "/dumps/parkld.trig",
-                              {"Range": "bytes=0-99", "Accept-Encoding": "identity"})
+    status, _, part = request(
+        nginx, "GET", "/dumps/parkld.trig", {"Range": "bytes=0-99", "Accept-Encoding": "identity"}
+    )
     assert status == 206 and len(part) == 100
     # Absolute links come from the settings (PARKLD_PUBLIC_URL, else the base IRI), never
     # from the Host a client sends through the proxy (docs/security.md).
@@ -133,9 +149,16 @@ def test_nginx_passes_negotiation_compression_and_ranges(nginx: int,
     assert b"<loc>https://w3id.org/parkld/park/sophia-antipolis</loc>" in sitemap
     assert b"parks.example" not in sitemap
     form = urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"}).encode()
-    status, headers, answer = request(nginx, "POST", "/sparql", {
-        "Content-Type": "application/x-www-form-urlencoded",
-        "Accept": "application/sparql-results+json"}, form)
+    status, headers, answer = request(
+        nginx,
+        "POST",
+        "/sparql",
+        {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept": "application/sparql-results+json",
+        },
+        form,
+    )
     assert status == 200 and b'"boolean":true' in answer.replace(b" ", b"")
 
 
@@ -145,8 +168,13 @@ def test_systemd_unit_verifies(tmp_path: Path) -> None:
     assert "/opt/parkld/.venv/bin/parkld" in unit
     local = tmp_path / "parkld.service"
     local.write_text(unit.replace("/opt/parkld/.venv/bin/parkld", str(PARKLD)))
-    done = subprocess.run([analyze, "verify", str(local)], capture_output=True, text=True,
-                          check=False, env={**os.environ, "SYSTEMD_LOG_LEVEL": "warning"})
+    done = subprocess.run(
+        [analyze, "verify", str(local)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "SYSTEMD_LOG_LEVEL": "warning"},
+    )
     assert done.returncode == 0, done.stderr
     problems = [line for line in done.stderr.splitlines() if "parkld.service" in line]
     assert problems == []
@@ -158,15 +186,16 @@ def test_systemd_unit_verifies(tmp_path: Path) -> None:
 
 def check_cli(args: list[str]) -> None:
     """The parkld arguments parse (``--help`` appended: nothing runs)."""
-    done = subprocess.run([str(PARKLD), *args, "--help"], capture_output=True, text=True,
-                          check=False)
+    done = subprocess.run(
+        [str(PARKLD), *args, "--help"], capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0, (args, done.stderr)
 
 
 def test_container_commands_are_parkld_command_lines() -> None:
     docker = (DEPLOY / "docker" / "Dockerfile").read_text()
     runs = re.findall(r"^RUN (parkld .+)$", docker, re.M)
-    cmd = re.search(r'^CMD \[(.+)\]$', docker, re.M)
+    cmd = re.search(r"^CMD \[(.+)\]$", docker, re.M)
     assert runs and cmd
     for line in runs:
         check_cli(line.split()[1:])

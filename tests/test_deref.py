@@ -48,7 +48,7 @@ def _one_per_type(store: EmbeddedStore) -> list[str]:
     for kind in ENTITY_TYPES:
         found = [iri for iri in rows if iri.startswith(f"{BASE}{kind}/")]
         if found:
-            chosen.append(found[0][len(BASE) - 1:])
+            chosen.append(found[0][len(BASE) - 1 :])
     return chosen
 
 
@@ -71,8 +71,9 @@ def describes(body: bytes, media_type: str, iri: str) -> bool:
     return any(q.subject == ox.NamedNode(iri) for q in quads)
 
 
-def check(client: FlaskClient, path: str, accept: str | None, expected: str,
-          iri: str | None = None) -> None:
+def check(
+    client: FlaskClient, path: str, accept: str | None, expected: str, iri: str | None = None
+) -> None:
     headers = {"Accept": accept} if accept is not None else {}
     r = client.get(path, headers=headers, follow_redirects=True)
     assert r.status_code == 200, (path, accept, r.data[:200])
@@ -82,15 +83,17 @@ def check(client: FlaskClient, path: str, accept: str | None, expected: str,
 
 
 @pytest.mark.parametrize(("accept", "expected"), RECIPE_HEADERS)
-def test_recipe_checks_for_each_entity_type(backend_client: FlaskClient, entity_paths: list[str],
-                                            accept: str | None, expected: str) -> None:
+def test_recipe_checks_for_each_entity_type(
+    backend_client: FlaskClient, entity_paths: list[str], accept: str | None, expected: str
+) -> None:
     for path in entity_paths:
         check(backend_client, path, accept, expected)
 
 
 @pytest.mark.parametrize(("accept", "expected"), RECIPE_HEADERS)
-def test_recipe_checks_for_the_ontology_and_shapes(backend_client: FlaskClient, accept: str | None,
-                                                   expected: str) -> None:
+def test_recipe_checks_for_the_ontology_and_shapes(
+    backend_client: FlaskClient, accept: str | None, expected: str
+) -> None:
     check(backend_client, "/ontology", accept, expected, BASE + "ontology")
     check(backend_client, "/shapes", accept, expected, BASE + "shapes")
 
@@ -112,9 +115,15 @@ def test_ontology_terms_and_vocabularies_dereference(backend_client: FlaskClient
 def test_extension_urls_need_no_negotiation(backend_client: FlaskClient, ext: str) -> None:
     r = backend_client.get(f"/park/sophia-antipolis.{ext}", headers={"Accept": "image/png"})
     assert r.status_code == 200
-    expected = {"ttl": "text/turtle", "jsonld": "application/ld+json",
-                "nt": "application/n-triples", "rdf": "application/rdf+xml",
-                "html": "text/html", "trig": "application/trig", "nq": "application/n-quads"}
+    expected = {
+        "ttl": "text/turtle",
+        "jsonld": "application/ld+json",
+        "nt": "application/n-triples",
+        "rdf": "application/rdf+xml",
+        "html": "text/html",
+        "trig": "application/trig",
+        "nq": "application/n-quads",
+    }
     assert r.mimetype == expected[ext]
     assert describes(r.data, expected[ext], BASE + "park/sophia-antipolis")
     assert "Content-Location" not in r.headers
@@ -130,8 +139,12 @@ def test_negotiated_answer_names_its_document_and_alternates(backend_client: Fla
     r = backend_client.get("/park/sophia-antipolis", headers={"Accept": "text/turtle"})
     assert r.headers["Content-Location"] == "/park/sophia-antipolis.ttl"
     links = r.headers["Link"]
-    for ext, mt in [("html", "text/html"), ("jsonld", "application/ld+json"),
-                    ("rdf", "application/rdf+xml"), ("nt", "application/n-triples")]:
+    for ext, mt in [
+        ("html", "text/html"),
+        ("jsonld", "application/ld+json"),
+        ("rdf", "application/rdf+xml"),
+        ("nt", "application/n-triples"),
+    ]:
         assert f'</park/sophia-antipolis.{ext}>; rel="alternate"; type="{mt}"' in links
     assert 'type="text/turtle"' not in links  # only the *other* representations
     same = backend_client.get(r.headers["Content-Location"])
@@ -152,18 +165,30 @@ def test_statement_sources_in_trig(backend_client: FlaskClient) -> None:
     quads = list(ox.parse(r.data, format=ox.RdfFormat.TRIG))
     agreement = ox.NamedNode(BASE + "agreement/sophia-antipolis-chengdu-sister-parks-2016")
     place = ox.NamedNode(BASE + "ontology#place")
-    claims = {q.graph_name.value: q.object.value for q in quads
-              if q.subject == agreement and q.predicate == place
-              and isinstance(q.graph_name, ox.NamedNode)}
+    claims = {
+        q.graph_name.value: q.object.value
+        for q in quads
+        if q.subject == agreement
+        and q.predicate == place
+        and isinstance(q.graph_name, ox.NamedNode)
+    }
     assert len(set(claims.values())) >= 2, "sources disagree about the place; both are kept"
     # The default graph merges them, for quad clients that only read the default graph.
-    merged = {q.object.value for q in quads if q.subject == agreement and q.predicate == place
-              and isinstance(q.graph_name, ox.DefaultGraph)}
+    merged = {
+        q.object.value
+        for q in quads
+        if q.subject == agreement
+        and q.predicate == place
+        and isinstance(q.graph_name, ox.DefaultGraph)
+    }
     assert merged == set(claims.values())
     derived = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
     for graph in claims:
-        sources = [q.object.value for q in quads
-                   if q.subject == ox.NamedNode(graph) and q.predicate == derived]
+        sources = [
+            q.object.value
+            for q in quads
+            if q.subject == ox.NamedNode(graph) and q.predicate == derived
+        ]
         assert sources and all(s.startswith(BASE + "source/") for s in sources)
 
 
@@ -178,8 +203,9 @@ def test_turtle_has_labels_of_linked_resources_and_provenance(backend_client: Fl
     assert any(t.subject == doc and t.predicate == derived for t in triples)
     # Incoming links: the memberships naming the park as member.
     member = ox.NamedNode("http://www.w3.org/ns/org#member")
-    assert any(t.predicate == member and t.object.value.endswith("/park/sophia-antipolis")
-               for t in triples)
+    assert any(
+        t.predicate == member and t.object.value.endswith("/park/sophia-antipolis") for t in triples
+    )
 
 
 def test_head_matches_get(backend_client: FlaskClient) -> None:
@@ -193,17 +219,23 @@ def test_running_server_answers_like_curl(backend_server: LiveServer) -> None:
     """``curl -L -H 'Accept: text/turtle'`` on an entity IRI of ``parkld serve``."""
     import urllib.request
 
-    for path in ("/park/sophia-antipolis", "/alliance/first-class-hi-tech-parks-confederation",
-                 "/agreement/sophia-antipolis-chengdu-sister-parks-2016", "/ontology"):
-        request = urllib.request.Request(backend_server.base_url + path,
-                                         headers={"Accept": "text/turtle"})
+    for path in (
+        "/park/sophia-antipolis",
+        "/alliance/first-class-hi-tech-parks-confederation",
+        "/agreement/sophia-antipolis-chengdu-sister-parks-2016",
+        "/ontology",
+    ):
+        request = urllib.request.Request(
+            backend_server.base_url + path, headers={"Accept": "text/turtle"}
+        )
         with urllib.request.urlopen(request, timeout=10) as r:
             assert r.status == 200
             assert r.headers.get_content_type() == "text/turtle"
             assert r.headers["Content-Location"] == path + ".ttl"
             assert describes(r.read(), "text/turtle", BASE + path.lstrip("/"))
-        html = urllib.request.Request(backend_server.base_url + path,
-                                      headers={"Accept": "text/html"})
+        html = urllib.request.Request(
+            backend_server.base_url + path, headers={"Accept": "text/html"}
+        )
         with urllib.request.urlopen(html, timeout=10) as r:
             page = r.read().decode()
             # Links stay on the serving host: root-relative, never the canonical w3id.org URL.
@@ -224,7 +256,9 @@ def test_landing_page_embeds_dataset_json_ld(backend_client: FlaskClient) -> Non
 
 
 def test_resources_are_readable_cross_origin(backend_client: FlaskClient) -> None:
-    r = backend_client.get("/park/sophia-antipolis", headers={"Accept": "application/ld+json",
-                                                      "Origin": "https://example.org"})
+    r = backend_client.get(
+        "/park/sophia-antipolis",
+        headers={"Accept": "application/ld+json", "Origin": "https://example.org"},
+    )
     assert r.headers["Access-Control-Allow-Origin"] == "*"
     assert "Link" in r.headers["Access-Control-Expose-Headers"]

@@ -38,9 +38,23 @@ from tests.reference import shipped_dataset
 ROOT = Path(__file__).resolve().parents[1]
 PROBES = Path(__file__).parent / "differential" / "probes.rq"
 XSD = "http://www.w3.org/2001/XMLSchema#"
-NUMERIC = {XSD + t for t in ("integer", "int", "long", "short", "byte", "decimal", "double",
-                             "float", "nonNegativeInteger", "positiveInteger",
-                             "unsignedInt", "unsignedLong")}
+NUMERIC = {
+    XSD + t
+    for t in (
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "decimal",
+        "double",
+        "float",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "unsignedInt",
+        "unsignedLong",
+    )
+}
 
 #: Queries whose rows are compared by count only, or not run, with the reason (spec-based).
 NOT_COMPARED_IN_FULL: dict[str, str] = {
@@ -70,7 +84,8 @@ RDFLIB_ERRORS: dict[str, tuple[str, str]] = {
         "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
         "SELECT ?p ?label WHERE {\n  VALUES ?p { <https://w3id.org/parkld/park/sophia-antipolis> "
         "<https://w3id.org/parkld/park/nowhere> }\n  OPTIONAL { SELECT ?p ?label WHERE { "
-        "?p rdfs:label ?label FILTER(LANG(?label) = \"en\") } } } ORDER BY ?p ?label"),
+        '?p rdfs:label ?label FILTER(LANG(?label) = "en") } } } ORDER BY ?p ?label',
+    ),
 }
 #: Variables made by GROUP_CONCAT: §18.5.1.7 leaves the order of the concatenated values
 #: undefined, so they compare as sorted lists of their space-separated parts.
@@ -87,8 +102,10 @@ def _corpus() -> list[tuple[str, str, bool]]:
         text = path.read_text(encoding="utf-8").replace("{limit}", "50").replace("{offset}", "0")
         if "?anyDate" in text:
             # The pictures' queries take these bindings from parkld (docs/pictures.md): a day.
-            text += ('\nVALUES (?asOf ?anyDate ?pastToo) { ("2018-06-30"^^'
-                     '<http://www.w3.org/2001/XMLSchema#date> false false) }\n')
+            text += (
+                '\nVALUES (?asOf ?anyDate ?pastToo) { ("2018-06-30"^^'
+                "<http://www.w3.org/2001/XMLSchema#date> false false) }\n"
+            )
         found.append((path.stem, text, False))
     blocks = re.split(r"^#> ", PROBES.read_text(encoding="utf-8"), flags=re.M)[1:]
     for block in blocks:
@@ -169,18 +186,23 @@ def _unconcat(name: str, value: Canon) -> Canon:
 
 # -- the two answers --------------------------------------------------------------------------
 def parkld_answer(client: FlaskClient, query: str) -> tuple[str, object]:
-    answer = client.post("/sparql", data={"query": query}, headers={
-        "Accept": "application/sparql-results+json, application/n-triples;q=0.9"})
+    answer = client.post(
+        "/sparql",
+        data={"query": query},
+        headers={"Accept": "application/sparql-results+json, application/n-triples;q=0.9"},
+    )
     assert answer.status_code == 200, answer.get_data(as_text=True)[:500]
     if answer.mimetype == "application/n-triples":
         triples = ox.parse(answer.data, format=ox.RdfFormat.N_TRIPLES)
-        return "graph", Counter(tuple(_ox_canon(t) for t in (q.subject, q.predicate, q.object))
-                                for q in triples)
+        return "graph", Counter(
+            tuple(_ox_canon(t) for t in (q.subject, q.predicate, q.object)) for q in triples
+        )
     doc = json.loads(answer.data)
     if "boolean" in doc:
         return "boolean", doc["boolean"]
-    return "rows", [_row({k: canon_json(v) for k, v in b.items()})
-                    for b in doc["results"]["bindings"]]
+    return "rows", [
+        _row({k: canon_json(v) for k, v in b.items()}) for b in doc["results"]["bindings"]
+    ]
 
 
 def _ox_canon(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Canon | None:
@@ -211,17 +233,20 @@ def _rdflib_answer(query: str) -> tuple[str, object]:
         return "boolean", bool(result.askAnswer)
     if result.type in ("CONSTRUCT", "DESCRIBE"):
         assert result.graph is not None
-        return "graph", Counter(tuple(canon_rdflib(t) for t in triple)
-                                for triple in result.graph)
+        return "graph", Counter(tuple(canon_rdflib(t) for t in triple) for triple in result.graph)
     names = [str(v) for v in result.vars or ()]
-    return "rows", [_row({n: canon_rdflib(row[i]) for i, n in enumerate(names)})  # type: ignore[index]
-                    for row in result]
+    return "rows", [
+        _row({n: canon_rdflib(row[i]) for i, n in enumerate(names)})  # type: ignore[index]
+        for row in result
+    ]
 
 
 #: Differences not yet resolved, each listed (strict xfail: fixing one makes the test fail,
 #: so the list cannot go stale). Found on the last run before the deadline; see issue 13.
-_AS_OF_DEFAULT = ("rdflib answers no row for the OPTIONAL { BIND(today AS ?asOf) } default "
-                  "(Oxigraph and Virtuoso answer the rows as of today); not analysed")
+_AS_OF_DEFAULT = (
+    "rdflib answers no row for the OPTIONAL { BIND(today AS ?asOf) } default "
+    "(Oxigraph and Virtuoso answer the rows as of today); not analysed"
+)
 OPEN_DIFFERENCES: dict[tuple[str, str], str] = {
     ("embedded", "viz-parks"): "rdflib returns no row with the trailing VALUES; not analysed",
     # MIN over two English labels differing only in case ("Hi-Tech" / "Hi-tech"): by
@@ -236,15 +261,16 @@ OPEN_DIFFERENCES: dict[tuple[str, str], str] = {
     ("virtuoso", "alliance-status-as-of"): _AS_OF_DEFAULT,
     ("virtuoso", "agreements-in-force-as-of"): _AS_OF_DEFAULT,
     ("virtuoso", "viz-events"): "Virtuoso refuses it: estimated execution time over its limit",
-    ("virtuoso", "viz-memberships"): "Virtuoso refuses it: estimated execution time over its "
-                                     "limit",
+    ("virtuoso", "viz-memberships"): "Virtuoso refuses it: estimated execution time over its limit",
     ("virtuoso", "path-subclass-plus"): "Virtuoso cannot evaluate ?c rdfs:subClassOf+ ?sup "
-                                        "with both ends unbound ('transitive start not given')",
+    "with both ends unbound ('transitive start not given')",
 }
 #: Not run on Virtuoso: unbound, they take Virtuoso longer than the test timeout (parkld
 #: always binds them when it uses them).
-TOO_SLOW_ON_VIRTUOSO = {"linked_graph": "unbound: > 300 s on Virtuoso",
-                        "linked_quads": "unbound: > 300 s on Virtuoso"}
+TOO_SLOW_ON_VIRTUOSO = {
+    "linked_graph": "unbound: > 300 s on Virtuoso",
+    "linked_quads": "unbound: > 300 s on Virtuoso",
+}
 
 
 def _params() -> list[object]:
@@ -252,12 +278,18 @@ def _params() -> list[object]:
 
 
 @pytest.mark.parametrize(("name", "query", "ordered"), _params())
-def test_same_answer_as_rdflib(backend_client: FlaskClient, backend: Backend, name: str,
-                               query: str, ordered: bool, request: pytest.FixtureRequest
-                               ) -> None:
+def test_same_answer_as_rdflib(
+    backend_client: FlaskClient,
+    backend: Backend,
+    name: str,
+    query: str,
+    ordered: bool,
+    request: pytest.FixtureRequest,
+) -> None:
     if (backend.name, name) in OPEN_DIFFERENCES:
-        request.applymarker(pytest.mark.xfail(reason=OPEN_DIFFERENCES[backend.name, name],
-                                              strict=True))
+        request.applymarker(
+            pytest.mark.xfail(reason=OPEN_DIFFERENCES[backend.name, name], strict=True)
+        )
     if backend.name == "virtuoso" and name in TOO_SLOW_ON_VIRTUOSO:
         pytest.skip(TOO_SLOW_ON_VIRTUOSO[name])
     if name in NOT_COMPARED_IN_FULL and name not in COUNT_ONLY:
@@ -265,8 +297,9 @@ def test_same_answer_as_rdflib(backend_client: FlaskClient, backend: Backend, na
         ox.Store().query(query) if "SERVICE" not in query else None
         return
     kind, ours = parkld_answer(backend_client, query)
-    expected_kind, theirs = rdflib_answer(RDFLIB_ERRORS[name][1] if name in RDFLIB_ERRORS
-                                          else query)
+    expected_kind, theirs = rdflib_answer(
+        RDFLIB_ERRORS[name][1] if name in RDFLIB_ERRORS else query
+    )
     assert kind == expected_kind
     if name in COUNT_ONLY:
         assert isinstance(ours, list) and isinstance(theirs, list)
@@ -288,5 +321,6 @@ def _diff(ours: list[Row], theirs: list[Row]) -> str:
     a, b = Counter(ours), Counter(theirs)
     only_ours = list((a - b).items())[:5]
     only_theirs = list((b - a).items())[:5]
-    return (f"{len(ours)} vs {len(theirs)} rows; only parkld: {only_ours}; "
-            f"only rdflib: {only_theirs}")
+    return (
+        f"{len(ours)} vs {len(theirs)} rows; only parkld: {only_ours}; only rdflib: {only_theirs}"
+    )

@@ -83,7 +83,8 @@ def run_oxigraph(query: str, bindings: dict[str, URIRef | Literal]) -> list[Row]
             datatype = ox.NamedNode(str(value.datatype)) if value.datatype else None
             subs[ox.Variable(name)] = ox.Literal(str(value), datatype=datatype)
     solutions = ox_solutions(
-        oxigraph_store().query(query, use_default_graph_as_union=True, substitutions=subs))
+        oxigraph_store().query(query, use_default_graph_as_union=True, substitutions=subs)
+    )
     names = [v.value for v in solutions.variables]
     return [{n: _ox_value(s[n]) for n in names} for s in solutions]
 
@@ -190,9 +191,7 @@ def test_confederation_collaborators(engine: str) -> None:
     }
     qatar = names[iri("park", "unnamed-qatar-2017-confederation")]
     assert qatar is not None
-    assert qatar.startswith(
-        "Unnamed technology park from Qatar"
-    )
+    assert qatar.startswith("Unnamed technology park from Qatar")
     assert all(r["countryName"] for r in rows)
 
 
@@ -368,10 +367,18 @@ def test_agreements_and_memberships_in_force_as_of_a_date(engine: str) -> None:
     sophia, chengdu = iri("park", "sophia-antipolis"), iri("park", "chengdu-hi-tech-zone")
     on_the_day = run(engine, "agreements-in-force-as-of.rq", asOf=date("2016-07-02"))
     assert {(r["fact"], r["a"], r["b"], r["from"]) for r in on_the_day} == {
-        (iri("agreement", "sophia-antipolis-chengdu-sister-parks-2016"), chengdu, sophia,
-         "2016-07-02"),
-        (iri("agreement", "sophia-antipolis-china-innovation-center-2016"), chengdu, sophia,
-         "2016-07-02"),
+        (
+            iri("agreement", "sophia-antipolis-chengdu-sister-parks-2016"),
+            chengdu,
+            sophia,
+            "2016-07-02",
+        ),
+        (
+            iri("agreement", "sophia-antipolis-china-innovation-center-2016"),
+            chengdu,
+            sophia,
+            "2016-07-02",
+        ),
     }
     assert {r["asOf"] for r in on_the_day} == {"2016-07-02"}
     # The 2017 summit (during the fair of 10-12 May): Chengdu and Sophia Antipolis propose the
@@ -382,14 +389,20 @@ def test_agreements_and_memberships_in_force_as_of_a_date(engine: str) -> None:
     confederation = iri("alliance", "first-class-hi-tech-parks-confederation")
     urenio = rdflib.Graph().parse(ROOT / "data" / "urenio-2017-07-04-chengdu-partnership.ttl")
     org_ns = rdflib.Namespace("http://www.w3.org/ns/org#")
-    expected = {(str(m), confederation)
-                for m in urenio.subjects(org_ns.organization, rdflib.URIRef(confederation))}
+    expected = {
+        (str(m), confederation)
+        for m in urenio.subjects(org_ns.organization, rdflib.URIRef(confederation))
+    }
     assert len(expected) == 13
-    assert {(r["fact"], r["b"]) for r in summit
-            if r["type"] == BASE + "ontology#Membership"} == expected
+    assert {
+        (r["fact"], r["b"]) for r in summit if r["type"] == BASE + "ontology#Membership"
+    } == expected
     assert run(engine, "agreements-in-force-as-of.rq", asOf=date("2017-05-09")) and not {
-        r["fact"] for r in run(engine, "agreements-in-force-as-of.rq", asOf=date("2017-05-09"))
-        if r["type"] == BASE + "ontology#Membership"}
+        r["fact"]
+        for r in run(engine, "agreements-in-force-as-of.rq", asOf=date("2017-05-09"))
+        if r["type"] == BASE + "ontology#Membership"
+    }
     assert (iri("agreement", "chengdu-park-summit-declaration-2017"), None) in {
-        (r["fact"], r["a"]) for r in summit}
+        (r["fact"], r["a"]) for r in summit
+    }
     assert len(summit) == len({tuple(r.items()) for r in summit})  # DISTINCT: no repeats

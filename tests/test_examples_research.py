@@ -50,6 +50,7 @@ def run(with_fixture: bool, name: str) -> list[Row]:
 
 # ---------------------------------------------------------------- independent computation
 
+
 def subclasses(g: rdflib.Graph, top: URIRef) -> set[URIRef]:
     found, todo = {top}, [top]
     while todo:
@@ -64,16 +65,19 @@ def instances(g: rdflib.Graph, top: URIRef) -> set[rdflib.term.Node]:
     return {s for c in subclasses(g, top) for s in g.subjects(RDF.type, c)}
 
 
-def resolve(g: rdflib.Graph, parks: set[rdflib.term.Node], x: rdflib.term.Node
-            ) -> set[rdflib.term.Node]:
+def resolve(
+    g: rdflib.Graph, parks: set[rdflib.term.Node], x: rdflib.term.Node
+) -> set[rdflib.term.Node]:
     """A party as the park(s) it is or acts for."""
     return ({x} if x in parks else set()) | set(g.objects(x, PLD.actsFor))
 
 
 def agreement_parks(g: rdflib.Graph) -> dict[rdflib.term.Node, set[rdflib.term.Node]]:
     parks = instances(g, PLD.Park)
-    return {a: {p for x in g.objects(a, PLD.party) for p in resolve(g, parks, x)}
-            for a in instances(g, PLD.Agreement)}
+    return {
+        a: {p for x in g.objects(a, PLD.party) for p in resolve(g, parks, x)}
+        for a in instances(g, PLD.Agreement)
+    }
 
 
 @pytest.fixture(params=[False, True], ids=["project", "project+fixture"])
@@ -122,8 +126,10 @@ def test_country_cooperation_matrix(with_fixture: bool) -> None:
         # What the fixture adds to the project's own matrix: A (China) with B (France), the
         # sister-park agreement and, through the committee acting for A, the cooperation
         # agreement of 2017; A with a Korean park; B with a Spanish one.
-        alone = {(r["countryA"], r["countryB"]): int(r["agreements"] or 0)
-                 for r in run(False, "country-cooperation-matrix.rq")}
+        alone = {
+            (r["countryA"], r["countryB"]): int(r["agreements"] or 0)
+            for r in run(False, "country-cooperation-matrix.rq")
+        }
         added = {k: n - alone.get(k, 0) for k, n in got.items() if n != alone.get(k, 0)}
         assert added[(B + "place/china", B + "place/france")] == 2
         assert added[(B + "place/china", B + "place/south-korea")] == 1
@@ -144,29 +150,57 @@ def test_alliances_a_park_belongs_to_over_time(with_fixture: bool) -> None:
                     continue
                 key = (str(park), str(alliance))
                 roles[key] |= {str(r).rsplit("/", 1)[-1] for r in g.objects(m, ORG.role)}
-                events = [d for e in g.objects(m, PLD.atEvent)
-                          for d in [*g.objects(e, PLD.startDate),
-                                    *(d2 for sup in g.objects(e, PLD.partOfEvent)
-                                      for d2 in g.objects(sup, PLD.startDate))]]
-                for values in (list(g.objects(m, PLD.startDate)), list(g.objects(m, PLD.yearMonth)),
-                               list(g.objects(m, PLD.year)), events):
+                events = [
+                    d
+                    for e in g.objects(m, PLD.atEvent)
+                    for d in [
+                        *g.objects(e, PLD.startDate),
+                        *(
+                            d2
+                            for sup in g.objects(e, PLD.partOfEvent)
+                            for d2 in g.objects(sup, PLD.startDate)
+                        ),
+                    ]
+                ]
+                for values in (
+                    list(g.objects(m, PLD.startDate)),
+                    list(g.objects(m, PLD.yearMonth)),
+                    list(g.objects(m, PLD.year)),
+                    events,
+                ):
                     if values:
                         since[key] += [str(v) for v in values]
                         break
                 until[key] += [str(v) for v in g.objects(m, PLD.endDate)]
-    expected = {(k[0], k[1], min(since[k]) if since[k] else None,
-                 max(until[k]) if until[k] else None, frozenset(roles[k])) for k in roles}
+    expected = {
+        (
+            k[0],
+            k[1],
+            min(since[k]) if since[k] else None,
+            max(until[k]) if until[k] else None,
+            frozenset(roles[k]),
+        )
+        for k in roles
+    }
     rows = run(with_fixture, "park-alliances-over-time.rq")
-    got = {(r["park"], r["alliance"], r["since"], r["until"],
-            frozenset((r["roles"] or "").split())) for r in rows}
+    got = {
+        (r["park"], r["alliance"], r["since"], r["until"], frozenset((r["roles"] or "").split()))
+        for r in rows
+    }
     assert got == expected and len(rows) == len(expected)
     confederation = B + "alliance/first-class-hi-tech-parks-confederation"
-    zhangjiang = {r["since"] for r in rows if r["alliance"] == confederation
-                  and r["park"] == B + "park/zhangjiang-hi-tech-park"}
+    zhangjiang = {
+        r["since"]
+        for r in rows
+        if r["alliance"] == confederation and r["park"] == B + "park/zhangjiang-hi-tech-park"
+    }
     assert zhangjiang == {"2017-05-10"}  # dated by the summit, during the fair of 10-12 May
     if with_fixture:
-        fixture = {r["park"].rsplit("-", 1)[-1]: r["since"] for r in rows  # type: ignore[union-attr]
-                   if r["alliance"] == B + "alliance/fixture-alliance"}
+        fixture = {
+            r["park"].rsplit("-", 1)[-1]: r["since"]  # type: ignore[union-attr]
+            for r in rows
+            if r["alliance"] == B + "alliance/fixture-alliance"
+        }
         assert fixture == {"a": "2015-03", "b": "2018", "c": "2018", "d": "2019-06-01"}
 
 
@@ -174,12 +208,16 @@ def test_agreements_per_year(with_fixture: bool) -> None:
     _, g = loaded(with_fixture)
     years: dict[str, int] = {}
     for a in instances(g, PLD.Agreement):
-        found = [int(str(d)[:4]) for p in (PLD.date, PLD.yearMonth, PLD.year)
-                 for d in g.objects(a, p)]
+        found = [
+            int(str(d)[:4]) for p in (PLD.date, PLD.yearMonth, PLD.year) for d in g.objects(a, p)
+        ]
         for e in [*g.objects(a, PLD.atEvent), *g.objects(a, PLD.adoptedAt)]:
             found += [int(str(d)[:4]) for p in (PLD.startDate, PLD.date) for d in g.objects(e, p)]
-            found += [int(str(d)[:4]) for sup in g.objects(e, PLD.partOfEvent)
-                      for d in g.objects(sup, PLD.startDate)]
+            found += [
+                int(str(d)[:4])
+                for sup in g.objects(e, PLD.partOfEvent)
+                for d in g.objects(sup, PLD.startDate)
+            ]
         if found:
             years[str(a)] = min(found)
     expected: dict[int, int] = defaultdict(int)
@@ -191,14 +229,20 @@ def test_agreements_per_year(with_fixture: bool) -> None:
     assert [int(r["year"] or 0) for r in rows] == sorted(got)
     assert got[2016] >= 2 and got[2017] >= 1
     if with_fixture:
-        alone = {int(r["year"] or 0): int(r["agreements"] or 0)
-                 for r in run(False, "agreements-per-year.rq")}
+        alone = {
+            int(r["year"] or 0): int(r["agreements"] or 0)
+            for r in run(False, "agreements-per-year.rq")
+        }
         assert got[2019] - alone.get(2019, 0) == 1  # the fixture's A–D memorandum, 2019-01-15
 
 
 def test_the_example_files_say_what_they_answer() -> None:
-    for name in ("parks-with-most-partners.rq", "country-cooperation-matrix.rq",
-                 "park-alliances-over-time.rq", "agreements-per-year.rq"):
+    for name in (
+        "parks-with-most-partners.rq",
+        "country-cooperation-matrix.rq",
+        "park-alliances-over-time.rq",
+        "agreements-per-year.rq",
+    ):
         first = (QUERIES / name).read_text(encoding="utf-8").splitlines()[0]
         assert first.startswith("# ") and first.endswith("?"), name
         assert Path(QUERIES / name).stat().st_size < 4000

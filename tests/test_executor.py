@@ -39,13 +39,19 @@ def labels(doc: dict[str, object]) -> list[str]:
 
 
 def test_default_graph_is_the_union_and_graphs_are_reachable(pool: WorkerPool) -> None:
-    q = ("SELECT ?label { ?p a <https://w3id.org/parkld/ontology#TechnologyPark> ; "
-         "<http://www.w3.org/2000/01/rdf-schema#label> ?label FILTER(lang(?label) != 'zh') }")
+    q = (
+        "SELECT ?label { ?p a <https://w3id.org/parkld/ontology#TechnologyPark> ; "
+        "<http://www.w3.org/2000/01/rdf-schema#label> ?label FILTER(lang(?label) != 'zh') }"
+    )
     assert len(labels(select(pool, q))) == 5
-    q_graph = (f"SELECT ?label {{ GRAPH <{GRAPH}source-b> {{ ?p "
-               "<http://www.w3.org/2000/01/rdf-schema#label> ?label } }")
-    assert labels(select(pool, q_graph)) == ["Xi'an Hi-Tech Zone\twith a tab",
-                                             "Zhangjiang Hi-Tech Park"]
+    q_graph = (
+        f"SELECT ?label {{ GRAPH <{GRAPH}source-b> {{ ?p "
+        "<http://www.w3.org/2000/01/rdf-schema#label> ?label } }"
+    )
+    assert labels(select(pool, q_graph)) == [
+        "Xi'an Hi-Tech Zone\twith a tab",
+        "Zhangjiang Hi-Tech Park",
+    ]
 
 
 def test_protocol_dataset_replaces_the_union(pool: WorkerPool) -> None:
@@ -53,25 +59,35 @@ def test_protocol_dataset_replaces_the_union(pool: WorkerPool) -> None:
     doc = select(pool, q, default_graphs=(f"{GRAPH}source-b",))
     assert labels(doc) == ["Xi'an Hi-Tech Zone\twith a tab", "Zhangjiang Hi-Tech Park"]
     # FROM in the query is honoured when the protocol names no dataset.
-    doc = select(pool, f"SELECT ?label FROM <{GRAPH}source-b> {{ ?p "
-                 "<http://www.w3.org/2000/01/rdf-schema#label> ?label }")
+    doc = select(
+        pool,
+        f"SELECT ?label FROM <{GRAPH}source-b> {{ ?p "
+        "<http://www.w3.org/2000/01/rdf-schema#label> ?label }",
+    )
     assert len(labels(doc)) == 2
-    ask = pool.run(QueryRequest(f"ASK {{ GRAPH ?g {{ <{PARK}xian> ?p ?o }} }}",
-                                result_formats=[mt.SPARQL_JSON],
-                                named_graphs=(f"{GRAPH}source-a",)))
+    ask = pool.run(
+        QueryRequest(
+            f"ASK {{ GRAPH ?g {{ <{PARK}xian> ?p ?o }} }}",
+            result_formats=[mt.SPARQL_JSON],
+            named_graphs=(f"{GRAPH}source-a",),
+        )
+    )
     assert json.loads(ask.body) == {"head": {}, "boolean": False}
 
 
 def test_row_cap_says_so(pool: WorkerPool) -> None:
-    answer = pool.run(QueryRequest("SELECT ?s { ?s ?p ?o }", result_formats=[mt.SPARQL_CSV],
-                                   max_rows=7))
+    answer = pool.run(
+        QueryRequest("SELECT ?s { ?s ?p ?o }", result_formats=[mt.SPARQL_CSV], max_rows=7)
+    )
     assert answer.truncated and answer.count == 7
     assert answer.body.decode().splitlines()[1:] and len(answer.body.decode().splitlines()) == 8
-    small = pool.run(QueryRequest("SELECT ?s { ?s ?p ?o } LIMIT 3",
-                                  result_formats=[mt.SPARQL_CSV], max_rows=3))
+    small = pool.run(
+        QueryRequest("SELECT ?s { ?s ?p ?o } LIMIT 3", result_formats=[mt.SPARQL_CSV], max_rows=3)
+    )
     assert not small.truncated and small.count == 3
-    graph = pool.run(QueryRequest("CONSTRUCT WHERE { ?s ?p ?o }", graph_formats=[mt.NTRIPLES],
-                                  max_rows=5))
+    graph = pool.run(
+        QueryRequest("CONSTRUCT WHERE { ?s ?p ?o }", graph_formats=[mt.NTRIPLES], max_rows=5)
+    )
     assert graph.truncated and graph.form == "construct"
     assert len(list(ox.parse(graph.body, format=ox.RdfFormat.N_TRIPLES))) == 5
 
@@ -82,8 +98,12 @@ def test_user_errors_come_back_as_their_type(pool: WorkerPool) -> None:
     with pytest.raises(NotAcceptable):
         pool.run(QueryRequest("CONSTRUCT WHERE { ?s ?p ?o }", result_formats=[mt.SPARQL_JSON]))
     with pytest.raises(Forbidden):
-        pool.run(QueryRequest("SELECT * { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }",
-                              result_formats=[mt.SPARQL_JSON]))
+        pool.run(
+            QueryRequest(
+                "SELECT * { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }",
+                result_formats=[mt.SPARQL_JSON],
+            )
+        )
 
 
 def _alive(pid: int) -> bool:
@@ -110,8 +130,10 @@ def test_runaway_query_is_killed_while_others_are_served(pool: WorkerPool) -> No
     thread.start()
     time.sleep(0.3)
     # Meanwhile another client is answered by the other worker.
-    doc = select(pool, f"SELECT ?label {{ <{PARK}sophia> "
-                 "<http://www.w3.org/2000/01/rdf-schema#label> ?label }")
+    doc = select(
+        pool,
+        f"SELECT ?label {{ <{PARK}sophia> <http://www.w3.org/2000/01/rdf-schema#label> ?label }}",
+    )
     assert labels(doc) == ["Sophia Antipolis"]
     assert thread.is_alive(), "the runaway query should still be running"
     thread.join(timeout=10)
@@ -122,9 +144,13 @@ def test_runaway_query_is_killed_while_others_are_served(pool: WorkerPool) -> No
     assert not any(_alive(pid) for pid in killed)
     assert pool.killed >= 1
     # The replacement (started in the background) answers, and the pool is full again.
-    assert labels(select(pool, f"SELECT ?label {{ <{PARK}barcelona> "
-                         "<http://www.w3.org/2000/01/rdf-schema#label> ?label }")) == [
-        "Barcelona Science Park"]
+    assert labels(
+        select(
+            pool,
+            f"SELECT ?label {{ <{PARK}barcelona> "
+            "<http://www.w3.org/2000/01/rdf-schema#label> ?label }",
+        )
+    ) == ["Barcelona Science Park"]
     deadline = time.monotonic() + 20
     while len(pool.pids()) < 2 and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -139,9 +165,13 @@ def test_workers_follow_a_new_generation(tmp_path: Path) -> None:
     try:
         q = QueryRequest(f"ASK {{ <{PARK}new> ?p ?o }}", result_formats=[mt.SPARQL_JSON])
         assert json.loads(store.run(q).body)["boolean"] is False
-        store.replace_graphs({f"{GRAPH}new": [ox.Triple(ox.NamedNode(f"{PARK}new"),
-                                                        ox.NamedNode(f"{PARK}p"),
-                                                        ox.Literal("x"))]})
+        store.replace_graphs(
+            {
+                f"{GRAPH}new": [
+                    ox.Triple(ox.NamedNode(f"{PARK}new"), ox.NamedNode(f"{PARK}p"), ox.Literal("x"))
+                ]
+            }
+        )
         assert json.loads(store.run(q).body)["boolean"] is True
         assert store.executor() is store.executor()
         assert os.getpid() == store._executor_pid
@@ -150,7 +180,8 @@ def test_workers_follow_a_new_generation(tmp_path: Path) -> None:
 
 
 def test_busy_pool_refuses_untokenizable_text_at_once_and_parses_the_rest_in_a_worker(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     """Text that does not tokenize is refused in this process without borrowing a worker (the
     runaway holding the only worker is still running when the refusal comes); a grammar error
     in well-formed tokens is the engine's to find, so it waits for a worker and comes back as
@@ -170,12 +201,18 @@ def test_busy_pool_refuses_untokenizable_text_at_once_and_parses_the_rest_in_a_w
         thread.start()
         time.sleep(0.3)
         with pytest.raises(BadRequest, match="malformed query: unexpected"):
-            single.run(QueryRequest('SELECT * WHERE { ?s ?p "unterminated }',
-                                    result_formats=[mt.SPARQL_JSON], timeout=2))
+            single.run(
+                QueryRequest(
+                    'SELECT * WHERE { ?s ?p "unterminated }',
+                    result_formats=[mt.SPARQL_JSON],
+                    timeout=2,
+                )
+            )
         assert thread.is_alive() and single.killed == 0
         with pytest.raises(QuerySyntaxError, match="malformed query: error at"):
-            single.run(QueryRequest("SELECT * WHERE { ?s ?p }",
-                                    result_formats=[mt.SPARQL_JSON], timeout=2))
+            single.run(
+                QueryRequest("SELECT * WHERE { ?s ?p }", result_formats=[mt.SPARQL_JSON], timeout=2)
+            )
         waited = select(single, "SELECT (COUNT(*) AS ?n) { ?s a ?t }", timeout=2)
         thread.join(timeout=10)
         assert "stopped" in str(outcome["timeout"])
@@ -186,14 +223,15 @@ def test_busy_pool_refuses_untokenizable_text_at_once_and_parses_the_rest_in_a_w
 
 def test_unsupported_function_is_a_400_not_a_500(pool: WorkerPool) -> None:
     # Oxigraph raises RuntimeError for evaluation errors the query causes.
-    for query in ("SELECT (<http://example.org/fn>('x') AS ?v) WHERE {}",
-                  "ASK { FILTER(<http://example.org/fn>(1)) }"):
+    for query in (
+        "SELECT (<http://example.org/fn>('x') AS ?v) WHERE {}",
+        "ASK { FILTER(<http://example.org/fn>(1)) }",
+    ):
         with pytest.raises(BadRequest, match="could not be evaluated"):
             pool.run(QueryRequest(query, result_formats=[mt.SPARQL_JSON]))
 
 
-def test_a_query_that_crashes_its_worker_is_504_and_the_worker_is_replaced(
-        tmp_path: Path) -> None:
+def test_a_query_that_crashes_its_worker_is_504_and_the_worker_is_replaced(tmp_path: Path) -> None:
     """A list of 5000 terms passes the cheap bounds and overflows the engine's stack while it
     parses: the worker dies (SIGSEGV/SIGABRT), the client gets QueryAborted (504) naming the
     limits, and a replacement worker joins the pool and answers."""
@@ -203,12 +241,19 @@ def test_a_query_that_crashes_its_worker_is_504_and_the_worker_is_replaced(
     try:
         before = set(pool.pids())
         with pytest.raises(QueryAborted, match="PARKLD_QUERY_MEMORY_MB") as caught:
-            pool.run(QueryRequest("SELECT * { ?s ?p (" + " 1" * 5000 + " ) }",
-                                  result_formats=[mt.SPARQL_JSON]))
+            pool.run(
+                QueryRequest(
+                    "SELECT * { ?s ?p (" + " 1" * 5000 + " ) }", result_formats=[mt.SPARQL_JSON]
+                )
+            )
         assert "ended by SIG" in caught.value.message
         assert caught.value.status == 504
-        doc = select(pool, f"SELECT ?label {{ <{PARK}sophia> "
-                     "<http://www.w3.org/2000/01/rdf-schema#label> ?label }", timeout=60)
+        doc = select(
+            pool,
+            f"SELECT ?label {{ <{PARK}sophia> "
+            "<http://www.w3.org/2000/01/rdf-schema#label> ?label }",
+            timeout=60,
+        )
         assert labels(doc) == ["Sophia Antipolis"]
         assert len(pool.pids()) == 1 and not set(pool.pids()) & before
     finally:
@@ -221,8 +266,13 @@ def test_memory_limit_stops_a_sort_of_a_large_cross_product(tmp_path: Path) -> N
     pool = WorkerPool(parks_store(tmp_path, filler=3000), size=1, memory_mb=300)
     try:
         with pytest.raises(QueryAborted, match="300 MiB"):
-            pool.run(QueryRequest("SELECT * { ?a ?b ?c . ?d ?e ?f } ORDER BY RAND() LIMIT 1",
-                                  result_formats=[mt.SPARQL_JSON], timeout=60))
+            pool.run(
+                QueryRequest(
+                    "SELECT * { ?a ?b ?c . ?d ?e ?f } ORDER BY RAND() LIMIT 1",
+                    result_formats=[mt.SPARQL_JSON],
+                    timeout=60,
+                )
+            )
         assert select(pool, "ASK {}", timeout=60)["boolean"] is True
     finally:
         pool.close()
@@ -270,9 +320,13 @@ def test_failing_service_endpoints_are_502_naming_them(pool: WorkerPool) -> None
             for endpoint in (closed, f"{base}/redirect", f"{base}/failing"):
                 for form in ("SELECT * WHERE", "ASK"):
                     with pytest.raises(UpstreamError) as caught:
-                        pool.run(QueryRequest(f"{form} {{ SERVICE <{endpoint}> {{ ?s ?p ?o }} }}",
-                                              result_formats=[mt.SPARQL_JSON],
-                                              service_allowlist=(endpoint,)))
+                        pool.run(
+                            QueryRequest(
+                                f"{form} {{ SERVICE <{endpoint}> {{ ?s ?p ?o }} }}",
+                                result_formats=[mt.SPARQL_JSON],
+                                service_allowlist=(endpoint,),
+                            )
+                        )
                     assert caught.value.status == 502
                     assert f"SERVICE endpoint <{endpoint}> failed" in caught.value.message
         finally:
@@ -291,14 +345,22 @@ def test_workers_without_an_allowlist_have_no_network(tmp_path: Path) -> None:
 
     pool = WorkerPool(parks_store(tmp_path), size=1, network=False)
     try:
-        assert labels(select(pool, f"SELECT ?label {{ <{PARK}sophia> "
-                             "<http://www.w3.org/2000/01/rdf-schema#label> ?label }")) == [
-            "Sophia Antipolis"]
+        assert labels(
+            select(
+                pool,
+                f"SELECT ?label {{ <{PARK}sophia> "
+                "<http://www.w3.org/2000/01/rdf-schema#label> ?label }",
+            )
+        ) == ["Sophia Antipolis"]
         with counting_listener() as listener:
             with pytest.raises(UpstreamError, match=r"unreachable|refused"):
-                pool.run(QueryRequest(f"SELECT * {{ SERVICE <{listener.url}> {{ }} }}",
-                                      result_formats=[mt.SPARQL_JSON],
-                                      service_allowlist=(listener.url,)))
+                pool.run(
+                    QueryRequest(
+                        f"SELECT * {{ SERVICE <{listener.url}> {{ }} }}",
+                        result_formats=[mt.SPARQL_JSON],
+                        service_allowlist=(listener.url,),
+                    )
+                )
             assert listener.connections == 0
     finally:
         pool.close()
@@ -332,9 +394,14 @@ def test_a_slow_service_is_stopped_at_the_time_limit_naming_it(pool: WorkerPool)
     url = f"http://127.0.0.1:{upstream.server_address[1]}/sparql"
     try:
         with pytest.raises(QueryTimeout) as caught:
-            pool.run(QueryRequest(f"SELECT * {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
-                                  result_formats=[mt.SPARQL_JSON], timeout=1.5,
-                                  service_allowlist=(url,)))
+            pool.run(
+                QueryRequest(
+                    f"SELECT * {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+                    result_formats=[mt.SPARQL_JSON],
+                    timeout=1.5,
+                    service_allowlist=(url,),
+                )
+            )
         assert "1.5 s" in caught.value.message and f"SERVICE <{url}>" in caught.value.message
     finally:
         release.set()

@@ -37,9 +37,12 @@ DEPLOY = ROOT / "deploy" / "apache"
 APACHE = Path("/usr/sbin/apache2")
 BASE = "https://w3id.org/parkld/"
 EXTS = ("html", "ttl", "jsonld", "nt", "rdf", "trig", "nq")
-PARSERS = {"text/turtle": ox.RdfFormat.TURTLE, "application/rdf+xml": ox.RdfFormat.RDF_XML,
-           "application/ld+json": ox.RdfFormat.JSON_LD,
-           "application/n-triples": ox.RdfFormat.N_TRIPLES}
+PARSERS = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+}
 
 
 @pytest.fixture(scope="module")
@@ -50,31 +53,44 @@ def mirror(shipped_settings: Settings, shipped_store: EmbeddedStore) -> Iterator
     target.chmod(0o755)
     env: dict[str, str | None] = {k: None for k in os.environ if k.startswith("PARKLD_")}
     env["PARKLD_STORE_DIR"] = str(shipped_settings.store_dir)
-    result = CliRunner().invoke(main, ["export-site", str(target / "site")], env=env,
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, ["export-site", str(target / "site")], env=env, catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     assert "wrote" in result.output
     yield target / "site"
     shutil.rmtree(target, ignore_errors=True)
 
 
-def test_every_resource_has_each_representation(mirror: Path,
-                                                shipped_store: EmbeddedStore) -> None:
+def test_every_resource_has_each_representation(mirror: Path, shipped_store: EmbeddedStore) -> None:
     parks = shipped_store.select(
-        "SELECT ?s WHERE { ?s a <https://w3id.org/parkld/ontology#Park> }").values("s")
+        "SELECT ?s WHERE { ?s a <https://w3id.org/parkld/ontology#Park> }"
+    ).values("s")
     assert parks
     for iri in parks:
-        rel = iri[len(BASE):]
+        rel = iri[len(BASE) :]
         for ext in EXTS:
             assert (mirror / f"{rel}.{ext}").is_file(), f"{rel}.{ext}"
     ttl = (mirror / "park" / "sophia-antipolis.ttl").read_bytes()
-    assert any(t.subject == ox.NamedNode(BASE + "park/sophia-antipolis")
-               for t in ox.parse(ttl, format=ox.RdfFormat.TURTLE))
+    assert any(
+        t.subject == ox.NamedNode(BASE + "park/sophia-antipolis")
+        for t in ox.parse(ttl, format=ox.RdfFormat.TURTLE)
+    )
     html = (mirror / "park" / "sophia-antipolis.html").read_text()
     assert '<a href="/place/france">France</a>' in html  # links stay on the mirror's host
-    for name in ("index.html", "ontology.html", "ontology.ttl", ".well-known/void.ttl",
-                 "dataset.jsonld", "dumps/parkld.trig", "dumps/parkld.nq.gz",
-                 "dumps/parkld.jsonld", "context.jsonld", "sitemap.xml", "static/parkld.css"):
+    for name in (
+        "index.html",
+        "ontology.html",
+        "ontology.ttl",
+        ".well-known/void.ttl",
+        "dataset.jsonld",
+        "dumps/parkld.trig",
+        "dumps/parkld.nq.gz",
+        "dumps/parkld.jsonld",
+        "context.jsonld",
+        "sitemap.xml",
+        "static/parkld.css",
+    ):
         assert (mirror / name).is_file(), name
     sitemap = (mirror / "sitemap.xml").read_text()
     assert f"<loc>{BASE}park/sophia-antipolis</loc>" in sitemap
@@ -99,8 +115,13 @@ def apache(mirror: Path) -> Iterator[str]:
     run = Path(tempfile.mkdtemp(prefix="parkld-httpd-"))
     run.chmod(0o755)
     port = free_port()
-    env = {**os.environ, "PARKLD_MIRROR": str(mirror), "PARKLD_PORT": str(port),
-           "PARKLD_RUN": str(run), "PARKLD_CONF_DIR": str(DEPLOY)}
+    env = {
+        **os.environ,
+        "PARKLD_MIRROR": str(mirror),
+        "PARKLD_PORT": str(port),
+        "PARKLD_RUN": str(run),
+        "PARKLD_CONF_DIR": str(DEPLOY),
+    }
     args = [str(APACHE), "-f", str(DEPLOY / "httpd-test.conf"), "-DFOREGROUND"]
     if os.geteuid() == 0:
         args.append("-DPARKLD_AS_ROOT")
@@ -108,8 +129,9 @@ def apache(mirror: Path) -> Iterator[str]:
             if parent == Path("/"):
                 break
             parent.chmod(parent.stat().st_mode | stat.S_IXOTH)
-    process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)  # apache2 logs to run/error.log
+    process = subprocess.Popen(
+        args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )  # apache2 logs to run/error.log
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 15
@@ -140,8 +162,18 @@ def get(url: str, accept: str | None) -> tuple[int, str, bytes, dict[str, str]]:
 
 # (Accept, acceptable media types): ties may go either way under Apache (smallest file wins).
 RECIPES = [
-    (None, {"text/turtle", "text/html", "application/rdf+xml", "application/ld+json",
-            "application/n-triples", "application/trig", "application/n-quads"}),
+    (
+        None,
+        {
+            "text/turtle",
+            "text/html",
+            "application/rdf+xml",
+            "application/ld+json",
+            "application/n-triples",
+            "application/trig",
+            "application/n-quads",
+        },
+    ),
     ("application/rdf+xml", {"application/rdf+xml"}),
     ("text/turtle", {"text/turtle"}),
     ("application/ld+json", {"application/ld+json"}),
@@ -154,10 +186,13 @@ RECIPES = [
 
 
 @pytest.mark.parametrize(("accept", "allowed"), RECIPES)
-def test_apache_negotiates_the_mirror(apache: str, accept: str | None,
-                                      allowed: set[str]) -> None:
-    for path in ("/park/sophia-antipolis", "/alliance/first-class-hi-tech-parks-confederation",
-                 "/agreement/sophia-antipolis-chengdu-sister-parks-2016", "/ontology"):
+def test_apache_negotiates_the_mirror(apache: str, accept: str | None, allowed: set[str]) -> None:
+    for path in (
+        "/park/sophia-antipolis",
+        "/alliance/first-class-hi-tech-parks-confederation",
+        "/agreement/sophia-antipolis-chengdu-sister-parks-2016",
+        "/ontology",
+    ):
         status, mime, body, headers = get(apache + path, accept)
         assert status == 200, (path, accept, status)
         assert mime in allowed, (path, accept, mime)
@@ -166,8 +201,7 @@ def test_apache_negotiates_the_mirror(apache: str, accept: str | None,
         if mime == "text/html":
             assert f"<code>{iri}</code>" in body.decode()
         elif mime in PARSERS:
-            assert any(q.subject == ox.NamedNode(iri)
-                       for q in ox.parse(body, format=PARSERS[mime]))
+            assert any(q.subject == ox.NamedNode(iri) for q in ox.parse(body, format=PARSERS[mime]))
 
 
 def test_apache_serves_extensions_void_dumps_and_refuses_the_rest(apache: str) -> None:
@@ -185,15 +219,28 @@ def test_apache_serves_extensions_void_dumps_and_refuses_the_rest(apache: str) -
 
 
 def test_mirror_holds_the_pictures_their_data_and_the_network_downloads(
-        mirror: Path, shipped_store: EmbeddedStore) -> None:
+    mirror: Path, shipped_store: EmbeddedStore
+) -> None:
     from parkld.web.export import picture_sources
 
-    for name in ("map.html", "network.html", "timeline.html", "viz/map.json",
-                 "viz/network.json", "viz/timeline.json", "static/viz/world-110m.json"):
+    for name in (
+        "map.html",
+        "network.html",
+        "timeline.html",
+        "viz/map.json",
+        "viz/network.json",
+        "viz/timeline.json",
+        "static/viz/world-110m.json",
+    ):
         assert (mirror / name).is_file(), name
     # Every JSON file any written page's pictures fetch is in the mirror.
-    pages = [mirror / "index.html", *mirror.glob("*.html"), *mirror.glob("park/*.html"),
-             *mirror.glob("alliance/*.html"), *mirror.glob("agreement/*.html")]
+    pages = [
+        mirror / "index.html",
+        *mirror.glob("*.html"),
+        *mirror.glob("park/*.html"),
+        *mirror.glob("alliance/*.html"),
+        *mirror.glob("agreement/*.html"),
+    ]
     wanted = set().union(*(picture_sources(p.read_text()) for p in pages))
     assert "/viz/network/park/sophia-antipolis.json" in wanted  # a park's own network
     missing = sorted(u for u in wanted if not (mirror / u.lstrip("/")).is_file())
@@ -206,9 +253,14 @@ def test_mirror_holds_the_pictures_their_data_and_the_network_downloads(
     assert {m["member"] for m in focused["memberships"]} <= {sophia}
     assert len(focused["edges"]) < len(everything["edges"])  # its own links, not all of them
     # The downloads: every park in the node list, every edge in GraphML and the edge list.
-    parks = shipped_store.select(
-        "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a/<http://www.w3.org/2000/01/rdf-schema#"
-        "subClassOf>* <https://w3id.org/parkld/ontology#Park> }").rows[0]["n"].value
+    parks = (
+        shipped_store.select(
+            "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a/<http://www.w3.org/2000/01/rdf-schema#"
+            "subClassOf>* <https://w3id.org/parkld/ontology#Park> }"
+        )
+        .rows[0]["n"]
+        .value
+    )
     nodes = list(csv.DictReader(io.StringIO((mirror / "network-nodes.csv").read_text())))
     assert len(nodes) == int(parks)
     edges = list(csv.DictReader(io.StringIO((mirror / "network-edges.csv").read_text())))
@@ -232,19 +284,25 @@ def test_apache_serves_pictures_that_chromium_draws(apache: str, mirror: Path) -
             failed: list[str] = []
             outside: list[str] = []
             errors: list[str] = []
-            page.on("response", lambda r: failed.append(f"{r.status} {r.url}")
-                    if r.status >= 400 else None)
+            page.on(
+                "response",
+                lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+            )
             page.on("requestfailed", lambda r: failed.append(f"failed {r.url}"))
-            page.on("request", lambda r: outside.append(r.url)
-                    if not r.url.startswith(apache) else None)
+            page.on(
+                "request", lambda r: outside.append(r.url) if not r.url.startswith(apache) else None
+            )
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(apache + "/map")
             page.wait_for_selector('[data-viz="map"][data-state="ready"]')
             assert page.locator("circle.park-marker").count() == len(mapped["parks"]) > 0
             page.goto(apache + "/network")
             page.wait_for_selector('[data-viz="network"][data-state="ready"]')
-            assert page.locator("svg.viz-network-svg g.node:not(.hub)").count() == len(
-                network["nodes"]) > 0
+            assert (
+                page.locator("svg.viz-network-svg g.node:not(.hub)").count()
+                == len(network["nodes"])
+                > 0
+            )
             download = page.locator("a[data-viz-download]").first.get_attribute("href")
             assert download == "/network.graphml"
             status, mime, body, _ = get(apache + download, None)
@@ -255,7 +313,7 @@ def test_apache_serves_pictures_that_chromium_draws(apache: str, mirror: Path) -
             page.goto(apache + "/park/sophia-antipolis")
             page.wait_for_selector('[data-viz="network"][data-state="ready"]')
             page.wait_for_selector('[data-viz="timeline"][data-state="ready"]')
-            assert page.locator('svg.viz-network-svg g.node.focus').count() == 1
+            assert page.locator("svg.viz-network-svg g.node.focus").count() == 1
             assert failed == [] and outside == [] and errors == []
         finally:
             context.close()

@@ -18,10 +18,17 @@ from parkld.web.fastpath import ResponseMemo, accept_variant, memoised
 from tests.conftest import make_settings
 
 SOPHIA = "https://w3id.org/parkld/park/sophia-antipolis"
-PARKS = ["sophia-antipolis", "area-science-park", "andalusia-technology-park",
-         "albert-einstein-science-park", "ashdod-hi-tech-park", "agro-business-park"]
-LABEL_QUERY = ("SELECT ?name WHERE { <" + SOPHIA + "> "
-               "<http://www.w3.org/2000/01/rdf-schema#label> ?name }")
+PARKS = [
+    "sophia-antipolis",
+    "area-science-park",
+    "andalusia-technology-park",
+    "albert-einstein-science-park",
+    "ashdod-hi-tech-park",
+    "agro-business-park",
+]
+LABEL_QUERY = (
+    "SELECT ?name WHERE { <" + SOPHIA + "> <http://www.w3.org/2000/01/rdf-schema#label> ?name }"
+)
 
 
 def memo_for(app: Flask, **kwargs: object) -> tuple[ResponseMemo, Client, Client]:
@@ -36,13 +43,21 @@ def same(a: TestResponse, b: TestResponse) -> None:
     assert a.get_data() == b.get_data()
 
 
-@pytest.mark.parametrize("path", ["/park/sophia-antipolis", "/park/sophia-antipolis.ttl",
-                                  "/park/sophia-antipolis.jsonld", "/ontology",
-                                  "/sparql?" + urllib.parse.urlencode({"query": LABEL_QUERY})])
-@pytest.mark.parametrize("accept", ["text/turtle", "application/ld+json", "text/html",
-                                    "application/n-triples", "text/csv", ""])
-def test_memo_replays_the_apps_bytes_for_each_variant(app: Flask, path: str, accept: str
-                                                      ) -> None:
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/park/sophia-antipolis",
+        "/park/sophia-antipolis.ttl",
+        "/park/sophia-antipolis.jsonld",
+        "/ontology",
+        "/sparql?" + urllib.parse.urlencode({"query": LABEL_QUERY}),
+    ],
+)
+@pytest.mark.parametrize(
+    "accept",
+    ["text/turtle", "application/ld+json", "text/html", "application/n-triples", "text/csv", ""],
+)
+def test_memo_replays_the_apps_bytes_for_each_variant(app: Flask, path: str, accept: str) -> None:
     memo, cached, plain = memo_for(app)
     headers = {"Accept": accept} if accept else {}
     direct = plain.get(path, headers=headers)
@@ -63,8 +78,11 @@ def test_sparql_results_are_replayed_and_volatile_queries_are_not(app: Flask) ->
     two = cached.get(url, headers={"Accept": "text/csv"})
     assert "Sophia Antipolis" in two.get_data(as_text=True)
     assert one.get_data() == two.get_data() and memo.hits == 1
-    for query in ["SELECT (NOW() AS ?t) {}", "SELECT (rand () AS ?r) {}",
-                  "SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"]:
+    for query in [
+        "SELECT (NOW() AS ?t) {}",
+        "SELECT (rand () AS ?r) {}",
+        "SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+    ]:
         url = "/sparql?" + urllib.parse.urlencode({"query": query})
         cached.get(url)
         cached.get(url)
@@ -113,8 +131,9 @@ def test_personal_partial_or_bodied_requests_bypass_the_memo(app: Flask, header:
 def test_accept_spellings_share_an_entry_and_variants_do_not(app: Flask) -> None:
     memo, cached, _ = memo_for(app)
     spellings = ["text/turtle", "text/turtle;q=1.0", "text/turtle, image/x-unknown;q=0.5"]
-    bodies = {cached.get("/park/sophia-antipolis", headers={"Accept": a}).get_data()
-              for a in spellings}
+    bodies = {
+        cached.get("/park/sophia-antipolis", headers={"Accept": a}).get_data() for a in spellings
+    }
     assert len(bodies) == 1 and len(memo) == 1 and memo.hits == 2
     jsonld = cached.get("/park/sophia-antipolis", headers={"Accept": "application/ld+json"})
     assert jsonld.headers["Content-Type"].startswith("application/ld+json")
@@ -127,14 +146,23 @@ def test_accept_spellings_share_an_entry_and_variants_do_not(app: Flask) -> None
 
 def test_varied_headers_separate_entries(app: Flask) -> None:
     memo, cached, plain = memo_for(app)
-    variants = [{}, {"Origin": "https://a.example"}, {"Origin": "https://b.example"},
-                {"Accept-Encoding": "gzip"}, {"Accept-Encoding": "br;q=1, gzip;q=0.5"}]
+    variants = [
+        {},
+        {"Origin": "https://a.example"},
+        {"Origin": "https://b.example"},
+        {"Accept-Encoding": "gzip"},
+        {"Accept-Encoding": "br;q=1, gzip;q=0.5"},
+    ]
     for headers in variants:
-        same(cached.get("/park/sophia-antipolis.ttl", headers=headers),
-             plain.get("/park/sophia-antipolis.ttl", headers=headers))
+        same(
+            cached.get("/park/sophia-antipolis.ttl", headers=headers),
+            plain.get("/park/sophia-antipolis.ttl", headers=headers),
+        )
     assert len(memo) == len(variants) and memo.hits == 0
-    same(cached.get("/park/sophia-antipolis.ttl", headers={"Origin": "https://b.example"}),
-         plain.get("/park/sophia-antipolis.ttl", headers={"Origin": "https://b.example"}))
+    same(
+        cached.get("/park/sophia-antipolis.ttl", headers={"Origin": "https://b.example"}),
+        plain.get("/park/sophia-antipolis.ttl", headers={"Origin": "https://b.example"}),
+    )
     assert memo.hits == 1
 
 
@@ -183,14 +211,20 @@ def test_an_update_is_seen_at_the_next_request(tmp_path: Path) -> None:
         assert cached.get("/park/sophia-antipolis.ttl").get_data() == before.get_data()
         assert memo.hits == 1
         graph = "https://w3id.org/parkld/graph/urenio-2017-07-04-chengdu-partnership"
-        update = (f'INSERT DATA {{ GRAPH <{graph}> {{ <{SOPHIA}> '
-                  '<http://www.w3.org/2000/01/rdf-schema#comment> "a memo note"@en } }')
-        done = cached.post("/sparql", data={"update": update},
-                           headers={"Authorization": "Bearer t0ken"})
+        update = (
+            f"INSERT DATA {{ GRAPH <{graph}> {{ <{SOPHIA}> "
+            '<http://www.w3.org/2000/01/rdf-schema#comment> "a memo note"@en } }'
+        )
+        done = cached.post(
+            "/sparql", data={"update": update}, headers={"Authorization": "Bearer t0ken"}
+        )
         assert done.status_code == 204
         after = cached.get("/park/sophia-antipolis.ttl")
-        comments = {t.object for t in ox.parse(after.get_data(), format=ox.RdfFormat.TURTLE)
-                    if t.predicate.value.endswith("rdf-schema#comment")}
+        comments = {
+            t.object
+            for t in ox.parse(after.get_data(), format=ox.RdfFormat.TURTLE)
+            if t.predicate.value.endswith("rdf-schema#comment")
+        }
         assert ox.Literal("a memo note", language="en") in comments
         assert after.headers["ETag"] != before.headers["ETag"]
 

@@ -19,27 +19,36 @@ def write(path: Path, text: str) -> Path:
 
 
 def test_file_stem_names_the_source_graph(tmp_path: Path) -> None:
-    f = write(tmp_path / "extra" / "my-source.ttl",
-              "<https://w3id.org/parkld/park/a> <http://www.w3.org/2000/01/rdf-schema#label> 'A' .")
+    f = write(
+        tmp_path / "extra" / "my-source.ttl",
+        "<https://w3id.org/parkld/park/a> <http://www.w3.org/2000/01/rdf-schema#label> 'A' .",
+    )
     sources = graphs.discover([tmp_path / "extra"], with_project=False)
     assert [(s.path, s.graph, s.role) for s in sources] == [
-        (f, "https://w3id.org/parkld/graph/my-source", "data")]
+        (f, "https://w3id.org/parkld/graph/my-source", "data")
+    ]
     loaded = graphs.load_all(sources)
     assert {value(q.graph_name) for q in loaded[0].quads} == {
-        "https://w3id.org/parkld/graph/my-source"}
+        "https://w3id.org/parkld/graph/my-source"
+    }
 
 
 def test_trig_keeps_its_own_graphs(tmp_path: Path) -> None:
-    f = write(tmp_path / "d.trig", "<http://g/1> { <http://s> <http://p> 'o' . }\n"
-                                   "<http://s> <http://p> 'default' .\n")
+    f = write(
+        tmp_path / "d.trig",
+        "<http://g/1> { <http://s> <http://p> 'o' . }\n<http://s> <http://p> 'default' .\n",
+    )
     (loaded,) = graphs.load_all(graphs.discover([f], with_project=False))
     assert sorted(value(q.graph_name) for q in loaded.quads) == [
-        "http://g/1", "https://w3id.org/parkld/graph/d"]
+        "http://g/1",
+        "https://w3id.org/parkld/graph/d",
+    ]
 
 
 def test_syntax_error_names_file_line_and_column(tmp_path: Path) -> None:
-    f = write(tmp_path / "bad.ttl",
-              '@prefix ex: <http://e/> .\nex:a ex:b ex:c .\nex:a ex:b "open .\n')
+    f = write(
+        tmp_path / "bad.ttl", '@prefix ex: <http://e/> .\nex:a ex:b ex:c .\nex:a ex:b "open .\n'
+    )
     with pytest.raises(DataError) as info:
         graphs.load_all(graphs.discover([f], with_project=False))
     err = info.value
@@ -55,8 +64,11 @@ def test_missing_path_is_a_data_error(tmp_path: Path) -> None:
 
 
 def test_rebase_moves_only_parkld_iris(tmp_path: Path) -> None:
-    f = write(tmp_path / "s.ttl", "<https://w3id.org/parkld/park/a> "
-              "<http://www.w3.org/2000/01/rdf-schema#seeAlso> <http://example.org/x> .")
+    f = write(
+        tmp_path / "s.ttl",
+        "<https://w3id.org/parkld/park/a> "
+        "<http://www.w3.org/2000/01/rdf-schema#seeAlso> <http://example.org/x> .",
+    )
     base = "http://127.0.0.1:8080/"
     (loaded,) = graphs.load_all(graphs.discover([f], base=base, with_project=False), base)
     (quad,) = loaded.quads

@@ -39,14 +39,20 @@ def listeners() -> Iterator[tuple[CountingServer, CountingServer]]:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory,
-           listeners: tuple[CountingServer, CountingServer]) -> Iterator[LiveServer]:
+def server(
+    tmp_path_factory: pytest.TempPathFactory, listeners: tuple[CountingServer, CountingServer]
+) -> Iterator[LiveServer]:
     store_dir = parks_store(tmp_path_factory.mktemp("hostile"))
-    live = start_server(store_dir, build=False, env={
-        "PARKLD_SERVICE_ALLOWLIST": listeners[1].url,
-        "PARKLD_UPDATE_ENABLED": "1", "PARKLD_UPDATE_TOKEN": TOKEN,
-        "PARKLD_QUERY_TIMEOUT": "5",
-    })
+    live = start_server(
+        store_dir,
+        build=False,
+        env={
+            "PARKLD_SERVICE_ALLOWLIST": listeners[1].url,
+            "PARKLD_UPDATE_ENABLED": "1",
+            "PARKLD_UPDATE_TOKEN": TOKEN,
+            "PARKLD_QUERY_TIMEOUT": "5",
+        },
+    )
     yield live
     stop_server(live)
 
@@ -85,12 +91,12 @@ def send(server: LiveServer, kind: str, text: str, way: int) -> tuple[int, str]:
 
 
 def fill(text: str, listeners: tuple[CountingServer, CountingServer]) -> str:
-    return text.replace("{PORT}", str(listeners[0].port)).replace("{APORT}",
-                                                                  str(listeners[1].port))
+    return text.replace("{PORT}", str(listeners[0].port)).replace("{APORT}", str(listeners[1].port))
 
 
-def test_the_listeners_count(listeners: tuple[CountingServer, CountingServer],
-                             server: LiveServer) -> None:
+def test_the_listeners_count(
+    listeners: tuple[CountingServer, CountingServer], server: LiveServer
+) -> None:
     forbidden, allowed = listeners
     before = forbidden.connections
     connect_once(forbidden.port)
@@ -100,8 +106,7 @@ def test_the_listeners_count(listeners: tuple[CountingServer, CountingServer],
     assert forbidden.connections == before + 1
     forbidden.connections = before
     # An allowed SERVICE call is made, and seen: the corpus test below can see calls.
-    status, body = send(server, "query",
-                        f"SELECT * WHERE {{ SERVICE <{allowed.url}> {{ }} }}", 0)
+    status, body = send(server, "query", f"SELECT * WHERE {{ SERVICE <{allowed.url}> {{ }} }}", 0)
     assert status == 200, body
     assert json.loads(body)["results"]["bindings"] == [{}]
     assert allowed.connections >= 1
@@ -109,7 +114,8 @@ def test_the_listeners_count(listeners: tuple[CountingServer, CountingServer],
 
 @pytest.mark.parametrize("way", range(4))
 def test_the_two_bypasses_of_issue_12_are_refused(
-        listeners: tuple[CountingServer, CountingServer], server: LiveServer, way: int) -> None:
+    listeners: tuple[CountingServer, CountingServer], server: LiveServer, way: int
+) -> None:
     for text in BYPASSES:
         status, body = send(server, "query", fill(text, listeners), way)
         assert status in (400, 403), body
@@ -118,7 +124,8 @@ def test_the_two_bypasses_of_issue_12_are_refused(
 
 
 def test_hostile_corpus_makes_no_connection(
-        listeners: tuple[CountingServer, CountingServer], server: LiveServer) -> None:
+    listeners: tuple[CountingServer, CountingServer], server: LiveServer
+) -> None:
     items = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines()]
     assert len(items) >= 300
     assert {i["kind"] for i in items} == {"query", "update"}

@@ -29,8 +29,9 @@ from tests.live import LiveServer
 QUERY = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 3000"
 
 
-def fetch(server: LiveServer, path: str, headers: dict[str, str]
-          ) -> tuple[int, dict[str, str], bytes]:
+def fetch(
+    server: LiveServer, path: str, headers: dict[str, str]
+) -> tuple[int, dict[str, str], bytes]:
     """One raw GET (no client-side decoding, so the coding on the wire is what we see)."""
     conn = http.client.HTTPConnection(server.host, server.port, timeout=60)
     try:
@@ -44,22 +45,26 @@ def fetch(server: LiveServer, path: str, headers: dict[str, str]
 SPARQL_PATH = "/sparql?" + urllib.parse.urlencode({"query": QUERY})
 
 
-@pytest.mark.parametrize(("path", "accept"), [
-    (SPARQL_PATH, "application/sparql-results+json"),
-    (SPARQL_PATH, "text/csv"),
-    ("/park/sophia-antipolis", "text/turtle"),
-    ("/park/sophia-antipolis", "application/ld+json"),
-    ("/park/sophia-antipolis", "text/html"),
-    ("/viz/network.json", "application/json"),
-])
+@pytest.mark.parametrize(
+    ("path", "accept"),
+    [
+        (SPARQL_PATH, "application/sparql-results+json"),
+        (SPARQL_PATH, "text/csv"),
+        ("/park/sophia-antipolis", "text/turtle"),
+        ("/park/sophia-antipolis", "application/ld+json"),
+        ("/park/sophia-antipolis", "text/html"),
+        ("/viz/network.json", "application/json"),
+    ],
+)
 @pytest.mark.parametrize("coding", ["gzip", "br"])
-def test_compressed_answer_has_the_same_content(live_server: LiveServer, path: str, accept: str,
-                                                coding: str) -> None:
-    status, plain_headers, plain = fetch(live_server, path, {"Accept": accept,
-                                                             "Accept-Encoding": "identity"})
+def test_compressed_answer_has_the_same_content(
+    live_server: LiveServer, path: str, accept: str, coding: str
+) -> None:
+    status, plain_headers, plain = fetch(
+        live_server, path, {"Accept": accept, "Accept-Encoding": "identity"}
+    )
     assert status == 200 and "content-encoding" not in plain_headers
-    status, headers, body = fetch(live_server, path, {"Accept": accept,
-                                                      "Accept-Encoding": coding})
+    status, headers, body = fetch(live_server, path, {"Accept": accept, "Accept-Encoding": coding})
     assert status == 200
     assert headers["content-encoding"] == coding
     assert "accept-encoding" in headers["vary"].lower()
@@ -68,8 +73,11 @@ def test_compressed_answer_has_the_same_content(live_server: LiveServer, path: s
     assert len(body) < len(plain)
     # The compressed answer has its own strong validator, and revalidates to 304.
     assert headers["etag"] != plain_headers["etag"]
-    status, _, empty = fetch(live_server, path, {"Accept": accept, "Accept-Encoding": coding,
-                                                 "If-None-Match": headers["etag"]})
+    status, _, empty = fetch(
+        live_server,
+        path,
+        {"Accept": accept, "Accept-Encoding": coding, "If-None-Match": headers["etag"]},
+    )
     assert status == 304 and empty == b""
 
 
@@ -80,8 +88,13 @@ def test_refused_codings_are_not_used(client: FlaskClient) -> None:
 
 
 def test_sparql_get_results_and_pictures_have_etags(client: FlaskClient) -> None:
-    for path in (SPARQL_PATH, "/viz/network.json", "/viz/map.json", "/network.graphml",
-                 "/search?q=sophia&format=json"):
+    for path in (
+        SPARQL_PATH,
+        "/viz/network.json",
+        "/viz/map.json",
+        "/network.graphml",
+        "/search?q=sophia&format=json",
+    ):
         first = client.get(path)
         assert first.status_code == 200, path
         etag = first.headers["ETag"]
@@ -97,20 +110,30 @@ def test_dumps_resume_with_range_and_last_modified(client: FlaskClient) -> None:
     assert full.status_code == 200 and full.headers["Accept-Ranges"] == "bytes"
     assert "Content-Encoding" not in full.headers
     modified = full.headers["Last-Modified"]
-    part = client.get("/dumps/parkld.trig", headers={"Range": "bytes=100-199",
-                                                     "Accept-Encoding": "identity"})
+    part = client.get(
+        "/dumps/parkld.trig", headers={"Range": "bytes=100-199", "Accept-Encoding": "identity"}
+    )
     assert part.status_code == 206
     assert part.headers["Content-Range"] == f"bytes 100-199/{len(full.data)}"
     assert part.data == full.data[100:200]
     # If-Range with the current ETag honours the range; a stale one gets the whole file.
-    same = client.get("/dumps/parkld.trig", headers={
-        "Range": "bytes=0-9", "If-Range": full.headers["ETag"], "Accept-Encoding": "identity"})
+    same = client.get(
+        "/dumps/parkld.trig",
+        headers={
+            "Range": "bytes=0-9",
+            "If-Range": full.headers["ETag"],
+            "Accept-Encoding": "identity",
+        },
+    )
     assert same.status_code == 206 and same.data == full.data[:10]
-    stale = client.get("/dumps/parkld.trig", headers={
-        "Range": "bytes=0-9", "If-Range": '"old"', "Accept-Encoding": "identity"})
+    stale = client.get(
+        "/dumps/parkld.trig",
+        headers={"Range": "bytes=0-9", "If-Range": '"old"', "Accept-Encoding": "identity"},
+    )
     assert stale.status_code == 200 and stale.data == full.data
-    unchanged = client.get("/dumps/parkld.trig", headers={"If-Modified-Since": modified,
-                                                          "Accept-Encoding": "identity"})
+    unchanged = client.get(
+        "/dumps/parkld.trig", headers={"If-Modified-Since": modified, "Accept-Encoding": "identity"}
+    )
     assert unchanged.status_code == 304
 
 
@@ -120,21 +143,37 @@ def test_dumps_are_precompressed_for_gzip_clients(client: FlaskClient) -> None:
     assert packed.headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(packed.data) == plain.data
     assert packed.headers["ETag"] != plain.headers["ETag"]
-    part = client.get("/dumps/parkld.jsonld", headers={"Accept-Encoding": "gzip",
-                                                       "Range": "bytes=0-15"})
+    part = client.get(
+        "/dumps/parkld.jsonld", headers={"Accept-Encoding": "gzip", "Range": "bytes=0-15"}
+    )
     assert part.status_code == 206 and part.data == packed.data[:16]
     # Already gzipped: served as it is, never compressed twice.
     nq = client.get("/dumps/parkld.nq.gz", headers={"Accept-Encoding": "gzip, br"})
     assert "Content-Encoding" not in nq.headers and nq.data[:2] == b"\x1f\x8b"
 
 
-@pytest.mark.parametrize("path", ["/park/sophia-antipolis", "/search", "/network.graphml",
-                                  "/network-nodes.csv", "/viz/map.json", "/sparql",
-                                  "/context.jsonld", "/dumps/parkld.trig"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/park/sophia-antipolis",
+        "/search",
+        "/network.graphml",
+        "/network-nodes.csv",
+        "/viz/map.json",
+        "/sparql",
+        "/context.jsonld",
+        "/dumps/parkld.trig",
+    ],
+)
 def test_cors_preflight_on_every_route(client: FlaskClient, path: str) -> None:
-    r = client.options(path, headers={"Origin": "https://app.example",
-                                      "Access-Control-Request-Method": "GET",
-                                      "Access-Control-Request-Headers": "Accept"})
+    r = client.options(
+        path,
+        headers={
+            "Origin": "https://app.example",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "Accept",
+        },
+    )
     assert r.status_code in (200, 204), path
     assert r.headers["Access-Control-Allow-Origin"] == "*"
     assert "GET" in r.headers["Access-Control-Allow-Methods"]
@@ -146,7 +185,8 @@ def test_cors_preflight_on_every_route(client: FlaskClient, path: str) -> None:
 
 def test_cors_with_a_list_of_origins(app: Flask) -> None:
     settings = app.extensions["parkld"]["settings"].replace(
-        cors_origins="https://a.example, https://b.example")
+        cors_origins="https://a.example, https://b.example"
+    )
     client = create_app(settings, store=app.extensions["parkld"]["store"]).test_client()
     for path in ("/park/sophia-antipolis", "/search?q=x", "/sparql?query=ASK%7B%7D"):
         ok = client.get(path, headers={"Origin": "https://b.example"})
@@ -162,8 +202,9 @@ def test_robots_txt_allows_and_points_to_the_sitemap(client: FlaskClient) -> Non
     assert r.mimetype == "text/plain"
     assert "User-agent: *" in lines and "Allow: /" in lines
     assert "Sitemap: https://parks.example/sitemap.xml" in lines
-    assert not any(line.startswith("Disallow: /") and len(line) > len("Disallow: ")
-                   for line in lines)
+    assert not any(
+        line.startswith("Disallow: /") and len(line) > len("Disallow: ") for line in lines
+    )
 
 
 def test_sitemap_has_lastmod(client: FlaskClient) -> None:
@@ -185,20 +226,24 @@ def test_sitemap_has_lastmod(client: FlaskClient) -> None:
 
 @pytest.mark.slow
 def test_two_builds_of_the_same_data_give_the_same_dump_bytes(
-        tmp_path: Path, shipped_store: EmbeddedStore) -> None:
+    tmp_path: Path, shipped_store: EmbeddedStore
+) -> None:
     """Blank-node labels differ between loads; the dumps must not."""
     settings = make_settings(tmp_path / "again")
     ensure_built(settings)
     with EmbeddedStore(settings.store_dir) as other:
         base = settings.base_iri
         qa, qb = dumps.all_quads(shipped_store), dumps.all_quads(other)
-        blank_a = {t.value for q in qa for t in (q.subject, q.object)
-                   if isinstance(t, ox.BlankNode)}
-        blank_b = {t.value for q in qb for t in (q.subject, q.object)
-                   if isinstance(t, ox.BlankNode)}
+        blank_a = {
+            t.value for q in qa for t in (q.subject, q.object) if isinstance(t, ox.BlankNode)
+        }
+        blank_b = {
+            t.value for q in qb for t in (q.subject, q.object) if isinstance(t, ox.BlankNode)
+        }
         assert blank_a and blank_a != blank_b, "the two loads label blank nodes alike"
         ctx_a = jsonld.context_from_store(shipped_store, base)
         ctx_b = jsonld.context_from_store(other, base)
         for dump in DUMPS:
             assert dumps.render_dump(qa, dump, base, ctx_a) == dumps.render_dump(
-                qb, dump, base, ctx_b), dump.name
+                qb, dump, base, ctx_b
+            ), dump.name

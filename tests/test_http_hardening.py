@@ -20,8 +20,9 @@ LIMIT = 65536
 
 
 @pytest.fixture(scope="module", params=["default", "gunicorn", "granian"])
-def server(request: pytest.FixtureRequest,
-           tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
     env = {"PARKLD_MAX_BODY_BYTES": str(LIMIT)}
     if request.param != "default":
         env["PARKLD_SERVER"] = request.param
@@ -51,15 +52,17 @@ def raw(server: LiveServer, head: bytes, body: Iterator[bytes] | None = None) ->
 
 
 def chunked_head(server: LiveServer) -> bytes:
-    return (f"POST /sparql HTTP/1.1\r\nHost: {server.host}:{server.port}\r\n"
-            "Content-Type: application/sparql-query\r\n"
-            "Accept: application/sparql-results+json\r\n"
-            "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n").encode()
+    return (
+        f"POST /sparql HTTP/1.1\r\nHost: {server.host}:{server.port}\r\n"
+        "Content-Type: application/sparql-query\r\n"
+        "Accept: application/sparql-results+json\r\n"
+        "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    ).encode()
 
 
 def chunks(data: bytes, size: int = 8192) -> Iterator[bytes]:
     for start in range(0, len(data), size):
-        piece = data[start:start + size]
+        piece = data[start : start + size]
         yield f"{len(piece):x}\r\n".encode() + piece + b"\r\n"
     yield b"0\r\n\r\n"
 

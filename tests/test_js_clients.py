@@ -27,8 +27,11 @@ def turtle_about(server: LiveServer, iri: str) -> set[tuple[str, str]]:
 
     with urllib.request.urlopen(f"{server.base_url}/park/sophia-antipolis.ttl") as r:
         body = r.read()
-    return {(t.predicate.value, t.object.value) for t in ox.parse(body, format=ox.RdfFormat.TURTLE)
-            if t.subject == ox.NamedNode(iri)}
+    return {
+        (t.predicate.value, t.object.value)
+        for t in ox.parse(body, format=ox.RdfFormat.TURTLE)
+        if t.subject == ox.NamedNode(iri)
+    }
 
 
 def trig_quads(server: LiveServer) -> set[ox.Quad]:
@@ -40,8 +43,9 @@ def trig_quads(server: LiveServer) -> set[ox.Quad]:
 
 @pytest.mark.parametrize("accept", ["application/ld+json", "application/json"])
 def test_jsonld_js_frames_the_park_by_type(live_server: LiveServer, accept: str) -> None:
-    out = run_js("jsonld-client.mjs", f"{live_server.base_url}/park/sophia-antipolis", accept,
-                 "Park")
+    out = run_js(
+        "jsonld-client.mjs", f"{live_server.base_url}/park/sophia-antipolis", accept, "Park"
+    )
     assert out["contentType"].startswith(accept)
     framed = out["framed"]
     nodes = framed.get("@graph", [framed])
@@ -53,15 +57,20 @@ def test_jsonld_js_frames_the_park_by_type(live_server: LiveServer, accept: str)
 
 
 def test_comunica_queries_the_park_document(live_server: LiveServer) -> None:
-    rows = run_js("comunica-client.mjs", f"SELECT * {{ <{PARK}> ?p ?o }}",
-                  f"{live_server.base_url}/park/sophia-antipolis")
+    rows = run_js(
+        "comunica-client.mjs",
+        f"SELECT * {{ <{PARK}> ?p ?o }}",
+        f"{live_server.base_url}/park/sophia-antipolis",
+    )
     found = {(r["p"]["value"], r["o"]["value"]) for r in rows}
     assert found == turtle_about(live_server, PARK)
 
 
 def test_comunica_queries_the_endpoint(live_server: LiveServer) -> None:
-    rows = run_js("comunica-client.mjs",
-                  f"SELECT DISTINCT ?p ?o {{ <{PARK}> ?p ?o }}",
-                  f"sparql@{live_server.sparql_url}")
+    rows = run_js(
+        "comunica-client.mjs",
+        f"SELECT DISTINCT ?p ?o {{ <{PARK}> ?p ?o }}",
+        f"sparql@{live_server.sparql_url}",
+    )
     found = {(r["p"]["value"], r["o"]["value"]) for r in rows}
     assert found == turtle_about(live_server, PARK)

@@ -23,14 +23,20 @@ from tests.ox_terms import literal, value
 BASE = "https://w3id.org/parkld/"
 PARK = BASE + "park/sophia-antipolis"
 NS = "http://www.w3.org/ns/json-ld#"
-PATHS = ["/park/sophia-antipolis", "/alliance/first-class-hi-tech-parks-confederation",
-         "/agreement/sophia-antipolis-chengdu-sister-parks-2016",
-         "/event/global-innovation-entrepreneurship-fair-2017", "/place/chengdu", "/ontology"]
+PATHS = [
+    "/park/sophia-antipolis",
+    "/alliance/first-class-hi-tech-parks-confederation",
+    "/agreement/sophia-antipolis-chengdu-sister-parks-2016",
+    "/event/global-innovation-entrepreneurship-fair-2017",
+    "/place/chengdu",
+    "/ontology",
+]
 
 
 def no_remote(url: str, options: Any = None) -> Any:
-    raise jsonld.JsonLdError(f"refused to load {url}", "loading document failed",
-                             code="loading document failed")
+    raise jsonld.JsonLdError(
+        f"refused to load {url}", "loading document failed", code="loading document failed"
+    )
 
 
 OPTIONS = {"documentLoader": no_remote}
@@ -60,8 +66,7 @@ def trig_quads(client: FlaskClient, path: str) -> set[ox.Quad]:
 
 def turtle_about(client: FlaskClient, path: str, iri: str) -> set[ox.Triple]:
     body = get(client, path + ".ttl", "*/*").data
-    return {t for t in ox.parse(body, format=ox.RdfFormat.TURTLE)
-            if t.subject == ox.NamedNode(iri)}
+    return {t for t in ox.parse(body, format=ox.RdfFormat.TURTLE) if t.subject == ox.NamedNode(iri)}
 
 
 def test_context_has_terms_for_what_the_data_uses(client: FlaskClient) -> None:
@@ -89,8 +94,11 @@ def test_park_is_the_top_node_of_the_compacted_document(client: FlaskClient) -> 
     turtle = turtle_about(client, "/park/sophia-antipolis", PARK)
     country = {value(t.object) for t in turtle if t.predicate.value == BASE + "ontology#country"}
     assert {doc["country"]} == country
-    labels = {(literal(t.object).value, literal(t.object).language) for t in turtle
-              if t.predicate.value == "http://www.w3.org/2000/01/rdf-schema#label"}
+    labels = {
+        (literal(t.object).value, literal(t.object).language)
+        for t in turtle
+        if t.predicate.value == "http://www.w3.org/2000/01/rdf-schema#label"
+    }
     shown = doc["label"] if isinstance(doc["label"], list) else [doc["label"]]
     assert {(v["@value"], v["@language"]) for v in shown} == labels
     lat = {value(t.object) for t in turtle if t.predicate.value.endswith("wgs84_pos#lat")}
@@ -121,8 +129,10 @@ def test_pyld_frames_the_park_by_type(client: FlaskClient) -> None:
 
 
 # rdflib's own JSON-LD parser calls its deprecated Dataset.default_context and ConjunctiveGraph.
-@pytest.mark.filterwarnings("ignore:Dataset.default_context:DeprecationWarning",
-                            "ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
+@pytest.mark.filterwarnings(
+    "ignore:Dataset.default_context:DeprecationWarning",
+    "ignore:ConjunctiveGraph is deprecated:DeprecationWarning",
+)
 def test_rdflib_reads_the_park_from_the_default_graph(client: FlaskClient) -> None:
     body = get(client, "/park/sophia-antipolis", "application/ld+json").data
     dataset = rdflib.Dataset()
@@ -133,20 +143,33 @@ def test_rdflib_reads_the_park_from_the_default_graph(client: FlaskClient) -> No
     assert found == {(t.predicate.value, value(t.object)) for t in turtle}
 
 
-@pytest.mark.parametrize(("accept", "shape", "mimetype"), [
-    (f'application/ld+json;profile="{NS}compacted"', "compacted", "application/ld+json"),
-    (f'application/ld+json; profile="{NS}expanded"', "expanded", "application/ld+json"),
-    (f'application/ld+json;profile="{NS}flattened"', "flattened", "application/ld+json"),
-    (f'application/ld+json;profile="{NS}flattened {NS}compacted"', "flattened",
-     "application/ld+json"),
-    ('application/ld+json;profile="http://example.org/unknown"', "compacted",
-     "application/ld+json"),
-    ("application/json", "compacted", "application/json"),
-    (f'text/turtle;q=0.5, application/ld+json;profile="{NS}expanded"', "expanded",
-     "application/ld+json"),
-])
-def test_profiles_and_plain_json_are_negotiated(client: FlaskClient, accept: str, shape: str,
-                                                mimetype: str) -> None:
+@pytest.mark.parametrize(
+    ("accept", "shape", "mimetype"),
+    [
+        (f'application/ld+json;profile="{NS}compacted"', "compacted", "application/ld+json"),
+        (f'application/ld+json; profile="{NS}expanded"', "expanded", "application/ld+json"),
+        (f'application/ld+json;profile="{NS}flattened"', "flattened", "application/ld+json"),
+        (
+            f'application/ld+json;profile="{NS}flattened {NS}compacted"',
+            "flattened",
+            "application/ld+json",
+        ),
+        (
+            'application/ld+json;profile="http://example.org/unknown"',
+            "compacted",
+            "application/ld+json",
+        ),
+        ("application/json", "compacted", "application/json"),
+        (
+            f'text/turtle;q=0.5, application/ld+json;profile="{NS}expanded"',
+            "expanded",
+            "application/ld+json",
+        ),
+    ],
+)
+def test_profiles_and_plain_json_are_negotiated(
+    client: FlaskClient, accept: str, shape: str, mimetype: str
+) -> None:
     r = get(client, "/park/sophia-antipolis", accept)
     assert r.mimetype == mimetype
     doc = json.loads(r.data)
@@ -164,8 +187,11 @@ def test_profiles_and_plain_json_are_negotiated(client: FlaskClient, accept: str
 
 
 def test_unknown_json_ld_profile_alone_still_gets_json_ld(client: FlaskClient) -> None:
-    r = get(client, "/park/sophia-antipolis", f'application/ld+json;profile="{NS}expanded";q=0,'
-                                                "text/turtle;q=0.1")
+    r = get(
+        client,
+        "/park/sophia-antipolis",
+        f'application/ld+json;profile="{NS}expanded";q=0,text/turtle;q=0.1',
+    )
     assert r.mimetype == "text/turtle"
 
 
@@ -181,6 +207,10 @@ def test_json_ld_dump_is_flattened_with_the_context(client: FlaskClient) -> None
 def test_void_in_json_ld_is_compacted_too(client: FlaskClient) -> None:
     doc = json.loads(get(client, "/.well-known/void", "application/ld+json").data)
     assert doc["@id"] == BASE + "dataset"
-    turtle = canonical(ox.Quad(t.subject, t.predicate, t.object) for t in ox.parse(
-        get(client, "/.well-known/void.ttl", "*/*").data, format=ox.RdfFormat.TURTLE))
+    turtle = canonical(
+        ox.Quad(t.subject, t.predicate, t.object)
+        for t in ox.parse(
+            get(client, "/.well-known/void.ttl", "*/*").data, format=ox.RdfFormat.TURTLE
+        )
+    )
     assert pyld_quads(doc) == turtle

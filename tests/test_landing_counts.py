@@ -36,15 +36,18 @@ def expected_counts() -> dict[str, int]:
     for s, t in graph.subject_objects(RDF.type):
         if isinstance(s, URIRef) and isinstance(t, URIRef):
             for cls in closure(t):
-                if str(cls).startswith(PLD) and str(cls)[len(PLD):] in members:
-                    members[str(cls)[len(PLD):]].add(str(s))
+                if str(cls).startswith(PLD) and str(cls)[len(PLD) :] in members:
+                    members[str(cls)[len(PLD) :]].add(str(s))
     return {name: len(found) for name, found in members.items()}
 
 
 def test_landing_counts_include_subclass_instances(backend_client: FlaskClient) -> None:
     page = backend_client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
-    shown = {name: int(n) for n, name in re.findall(r"<li><strong>(\d+)</strong> (\w+)</li>",
-                                                     page) if name in PLD_CLASSES}
+    shown = {
+        name: int(n)
+        for n, name in re.findall(r"<li><strong>(\d+)</strong> (\w+)</li>", page)
+        if name in PLD_CLASSES
+    }
     expected = expected_counts()
     assert shown == expected
     # The defect: only instances typed with the class itself were counted. Places are

@@ -26,31 +26,35 @@ def test_unknown_iri_is_404_with_a_page_for_browsers(backend_client: FlaskClient
     assert plain.status_code == 404 and plain.mimetype == "text/plain"
 
 
-@pytest.mark.parametrize("path", [
-    "/park/../../etc/passwd",
-    "/park/%2e%2e/%2e%2e/etc/passwd",
-    "/park/..%2f..%2fetc%2fpasswd",
-    "/park/sophia-antipolis%00",
-    "/park/sophia-antipolis%00.ttl",
-    "/park/%E2%80%AEsophia",
-    "/park/sophia%20antipolis",
-    "/park/sophia-antipolis/extra",
-    "/park/",
-    "/park//sophia-antipolis",
-    "/park/.hidden",
-    "/park/sophia-antipolis.exe",
-    "/unknown-type/x",
-    "/etc/passwd",
-    "/park/sophia-antipolis\\..\\x",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/park/../../etc/passwd",
+        "/park/%2e%2e/%2e%2e/etc/passwd",
+        "/park/..%2f..%2fetc%2fpasswd",
+        "/park/sophia-antipolis%00",
+        "/park/sophia-antipolis%00.ttl",
+        "/park/%E2%80%AEsophia",
+        "/park/sophia%20antipolis",
+        "/park/sophia-antipolis/extra",
+        "/park/",
+        "/park//sophia-antipolis",
+        "/park/.hidden",
+        "/park/sophia-antipolis.exe",
+        "/unknown-type/x",
+        "/etc/passwd",
+        "/park/sophia-antipolis\\..\\x",
+    ],
+)
 def test_traversal_and_odd_encodings_are_404(backend_client: FlaskClient, path: str) -> None:
     r = backend_client.get(path, headers={"Accept": "text/turtle"})
     assert r.status_code == 404, (path, r.status_code)
     assert b"root:" not in r.data
 
 
-@pytest.mark.parametrize("accept", ["image/png", "application/pdf;q=1, text/html;q=0",
-                                    "text/turtle;q=0"])
+@pytest.mark.parametrize(
+    "accept", ["image/png", "application/pdf;q=1, text/html;q=0", "text/turtle;q=0"]
+)
 def test_unacceptable_accept_is_406(backend_client: FlaskClient, accept: str) -> None:
     r = backend_client.get("/park/sophia-antipolis", headers={"Accept": accept})
     assert r.status_code == 406
@@ -92,8 +96,7 @@ def unavailable_client(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
             assert isinstance(store, RemoteStore)
             publish(store, plan(settings))
         running = create_app(settings).test_client()
-        assert running.get("/park/sophia-antipolis", headers={"Accept": BROWSER}
-                           ).status_code == 200
+        assert running.get("/park/sophia-antipolis", headers={"Accept": BROWSER}).status_code == 200
         assert running.get("/park/no-such-park", headers={"Accept": BROWSER}).status_code == 404
         server.stop()
         # A fresh app: the one above keeps rendered pages for a while on a remote store
@@ -104,8 +107,14 @@ def unavailable_client(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
 
 
 def test_store_unavailable_is_503_never_404(unavailable_client: FlaskClient) -> None:
-    for path in ("/park/sophia-antipolis", "/park/no-such-park", "/", "/.well-known/void",
-                 "/search?q=x", "/dumps/parkld.trig"):
+    for path in (
+        "/park/sophia-antipolis",
+        "/park/no-such-park",
+        "/",
+        "/.well-known/void",
+        "/search?q=x",
+        "/dumps/parkld.trig",
+    ):
         r = unavailable_client.get(path, headers={"Accept": BROWSER})
         assert r.status_code == 503, (path, r.status_code)
         assert "store" in r.get_data(as_text=True)

@@ -77,17 +77,25 @@ def _many_members(n: int) -> list[ox.Quad]:
     g = ox.NamedNode(BASE + "graph/bulk")
     park = ox.NamedNode(BASE + "park/popular")
     alliance = ox.NamedNode(BASE + "alliance/big")
-    quads = [ox.Quad(g, ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom"),
-                     ox.NamedNode(BASE + "source/bulk"), g),
-             ox.Quad(park, RDF_TYPE, ox.NamedNode(PLD + "Park"), g),
-             ox.Quad(park, LABEL, ox.Literal("Popular park", language="en"), g),
-             ox.Quad(alliance, RDF_TYPE, ox.NamedNode(PLD + "Alliance"), g)]
+    quads = [
+        ox.Quad(
+            g,
+            ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom"),
+            ox.NamedNode(BASE + "source/bulk"),
+            g,
+        ),
+        ox.Quad(park, RDF_TYPE, ox.NamedNode(PLD + "Park"), g),
+        ox.Quad(park, LABEL, ox.Literal("Popular park", language="en"), g),
+        ox.Quad(alliance, RDF_TYPE, ox.NamedNode(PLD + "Alliance"), g),
+    ]
     for i in range(n):
         m = ox.NamedNode(f"{BASE}membership/m{i:03d}")
-        quads += [ox.Quad(m, RDF_TYPE, ox.NamedNode(PLD + "Membership"), g),
-                  ox.Quad(m, ox.NamedNode(ORG + "member"), park, g),
-                  ox.Quad(m, ox.NamedNode(ORG + "organization"), alliance, g),
-                  ox.Quad(m, LABEL, ox.Literal(f"membership {i}"), g)]
+        quads += [
+            ox.Quad(m, RDF_TYPE, ox.NamedNode(PLD + "Membership"), g),
+            ox.Quad(m, ox.NamedNode(ORG + "member"), park, g),
+            ox.Quad(m, ox.NamedNode(ORG + "organization"), alliance, g),
+            ox.Quad(m, LABEL, ox.Literal(f"membership {i}"), g),
+        ]
     return quads
 
 
@@ -102,8 +110,11 @@ def test_incoming_links_are_paged_per_property(tmp_path: Path) -> None:
     assert "(120)" in html and "Page 1 of 3" in html and 'rel="next"' in html
     last = client.get("/park/popular.ttl?in=http://www.w3.org/ns/org%23member&page=3")
     assert last.status_code == 200
-    rest = {t.subject.value for t in ox.parse(last.data, format=ox.RdfFormat.TURTLE)
-            if t.predicate == member}
+    rest = {
+        t.subject.value
+        for t in ox.parse(last.data, format=ox.RdfFormat.TURTLE)
+        if t.predicate == member
+    }
     assert len(rest) == 20 and not rest & shown
     assert rest == {f"{BASE}membership/m{i:03d}" for i in range(100, 120)}
 
@@ -117,9 +128,14 @@ def test_a_new_store_generation_is_served_after_the_recheck_interval(tmp_path: P
     before = client.get("/park/popular.ttl")
     assert b"Popular park" in before.data
     quads = [q for q in _many_members(2) if q.predicate != LABEL]
-    quads.append(ox.Quad(ox.NamedNode(BASE + "park/popular"), LABEL,
-                         ox.Literal("Renamed park", language="en"),
-                         ox.NamedNode(BASE + "graph/bulk")))
+    quads.append(
+        ox.Quad(
+            ox.NamedNode(BASE + "park/popular"),
+            LABEL,
+            ox.Literal("Renamed park", language="en"),
+            ox.NamedNode(BASE + "graph/bulk"),
+        )
+    )
     write_store(store_dir, quads)
     time.sleep(GENERATION_RECHECK + 0.05)
     after = client.get("/park/popular.ttl", headers={"If-None-Match": before.headers["ETag"]})
@@ -132,13 +148,17 @@ def test_another_base_iri_keeps_the_same_paths(tmp_path: Path) -> None:
     base = "http://data.example.org/pl/"
 
     def rebase(term: ox.NamedNode) -> ox.NamedNode:
-        return ox.NamedNode(base + term.value[len(BASE):]) if term.value.startswith(BASE) \
-            else term
+        return ox.NamedNode(base + term.value[len(BASE) :]) if term.value.startswith(BASE) else term
 
-    quads = [ox.Quad(rebase(q.subject), rebase(q.predicate),
-                     rebase(q.object) if isinstance(q.object, ox.NamedNode) else q.object,
-                     rebase(q.graph_name))
-             for q in ox.parse(path=str(FIXTURES / "hostile.trig"), format=ox.RdfFormat.TRIG)]
+    quads = [
+        ox.Quad(
+            rebase(q.subject),
+            rebase(q.predicate),
+            rebase(q.object) if isinstance(q.object, ox.NamedNode) else q.object,
+            rebase(q.graph_name),
+        )
+        for q in ox.parse(path=str(FIXTURES / "hostile.trig"), format=ox.RdfFormat.TRIG)
+    ]
     store_dir = tmp_path / "store"
     write_store(store_dir, quads)
     settings = config.from_env({}, store_dir=store_dir, base_iri=base)
@@ -157,9 +177,18 @@ def test_a_page_labels_what_it_shows_and_reads_nothing_else(tmp_path: Path) -> N
     # dataset's: a park's page names its 120 memberships, not a park it never mentions.
     store_dir = tmp_path / "store"
     other = ox.NamedNode(BASE + "park/elsewhere")
-    write_store(store_dir, [*_many_members(120),
-                            ox.Quad(other, LABEL, ox.Literal("Elsewhere park", language="en"),
-                                    ox.NamedNode(BASE + "graph/bulk"))])
+    write_store(
+        store_dir,
+        [
+            *_many_members(120),
+            ox.Quad(
+                other,
+                LABEL,
+                ox.Literal("Elsewhere park", language="en"),
+                ox.NamedNode(BASE + "graph/bulk"),
+            ),
+        ],
+    )
     store = EmbeddedStore(store_dir)
     desc = describe(store, BASE + "park/popular", "park", base=BASE)
     index = index_for(store, BASE, desc.mentioned(), desc.graphs())

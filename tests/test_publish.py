@@ -23,7 +23,7 @@ from tests.backends import remote_settings, start_virtuoso
 
 pytestmark = [pytest.mark.virtuoso, pytest.mark.slow]
 PARKLD = Path(sys.executable).parent / "parkld"
-MARKER = "<urn:parkld-test:marker> <urn:parkld-test:version> \"v2\" .\n"
+MARKER = '<urn:parkld-test:marker> <urn:parkld-test:version> "v2" .\n'
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +34,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[vt.VirtuosoServ
 
 
 @pytest.fixture(scope="module")
-def store(server: vt.VirtuosoServer, tmp_path_factory: pytest.TempPathFactory
-          ) -> Iterator[RemoteStore]:
+def store(
+    server: vt.VirtuosoServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RemoteStore]:
     remote = RemoteStore(remote_settings(server, tmp_path_factory.mktemp("unused")))
     yield remote
     remote.close()
@@ -47,8 +48,9 @@ def counts(store: RemoteStore) -> dict[str, int]:
 
 
 def markers(store: RemoteStore) -> set[str]:
-    return set(store.select("SELECT ?g WHERE { GRAPH ?g { <urn:parkld-test:marker> ?p ?o } }")
-               .values("g"))
+    return set(
+        store.select("SELECT ?g WHERE { GRAPH ?g { <urn:parkld-test:marker> ?p ?o } }").values("g")
+    )
 
 
 def cli_env(server: vt.VirtuosoServer, password: str = vt.PASSWORD) -> dict[str, str]:
@@ -57,8 +59,9 @@ def cli_env(server: vt.VirtuosoServer, password: str = vt.PASSWORD) -> dict[str,
     return env
 
 
-def test_publish_then_idempotent(server: vt.VirtuosoServer, store: RemoteStore,
-                                 tmp_path: Path) -> None:
+def test_publish_then_idempotent(
+    server: vt.VirtuosoServer, store: RemoteStore, tmp_path: Path
+) -> None:
     settings = remote_settings(server, tmp_path)
     plans = plan(settings)
     first = publish(store, plans)
@@ -72,14 +75,16 @@ def test_publish_then_idempotent(server: vt.VirtuosoServer, store: RemoteStore,
     assert (again.published, sorted(again.unchanged)) == ([], sorted(p.graph for p in plans))
 
 
-def test_validation_failure_publishes_nothing(server: vt.VirtuosoServer, store: RemoteStore,
-                                              tmp_path: Path) -> None:
+def test_validation_failure_publishes_nothing(
+    server: vt.VirtuosoServer, store: RemoteStore, tmp_path: Path
+) -> None:
     before = (counts(store), store.content_hashes())
     bad = tmp_path / "bad"
     bad.mkdir()
     (bad / "nameless-park.ttl").write_text(
         "<https://w3id.org/parkld/park/nameless> a "
-        "<https://w3id.org/parkld/ontology#SciencePark> .\n")
+        "<https://w3id.org/parkld/ontology#SciencePark> .\n"
+    )
     with pytest.raises(ValidationFailed, match="nothing was published"):
         plans = plan(remote_settings(server, tmp_path, data_paths=(bad,)))
         publish(store, plans)
@@ -98,15 +103,16 @@ def v2_dir(tmp_path: Path, n: int) -> tuple[Path, list[str]]:
     return extra, [resources.source_graph(s) for s in stems]
 
 
-def test_publish_killed_half_way_loses_nothing(server: vt.VirtuosoServer, store: RemoteStore,
-                                               tmp_path: Path) -> None:
+def test_publish_killed_half_way_loses_nothing(
+    server: vt.VirtuosoServer, store: RemoteStore, tmp_path: Path
+) -> None:
     publish(store, plan(remote_settings(server, tmp_path)))  # v1 everywhere
     v1 = counts(store)
     extra, changed = v2_dir(tmp_path, 6)
-    command = [str(PARKLD), "publish", "--to", server.update_url, "--chunk-size", "3",
-               str(extra)]
-    process = subprocess.Popen(command, env=cli_env(server), stderr=subprocess.PIPE,
-                               stdout=subprocess.PIPE, text=True)
+    command = [str(PARKLD), "publish", "--to", server.update_url, "--chunk-size", "3", str(extra)]
+    process = subprocess.Popen(
+        command, env=cli_env(server), stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     assert process.stderr is not None
     swapped = 0
     seen = []
@@ -129,8 +135,9 @@ def test_publish_killed_half_way_loses_nothing(server: vt.VirtuosoServer, store:
         assert now[graph] == v1[graph] + (1 if graph in new else 0), graph
     assert set(store.graph_names()) == set(v1)
     # A rerun finishes the job (dropping the stale staging graph) and a third changes nothing.
-    done = subprocess.run(command, env=cli_env(server), capture_output=True, text=True,
-                          check=False, timeout=300)
+    done = subprocess.run(
+        command, env=cli_env(server), capture_output=True, text=True, check=False, timeout=300
+    )
     assert done.returncode == 0, done.stderr
     assert "published 4 graph(s)" in done.stdout
     assert markers(store) == set(changed)
@@ -138,15 +145,21 @@ def test_publish_killed_half_way_loses_nothing(server: vt.VirtuosoServer, store:
     staging = {staging_graph(g) for g in changed}
     leftovers = store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", None)
     assert not staging & set(leftovers.values("g"))
-    third = subprocess.run(command, env=cli_env(server), capture_output=True, text=True,
-                           check=False, timeout=300)
+    third = subprocess.run(
+        command, env=cli_env(server), capture_output=True, text=True, check=False, timeout=300
+    )
     assert "published 0 graph(s)" in third.stdout
 
 
 def test_wrong_credentials_clear_error(server: vt.VirtuosoServer, tmp_path: Path) -> None:
-    done = subprocess.run([str(PARKLD), "publish", "--to", server.update_url],
-                          env=cli_env(server, password="wrong"), capture_output=True, text=True,
-                          check=False, timeout=120)
+    done = subprocess.run(
+        [str(PARKLD), "publish", "--to", server.update_url],
+        env=cli_env(server, password="wrong"),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
     assert done.returncode == 2
     assert "refused parkld's credentials (HTTP 401)" in done.stderr
     assert "PARKLD_STORE_PASSWORD" in done.stderr

@@ -29,16 +29,22 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX wgs84: <http://www.w3.org/2003/01/geo/wgs84_pos#>
 """
 #: Parks with coordinates, one row per park and coordinate pair, with an English label.
-MAP_QUERY = PREFIXES + """SELECT DISTINCT ?park ?lat ?long WHERE {
+MAP_QUERY = (
+    PREFIXES
+    + """SELECT DISTINCT ?park ?lat ?long WHERE {
   ?park a/rdfs:subClassOf* pld:Park ; wgs84:lat ?lat ; wgs84:long ?long .
 } ORDER BY ?park"""
+)
 #: Who is tied to whom: agreement parties pairwise, and parks to their alliances.
-NETWORK_QUERY = PREFIXES + """SELECT DISTINCT ?a ?b WHERE {
+NETWORK_QUERY = (
+    PREFIXES
+    + """SELECT DISTINCT ?a ?b WHERE {
   { ?agreement a/rdfs:subClassOf* pld:Agreement ; pld:party ?a , ?b .
     FILTER (STR(?a) < STR(?b)) }
   UNION
   { ?m org:member ?a ; org:organization ?b . ?b a pld:Alliance . }
 } ORDER BY ?a ?b"""
+)
 
 
 @pytest.fixture(scope="module")
@@ -97,8 +103,9 @@ def test_coordinates_are_shown_on_a_map(
     expect(page.locator("#results .table-wrap")).to_be_hidden()
     links = page.locator('figure[data-picture="map"] a.park-link')
     hrefs = {links.nth(i).get_attribute("href") for i in range(links.count())}
-    assert hrefs == {"/" + r["park"].value.removeprefix("https://w3id.org/parkld/")
-                     for r in rows}  # local pages, on this host
+    assert hrefs == {
+        "/" + r["park"].value.removeprefix("https://w3id.org/parkld/") for r in rows
+    }  # local pages, on this host
     views.get_by_role("button", name="Table").click()
     expect(page.locator("#results .table-wrap")).to_be_visible()
     expect(page.locator('figure[data-picture="map"]')).to_be_hidden()

@@ -28,26 +28,52 @@ BATCH: list[tuple[dict[str, Any], str | None]] = [
     ({"query": "PARQUE TECNOLOGICO DE ÁLAVA", "type": "Park"}, "park/parque-tecnologico-de-alava"),
     ({"query": "Sophia Antipolia", "type": "Park"}, "park/sophia-antipolis"),  # typo
     ({"query": "Barcelona Sciense Park", "type": "Park"}, "park/barcelona-science-park"),  # typo
-    ({"query": "Chengdu Hi-Tech Zone", "type": "Park",
-      "properties": [{"pid": "country", "v": "China"}]}, "park/chengdu-hi-tech-zone"),
-    ({"query": "Zhangjiang", "type": "Park",
-      "properties": [{"pid": "city", "v": "Shanghai"}]}, "park/zhangjiang-hi-tech-park"),
-    ({"query": "Softwarezentrum Böblingen", "type": "Park"},
-     "park/softwarezentrum-boblingen-sindelfingen"),
-    ({"query": "WISTA", "type": "Park",
-      "properties": [{"pid": "country", "v": {"id": "place/germany"}}]}, "park/wista"),
-    ({"query": "Sophia", "type": "Park",
-      "properties": [{"pid": "coordinates", "v": "43.62,7.05"}]}, "park/sophia-antipolis"),
+    (
+        {
+            "query": "Chengdu Hi-Tech Zone",
+            "type": "Park",
+            "properties": [{"pid": "country", "v": "China"}],
+        },
+        "park/chengdu-hi-tech-zone",
+    ),
+    (
+        {"query": "Zhangjiang", "type": "Park", "properties": [{"pid": "city", "v": "Shanghai"}]},
+        "park/zhangjiang-hi-tech-park",
+    ),
+    (
+        {"query": "Softwarezentrum Böblingen", "type": "Park"},
+        "park/softwarezentrum-boblingen-sindelfingen",
+    ),
+    (
+        {
+            "query": "WISTA",
+            "type": "Park",
+            "properties": [{"pid": "country", "v": {"id": "place/germany"}}],
+        },
+        "park/wista",
+    ),
+    (
+        {
+            "query": "Sophia",
+            "type": "Park",
+            "properties": [{"pid": "coordinates", "v": "43.62,7.05"}],
+        },
+        "park/sophia-antipolis",
+    ),
     ({"query": "York Science Park", "type": "Park", "limit": 3}, "park/york-science-park"),
     ({"query": "Aston Science Park", "type": "Park"}, "park/aston-science-park"),
     ({"query": "Hoa Lac Hi-Tech Park", "type": "Park"}, "park/hoa-lac-hi-tech-park"),
     ({"query": "France", "type": "Place"}, "place/france"),
-    ({"query": "First-class hi-tech parks confederation", "type": "Alliance"},
-     "alliance/first-class-hi-tech-parks-confederation"),
+    (
+        {"query": "First-class hi-tech parks confederation", "type": "Alliance"},
+        "alliance/first-class-hi-tech-parks-confederation",
+    ),
     ({"query": "Silicon Wadi Quantum Valley", "type": "Park"}, None),  # decoy: not in the graph
     ({"query": "Sophia Antipolis", "type": "Alliance"}, None),  # decoy: a park, not an alliance
-    ({"query": "Chengdu", "type": "Park",
-      "properties": [{"pid": "country", "v": "France"}]}, "park/chengdu-hi-tech-zone"),
+    (
+        {"query": "Chengdu", "type": "Park", "properties": [{"pid": "country", "v": "France"}]},
+        "park/chengdu-hi-tech-zone",
+    ),
 ]
 
 
@@ -64,7 +90,12 @@ def test_manifest_validates(live_server: LiveServer) -> None:
     jsonschema.validate(manifest, schemas.MANIFEST)
     assert manifest["identifierSpace"] == "https://w3id.org/parkld/"
     assert {t["id"] for t in manifest["defaultTypes"]} == {
-        "Park", "Alliance", "Agreement", "Place", "Organisation"}
+        "Park",
+        "Alliance",
+        "Agreement",
+        "Place",
+        "Organisation",
+    }
     # The templates point at this server and work: the view of an id is its page.
     view = manifest["view"]["url"].replace("{{id}}", "park/sophia-antipolis")
     assert view == f"{live_server.base_url}/park/sophia-antipolis"
@@ -108,8 +139,10 @@ def test_data_extension(client: FlaskClient) -> None:
     proposed = client.get("/reconcile/propose_properties?type=Park").get_json()
     jsonschema.validate(proposed, schemas.PROPOSE)
     assert {"country", "city", "coordinates"} <= {p["id"] for p in proposed["properties"]}
-    ext = {"ids": ["park/sophia-antipolis", "park/chengdu-hi-tech-zone"],
-           "properties": [{"id": "country"}, {"id": "city"}, {"id": "coordinates"}]}
+    ext = {
+        "ids": ["park/sophia-antipolis", "park/chengdu-hi-tech-zone"],
+        "properties": [{"id": "country"}, {"id": "city"}, {"id": "coordinates"}],
+    }
     r = client.post("/reconcile", data={"extend": json.dumps(ext)})
     body = r.get_json()
     jsonschema.validate(body, schemas.EXTEND_RESPONSE)
@@ -147,20 +180,27 @@ def test_preview_and_docs(client: FlaskClient) -> None:
     assert 'id="coordinates"' in docs and 'id="Park"' in docs
 
 
-@pytest.mark.parametrize(("form", "message"), [
-    ({"queries": "{not json"}, "not JSON"),
-    ({"queries": "[]"}, "JSON object"),
-    ({"queries": json.dumps({"q0": {"query": ""}})}, "non-empty"),
-    ({"queries": json.dumps({"q0": {"query": "x", "type": "Spaceship"}})}, "unknown type"),
-    ({"queries": json.dumps({"q0": {"query": "x", "properties": [{"pid": "colour",
-                                                                     "v": "red"}]}})},
-     "unknown property"),
-    ({"queries": json.dumps({f"q{n}": {"query": "x"} for n in range(101)})}, "at most 100"),
-    ({"extend": json.dumps({"ids": ["park/x"]})}, "properties"),
-    ({"queries": "{}", "extend": "{}"}, "either"),
-])
-def test_bad_input_is_a_clear_400(client: FlaskClient, form: dict[str, str],
-                                  message: str) -> None:
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        ({"queries": "{not json"}, "not JSON"),
+        ({"queries": "[]"}, "JSON object"),
+        ({"queries": json.dumps({"q0": {"query": ""}})}, "non-empty"),
+        ({"queries": json.dumps({"q0": {"query": "x", "type": "Spaceship"}})}, "unknown type"),
+        (
+            {
+                "queries": json.dumps(
+                    {"q0": {"query": "x", "properties": [{"pid": "colour", "v": "red"}]}}
+                )
+            },
+            "unknown property",
+        ),
+        ({"queries": json.dumps({f"q{n}": {"query": "x"} for n in range(101)})}, "at most 100"),
+        ({"extend": json.dumps({"ids": ["park/x"]})}, "properties"),
+        ({"queries": "{}", "extend": "{}"}, "either"),
+    ],
+)
+def test_bad_input_is_a_clear_400(client: FlaskClient, form: dict[str, str], message: str) -> None:
     r = client.post("/reconcile", data=form)
     assert r.status_code == 400
     assert message in r.get_data(as_text=True)

@@ -11,12 +11,15 @@ from parkld.store.remote import RemoteStore, bnode_safe_chunks, is_hidden
 from tests.conftest import make_settings
 
 
-@pytest.mark.parametrize(("query", "form", "dataset"), [
-    ("PREFIX ex: <http://ex/> SELECT ?from WHERE { ?s ex:from ?from }", "select", False),
-    ("CONSTRUCT { ?s ?p ?o } FROM <http://g> WHERE { ?s ?p ?o }", "construct", True),
-    ("# SELECT in a comment\nASK { ?s ?p 'FROM' }", "ask", False),
-    ("DESCRIBE <http://x>", "describe", False),
-])
+@pytest.mark.parametrize(
+    ("query", "form", "dataset"),
+    [
+        ("PREFIX ex: <http://ex/> SELECT ?from WHERE { ?s ex:from ?from }", "select", False),
+        ("CONSTRUCT { ?s ?p ?o } FROM <http://g> WHERE { ?s ?p ?o }", "construct", True),
+        ("# SELECT in a comment\nASK { ?s ?p 'FROM' }", "ask", False),
+        ("DESCRIBE <http://x>", "describe", False),
+    ],
+)
 def test_shape(query: str, form: str, dataset: bool) -> None:
     found = querytext.shape(query)
     assert (found.form, found.has_dataset) == (form, dataset)
@@ -24,8 +27,7 @@ def test_shape(query: str, form: str, dataset: bool) -> None:
 
 def test_bindings_open_the_where_group_not_the_template() -> None:
     query = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
-    text = querytext.with_bindings(query, {"s": ox.NamedNode("http://x/a")},
-                                   querytext.shape(query))
+    text = querytext.with_bindings(query, {"s": ox.NamedNode("http://x/a")}, querytext.shape(query))
     assert text == "CONSTRUCT { ?s ?p ?o } WHERE { VALUES (?s) { (<http://x/a>) }  ?s ?p ?o }"
     tricky = ox.Literal('a "b" \\ }', language="en")
     query = "SELECT ?o WHERE { ?s ?p ?o }"
@@ -57,8 +59,11 @@ def test_hidden_graphs() -> None:
 
 
 def test_unreachable_store_is_503(tmp_path: object) -> None:
-    settings = make_settings(tmp_path, store="remote",  # type: ignore[arg-type]
-                             store_query_url="http://127.0.0.1:9/sparql")
+    settings = make_settings(
+        tmp_path,  # type: ignore[arg-type]
+        store="remote",
+        store_query_url="http://127.0.0.1:9/sparql",
+    )
     store = RemoteStore(settings)
     with pytest.raises(StoreUnavailable, match="unreachable") as down:
         store.select("SELECT * WHERE { ?s ?p ?o }")

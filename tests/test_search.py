@@ -17,16 +17,20 @@ def hits(client: FlaskClient, q: str) -> list[str]:
     return [h["iri"] for h in r.get_json()]
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("Sophia", "park/sophia-antipolis"),
-    ("sophia antipolis", "park/sophia-antipolis"),
-    ("SOPHIA", "park/sophia-antipolis"),
-    ("成都", "park/chengdu-hi-tech-zone"),  # a CJK label exists (ja or zh)
-    ("cote d azur", "place/provence-alpes-cote-d-azur"),  # accents optional: Côte d'Azur
-    ("Barcelona", "park/barcelona-science-park"),
-])
-def test_search_finds_across_languages(backend_client: FlaskClient, query: str,
-                                       expected: str) -> None:
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Sophia", "park/sophia-antipolis"),
+        ("sophia antipolis", "park/sophia-antipolis"),
+        ("SOPHIA", "park/sophia-antipolis"),
+        ("成都", "park/chengdu-hi-tech-zone"),  # a CJK label exists (ja or zh)
+        ("cote d azur", "place/provence-alpes-cote-d-azur"),  # accents optional: Côte d'Azur
+        ("Barcelona", "park/barcelona-science-park"),
+    ],
+)
+def test_search_finds_across_languages(
+    backend_client: FlaskClient, query: str, expected: str
+) -> None:
     assert BASE + expected in hits(backend_client, query)
 
 
@@ -35,8 +39,9 @@ def test_exact_name_ranks_first(backend_client: FlaskClient) -> None:
 
 
 def test_html_results_link_to_local_pages(backend_client: FlaskClient) -> None:
-    page = backend_client.get("/search?q=Sophia",
-                              headers={"Accept": "text/html"}).get_data(as_text=True)
+    page = backend_client.get("/search?q=Sophia", headers={"Accept": "text/html"}).get_data(
+        as_text=True
+    )
     assert '<a href="/park/sophia-antipolis">Sophia Antipolis</a>' in page
 
 
@@ -55,8 +60,11 @@ def test_normalise_folds_accents_case_and_punctuation() -> None:
 
 def test_search_on_a_tiny_index() -> None:
     index = Index(BASE)
-    for iri, text, lang in [(BASE + "park/a", "Zona Franca", "es"),
-                            (BASE + "park/b", "Zona", "es"), (BASE + "park/c", "Parc", "fr")]:
+    for iri, text, lang in [
+        (BASE + "park/a", "Zona Franca", "es"),
+        (BASE + "park/b", "Zona", "es"),
+        (BASE + "park/c", "Parc", "fr"),
+    ]:
         name = Name(text, lang, True)
         index.names[iri] = [name]
         index.search_entries.append((normalise(text), iri, name))
@@ -67,8 +75,11 @@ def test_search_on_a_tiny_index() -> None:
 def test_true_total_and_paging(backend_client: FlaskClient) -> None:
     from tests.reference import merged_graph
 
-    parks = {str(s) for s, o in merged_graph().subject_objects(
-        __import__("rdflib").RDF.type) if str(o) == BASE + "ontology#Park"}
+    parks = {
+        str(s)
+        for s, o in merged_graph().subject_objects(__import__("rdflib").RDF.type)
+        if str(o) == BASE + "ontology#Park"
+    }
     first = backend_client.get("/search", query_string={"q": "park", "format": "json"})
     total = int(first.headers["X-Total-Count"])
     assert total > 50 and len(first.get_json()) == 50

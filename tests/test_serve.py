@@ -29,7 +29,7 @@ from tests.live import (
 from tests.sparql_support import PARK, RUNAWAY, parks_store
 
 SOPHIA = "https://w3id.org/parkld/park/sophia-antipolis"
-PARKS_BY_GRAPH = ("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+PARKS_BY_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
 
 def _titled(items: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -37,9 +37,14 @@ def _titled(items: Iterable[tuple[str, str]]) -> dict[str, str]:
     return {name.title(): value for name, value in items}
 
 
-def fetch(url: str, *, accept: str = "*/*", data: bytes | None = None,
-          content_type: str | None = None, timeout: float = 30
-          ) -> tuple[int, dict[str, str], bytes]:
+def fetch(
+    url: str,
+    *,
+    accept: str = "*/*",
+    data: bytes | None = None,
+    content_type: str | None = None,
+    timeout: float = 30,
+) -> tuple[int, dict[str, str], bytes]:
     headers = {"Accept": accept}
     if content_type:
         headers["Content-Type"] = content_type
@@ -70,30 +75,66 @@ CURL = shutil.which("curl")
 FIVE_TYPES = "CONSTRUCT { ?s a ?t } WHERE { SELECT DISTINCT ?s ?t WHERE { ?s a ?t } LIMIT 5 }"
 
 
-@pytest.mark.parametrize(("accept", "query", "check"), [
-    ("application/sparql-results+json", "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }",
-     lambda b: int(json.loads(b)["results"]["bindings"][0]["n"]["value"]) > 100),
-    ("application/sparql-results+xml", "ASK { ?s ?p ?o }", lambda b: b"<boolean>true" in b),
-    ("text/csv", "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }",
-     lambda b: b.splitlines()[0] == b"n" and int(b.splitlines()[1]) > 100),
-    ("text/tab-separated-values", "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }",
-     lambda b: b.splitlines()[0] == b"?n"),
-    ("text/turtle", FIVE_TYPES,
-     lambda b: len(list(ox.parse(b, format=ox.RdfFormat.TURTLE))) == 5),
-    ("application/ld+json", FIVE_TYPES,
-     lambda b: len(list(ox.parse(b, format=ox.RdfFormat.JSON_LD))) == 5),
-    ("application/n-triples", FIVE_TYPES,
-     lambda b: len(list(ox.parse(b, format=ox.RdfFormat.N_TRIPLES))) == 5),
-    ("application/rdf+xml", FIVE_TYPES,
-     lambda b: len(list(ox.parse(b, format=ox.RdfFormat.RDF_XML))) == 5),
-])
-def test_curl_gets_every_format(backend_server: LiveServer, accept: str, query: str,
-                                check: object) -> None:
+@pytest.mark.parametrize(
+    ("accept", "query", "check"),
+    [
+        (
+            "application/sparql-results+json",
+            "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }",
+            lambda b: int(json.loads(b)["results"]["bindings"][0]["n"]["value"]) > 100,
+        ),
+        ("application/sparql-results+xml", "ASK { ?s ?p ?o }", lambda b: b"<boolean>true" in b),
+        (
+            "text/csv",
+            "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }",
+            lambda b: b.splitlines()[0] == b"n" and int(b.splitlines()[1]) > 100,
+        ),
+        (
+            "text/tab-separated-values",
+            "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }",
+            lambda b: b.splitlines()[0] == b"?n",
+        ),
+        (
+            "text/turtle",
+            FIVE_TYPES,
+            lambda b: len(list(ox.parse(b, format=ox.RdfFormat.TURTLE))) == 5,
+        ),
+        (
+            "application/ld+json",
+            FIVE_TYPES,
+            lambda b: len(list(ox.parse(b, format=ox.RdfFormat.JSON_LD))) == 5,
+        ),
+        (
+            "application/n-triples",
+            FIVE_TYPES,
+            lambda b: len(list(ox.parse(b, format=ox.RdfFormat.N_TRIPLES))) == 5,
+        ),
+        (
+            "application/rdf+xml",
+            FIVE_TYPES,
+            lambda b: len(list(ox.parse(b, format=ox.RdfFormat.RDF_XML))) == 5,
+        ),
+    ],
+)
+def test_curl_gets_every_format(
+    backend_server: LiveServer, accept: str, query: str, check: object
+) -> None:
     assert CURL, "curl is needed for this test"
     out = subprocess.run(
-        [CURL, "-sS", "--fail-with-body", "-H", f"Accept: {accept}",
-         "--data-urlencode", f"query={query}", backend_server.sparql_url],
-        capture_output=True, timeout=30, check=True)
+        [
+            CURL,
+            "-sS",
+            "--fail-with-body",
+            "-H",
+            f"Accept: {accept}",
+            "--data-urlencode",
+            f"query={query}",
+            backend_server.sparql_url,
+        ],
+        capture_output=True,
+        timeout=30,
+        check=True,
+    )
     assert check(out.stdout)  # type: ignore[operator]
 
 
@@ -109,14 +150,17 @@ def _cpu_seconds(pids: list[int]) -> float:
 
 
 def test_runaway_query_is_stopped_while_others_are_served(
-        live_server_factory: ServerFactory, tmp_path_factory: pytest.TempPathFactory) -> None:
+    live_server_factory: ServerFactory, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     store_dir = parks_store(tmp_path_factory.mktemp("runaway"), filler=3000)
     # gunicorn: its post_worker_init hook lets the single-threaded web worker fork its query
     # workers, which is what the process-tree checks below look at (granian starts the pool
     # at the first query, from its threaded worker, through the fork server).
-    server = live_server_factory({"PARKLD_QUERY_TIMEOUT": "2", "PARKLD_WORKERS": "1",
-                                  "PARKLD_SERVER": "gunicorn"},
-                                 store_dir=store_dir, build=False)
+    server = live_server_factory(
+        {"PARKLD_QUERY_TIMEOUT": "2", "PARKLD_WORKERS": "1", "PARKLD_SERVER": "gunicorn"},
+        store_dir=store_dir,
+        build=False,
+    )
     result: dict[str, object] = {}
     # The web worker forked its two query workers itself (it had one thread then): no fork
     # server yet. Replacing a killed worker needs one, started only when that happens.
@@ -126,8 +170,9 @@ def test_runaway_query_is_stopped_while_others_are_served(
 
     def runaway() -> None:
         started = time.monotonic()
-        result["answer"] = fetch(server.sparql_url, data=RUNAWAY.encode(),
-                                 content_type="application/sparql-query")
+        result["answer"] = fetch(
+            server.sparql_url, data=RUNAWAY.encode(), content_type="application/sparql-query"
+        )
         result["seconds"] = time.monotonic() - started
 
     thread = threading.Thread(target=runaway)
@@ -162,12 +207,15 @@ def test_runaway_query_is_stopped_while_others_are_served(
 
 
 def test_a_server_that_built_its_store_stops_at_once(
-        tmp_path_factory: pytest.TempPathFactory) -> None:
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
     # The build runs in a spawned process: web workers forked from a process that had run
     # RocksDB's loader threads hung at exit in RocksDB's thread-joining destructor, and each
     # needed gunicorn's 10 s graceful timeout and a SIGKILL to stop.
-    server = start_server(tmp_path_factory.mktemp("fresh-build"),
-                          env={"PARKLD_LOG_LEVEL": "INFO", "PARKLD_SERVER": "gunicorn"})
+    server = start_server(
+        tmp_path_factory.mktemp("fresh-build"),
+        env={"PARKLD_LOG_LEVEL": "INFO", "PARKLD_SERVER": "gunicorn"},
+    )
     try:
         q = urllib.parse.quote(f"ASK {{ <{SOPHIA}> ?p ?o }}")
         status, _, body = fetch(f"{server.sparql_url}?query={q}", timeout=10)

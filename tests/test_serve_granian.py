@@ -27,23 +27,29 @@ def get(url: str, accept: str) -> tuple[int, str, bytes]:
 
 
 def test_granian_serves_queries_pages_and_errors(
-        live_server_factory: ServerFactory, shipped_settings: Settings,
-        shipped_build: BuildResult) -> None:
-    server = live_server_factory({"PARKLD_SERVER": "granian"},
-                                 store_dir=shipped_settings.store_dir, build=False)
-    query = ("SELECT ?name WHERE { <" + SOPHIA + "> "
-             "<http://www.w3.org/2000/01/rdf-schema#label> ?name FILTER(lang(?name) = 'en') }")
-    status, ctype, body = get(server.sparql_url + "?" + urllib.parse.urlencode({"query": query}),
-                              "text/csv")
+    live_server_factory: ServerFactory, shipped_settings: Settings, shipped_build: BuildResult
+) -> None:
+    server = live_server_factory(
+        {"PARKLD_SERVER": "granian"}, store_dir=shipped_settings.store_dir, build=False
+    )
+    query = (
+        "SELECT ?name WHERE { <" + SOPHIA + "> "
+        "<http://www.w3.org/2000/01/rdf-schema#label> ?name FILTER(lang(?name) = 'en') }"
+    )
+    status, ctype, body = get(
+        server.sparql_url + "?" + urllib.parse.urlencode({"query": query}), "text/csv"
+    )
     assert (status, ctype.split(";")[0]) == (200, "text/csv")
     assert {row["name"] for row in csv.DictReader(io.StringIO(body.decode()))} == {
-        "Sophia Antipolis"}
+        "Sophia Antipolis"
+    }
     status, ctype, body = get(server.base_url + "/park/sophia-antipolis", "text/turtle")
     assert (status, ctype.split(";")[0]) == (200, "text/turtle")
     subjects = {t.subject for t in ox.parse(body, format=ox.RdfFormat.TURTLE)}
     assert ox.NamedNode(SOPHIA) in subjects
-    status, _, body = get(server.sparql_url + "?query=SELECT%20%3Fs%20WHERE%20%7B",
-                          "application/sparql-results+json")
+    status, _, body = get(
+        server.sparql_url + "?query=SELECT%20%3Fs%20WHERE%20%7B", "application/sparql-results+json"
+    )
     assert status == 400 and b"malformed query" in body
     status, _, _ = get(server.base_url + "/park/no-such-park", "text/turtle")
     assert status == 404

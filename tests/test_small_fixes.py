@@ -30,10 +30,14 @@ def test_a_file_name_with_a_space_makes_a_valid_graph_iri(tmp_path: Path) -> Non
 
 def test_validate_a_file_with_a_space_reports_instead_of_crashing(tmp_path: Path) -> None:
     source = tmp_path / "my park.ttl"
-    source.write_text("@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
-                      "<https://w3id.org/parkld/x> rdfs:label \"x\"@en .\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["validate", str(source)],
-                                env={"PARKLD_STORE_DIR": str(tmp_path / "s")})
+    source.write_text(
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        '<https://w3id.org/parkld/x> rdfs:label "x"@en .\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        main, ["validate", str(source)], env={"PARKLD_STORE_DIR": str(tmp_path / "s")}
+    )
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     assert "Traceback" not in result.output
     assert "triples" in result.output
@@ -50,8 +54,9 @@ def test_an_option_wins_over_a_bad_variable() -> None:
 @pytest.mark.parametrize("name", ["alliance-status-as-of", "agreements-in-force-as-of"])
 def test_as_of_examples_answer_without_a_binding(backend_client: FlaskClient, name: str) -> None:
     query = (resources.examples_dir() / f"{name}.rq").read_text(encoding="utf-8")
-    answer = backend_client.post("/sparql", data={"query": query},
-                                 headers={"Accept": "application/sparql-results+json"})
+    answer = backend_client.post(
+        "/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"}
+    )
     assert answer.status_code == 200
     rows = json.loads(answer.data)["results"]["bindings"]
     assert rows, "the default (today) finds the facts holding now"

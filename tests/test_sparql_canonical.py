@@ -25,36 +25,71 @@ from tests.ox_terms import solutions
 
 BASE = "http://base.example/dir/"
 EX = "http://ex/"
-LITERALS = ['x"y', "a'b", "line\nbreak", "tab\there", "smile \U0001F600", "back\\slash",
-            "'''", '"""', "plain"]
+LITERALS = [
+    'x"y',
+    "a'b",
+    "line\nbreak",
+    "tab\there",
+    "smile \U0001f600",
+    "back\\slash",
+    "'''",
+    '"""',
+    "plain",
+]
 
 
 def dataset() -> ox.Store:
     store = ox.Store()
     p = ox.NamedNode(EX + "p")
-    subjects = [EX + "s", EX + "a.b", EX + "a%20b", "http://u:p@127.0.0.1/x",
-                "http://0x7f000001/y", BASE + "rel", "http://base.example/top"]
+    subjects = [
+        EX + "s",
+        EX + "a.b",
+        EX + "a%20b",
+        "http://u:p@127.0.0.1/x",
+        "http://0x7f000001/y",
+        BASE + "rel",
+        "http://base.example/top",
+    ]
     for i, s in enumerate(subjects):
         store.add(ox.Quad(ox.NamedNode(s), p, ox.Literal(LITERALS[i % len(LITERALS)])))
-        store.add(ox.Quad(ox.NamedNode(s), ox.NamedNode(EX + "n"), ox.Literal(str(i - 2),
-                  datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))))
+        store.add(
+            ox.Quad(
+                ox.NamedNode(s),
+                ox.NamedNode(EX + "n"),
+                ox.Literal(
+                    str(i - 2), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+                ),
+            )
+        )
     for lit in LITERALS:
         store.add(ox.Quad(ox.NamedNode(EX + "lit"), p, ox.Literal(lit)))
     store.add(ox.Quad(ox.NamedNode(EX + "lang"), p, ox.Literal("colour", language="en-gb")))
-    store.add(ox.Quad(ox.NamedNode(EX + "s"), ox.NamedNode(
-        "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(EX + "T")))
+    store.add(
+        ox.Quad(
+            ox.NamedNode(EX + "s"),
+            ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+            ox.NamedNode(EX + "T"),
+        )
+    )
     return store
 
 
 def spellings(value: str) -> Iterator[str]:
     """*value* as a SPARQL string in each of the four quote kinds, with and without escapes."""
+
     def esc(v: str, quote: str) -> str:
-        return v.replace("\\", "\\\\").replace(quote, "\\" + quote).replace("\n", "\\n") \
+        return (
+            v.replace("\\", "\\\\")
+            .replace(quote, "\\" + quote)
+            .replace("\n", "\\n")
             .replace("\t", "\\t")
+        )
 
     def uesc(v: str) -> str:  # every non-alphanumeric character as \\u / \\U
-        return "".join(c if c.isalnum() else (f"\\u{ord(c):04X}" if ord(c) < 0x10000
-                                               else f"\\U{ord(c):08X}") for c in v)
+        return "".join(
+            c if c.isalnum() else (f"\\u{ord(c):04X}" if ord(c) < 0x10000 else f"\\U{ord(c):08X}")
+            for c in v
+        )
 
     yield f'"{esc(value, chr(34))}"'
     yield f"'{esc(value, chr(39))}'"
@@ -68,12 +103,30 @@ def spellings(value: str) -> Iterator[str]:
     yield f"'''{uesc(value)}'''"
 
 
-PREFIX_NAMES = ["e", "", "select", "service", "filter", "a", "graph", "base", "optional",
-                "where", "prefix"]
+PREFIX_NAMES = [
+    "e",
+    "",
+    "select",
+    "service",
+    "filter",
+    "a",
+    "graph",
+    "base",
+    "optional",
+    "where",
+    "prefix",
+]
 LOCALS = [("s", EX + "s"), ("a\\.b", EX + "a.b"), ("a%20b", EX + "a%20b"), ("p", EX + "p")]
-IRIS = ["<http://ex/s>", "<http://u:p@127.0.0.1/x>", "<http://0x7f000001/y>",
-        "<http://\\u0075:p@127.0.0.1/x>", "<http://0x7f000001/\\u0079>", "<rel>", "<../top>",
-        "<http://ex/a%20b>"]
+IRIS = [
+    "<http://ex/s>",
+    "<http://u:p@127.0.0.1/x>",
+    "<http://0x7f000001/y>",
+    "<http://\\u0075:p@127.0.0.1/x>",
+    "<http://0x7f000001/\\u0079>",
+    "<rel>",
+    "<../top>",
+    "<http://ex/a%20b>",
+]
 
 
 def corpus() -> Iterator[str]:
@@ -94,8 +147,13 @@ def corpus() -> Iterator[str]:
         yield f"BASE <{BASE}> SELECT ?p ?o WHERE {{ {iri} ?p ?o }}"
         yield f"SELECT ?p ?o WHERE {{ {iri} ?p ?o }}"
         yield f"BASE <{BASE}> DESCRIBE {iri}"
-    for comment in ["# SERVICE <http://127.0.0.1:1/> { }", "# \\u000a SELECT", "#}", "# '\"",
-                    "# a:b \\u0022"]:
+    for comment in [
+        "# SERVICE <http://127.0.0.1:1/> { }",
+        "# \\u000a SELECT",
+        "#}",
+        "# '\"",
+        "# a:b \\u0022",
+    ]:
         yield f"SELECT ?s WHERE {{ {comment}\n ?s <{EX}p> ?o }}"
         yield f"SELECT ?s {comment}\nWHERE {{ ?s <{EX}p> ?o }} LIMIT 3"
     for number in ["-1", "+1", "1.5", "-0.5", ".5", "1e0", "-2E1", "3", "1."]:
@@ -176,23 +234,28 @@ def listener() -> Iterator[CountingServer]:
 
 def service_corpus(url: str) -> Iterator[str]:
     host = url.split("/")[2]
-    for n, (prologue, pattern) in enumerate([
-        ("", "SERVICE <{u}> { }"),
-        ("", "SERVICE SILENT <{u}> { }"),
-        ("", "service<{u}>{ }"),
-        ("PREFIX e: <http://{h}/>", "SERVICE e:v{n} { }"),
-        ("PREFIX select: <http://{h}/>", "SERVICE select:v{n} { }"),
-        ("", '?s <http://ex/p> "\\u0022" . SERVICE <{u}> { }'),
-        ("", "?s <http://ex/p> '\\u0027' . SERVICE <{u}> { }"),
-        ("", "?s <http://ex/p> '''it's''' . SERVICE <{u}> { }"),
-        ("", "# SERVICE <http://127.0.0.1:1/> { }\nSERVICE <{u}> { }"),
-        ("", "OPTIONAL { SERVICE <{u}> { } }"),
-        ("", "{ SELECT * { SERVICE <{u}> { } } }"),
-        ("", "SERVICE <http://{h}/\\u0076{n}> { }"),
-    ]):
+    for n, (prologue, pattern) in enumerate(
+        [
+            ("", "SERVICE <{u}> { }"),
+            ("", "SERVICE SILENT <{u}> { }"),
+            ("", "service<{u}>{ }"),
+            ("PREFIX e: <http://{h}/>", "SERVICE e:v{n} { }"),
+            ("PREFIX select: <http://{h}/>", "SERVICE select:v{n} { }"),
+            ("", '?s <http://ex/p> "\\u0022" . SERVICE <{u}> { }'),
+            ("", "?s <http://ex/p> '\\u0027' . SERVICE <{u}> { }"),
+            ("", "?s <http://ex/p> '''it's''' . SERVICE <{u}> { }"),
+            ("", "# SERVICE <http://127.0.0.1:1/> { }\nSERVICE <{u}> { }"),
+            ("", "OPTIONAL { SERVICE <{u}> { } }"),
+            ("", "{ SELECT * { SERVICE <{u}> { } } }"),
+            ("", "SERVICE <http://{h}/\\u0076{n}> { }"),
+        ]
+    ):
         target = f"http://{host}/v{n}"
-        yield (f"{prologue} SELECT * WHERE {{ {pattern} }}"
-               .replace("{u}", target).replace("{h}", host).replace("{n}", str(n)))
+        yield (
+            f"{prologue} SELECT * WHERE {{ {pattern} }}".replace("{u}", target)
+            .replace("{h}", host)
+            .replace("{n}", str(n))
+        )
 
 
 def test_service_calls_are_exactly_the_analysed_ones(listener: CountingServer) -> None:
@@ -212,13 +275,13 @@ def test_service_calls_are_exactly_the_analysed_ones(listener: CountingServer) -
         assert [p.split("?")[0] for p in called_canonical] == expected, text
 
 
-def test_no_remote_jsonld_context_is_ever_fetched(listener: CountingServer,
-                                                  tmp_path: Path) -> None:
+def test_no_remote_jsonld_context_is_ever_fetched(listener: CountingServer, tmp_path: Path) -> None:
     """JSON-LD input (data files; the endpoint takes none, and LOAD is refused) names a
     remote ``@context`` on the loopback listener: parsing fails with a message naming the
     file, and the listener sees no connection."""
-    document = ('{"@context": "' + listener.url + '/context.jsonld", '
-                '"@id": "http://ex/s", "name": "x"}')
+    document = (
+        '{"@context": "' + listener.url + '/context.jsonld", "@id": "http://ex/s", "name": "x"}'
+    )
     with pytest.raises(SyntaxError):
         list(ox.parse(document.encode(), format=ox.RdfFormat.JSON_LD))
     path = tmp_path / "remote-context.jsonld"
@@ -226,8 +289,11 @@ def test_no_remote_jsonld_context_is_ever_fetched(listener: CountingServer,
     with pytest.raises(DataError) as caught:
         parse_file(SourceFile(path, "https://w3id.org/parkld/graph/x", "data"))
     assert str(path) in caught.value.message
-    nested = ('{"@context": [{"@vocab": "http://ex/"}, {"@import": "' + listener.url
-              + '/imported"}], "@id": "http://ex/s", "name": "x"}')
+    nested = (
+        '{"@context": [{"@vocab": "http://ex/"}, {"@import": "'
+        + listener.url
+        + '/imported"}], "@id": "http://ex/s", "name": "x"}'
+    )
     with pytest.raises(SyntaxError):
         list(ox.parse(nested.encode(), format=ox.RdfFormat.JSON_LD))
     assert listener.connections == 0

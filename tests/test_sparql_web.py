@@ -21,17 +21,22 @@ from tests.backends import BACKENDS, Backend, fixture_backend
 from tests.conftest import make_settings
 from tests.sparql_support import GRAPH, PARK, parks_quads, parks_store
 
-LABELS = ("SELECT ?park ?label WHERE { ?park <http://www.w3.org/2000/01/rdf-schema#label> "
-          "?label FILTER(lang(?label) = 'en') } ORDER BY ?label")
+LABELS = (
+    "SELECT ?park ?label WHERE { ?park <http://www.w3.org/2000/01/rdf-schema#label> "
+    "?label FILTER(lang(?label) = 'en') } ORDER BY ?label"
+)
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-CHROME = ("text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,"
-          "image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7")
+CHROME = (
+    "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,"
+    "image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7"
+)
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def parks(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-          ) -> Iterator[Backend]:
+def parks(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Backend]:
     """The park fixture on each backend: the protocol must behave the same on both."""
     with fixture_backend(request, tmp_path_factory.mktemp("web"), parks_quads()) as found:
         yield found
@@ -67,15 +72,18 @@ def rows(body: bytes) -> list[dict[str, str]]:
     return [{k: v["value"] for k, v in b.items()} for b in doc["results"]["bindings"]]
 
 
-EN_LABELS = ["Barcelona Science Park", "Chengdu Hi-Tech Zone", "Xi'an Hi-Tech Zone\twith a tab",
-             "Zhangjiang Hi-Tech Park"]
+EN_LABELS = [
+    "Barcelona Science Park",
+    "Chengdu Hi-Tech Zone",
+    "Xi'an Hi-Tech Zone\twith a tab",
+    "Zhangjiang Hi-Tech Park",
+]
 
 
 def test_get_post_form_and_post_direct_agree(client: FlaskClient) -> None:
     got = client.get("/sparql", query_string={"query": LABELS})
     form = client.post("/sparql", data={"query": LABELS})
-    direct = client.post("/sparql", data=LABELS.encode(),
-                         content_type="application/sparql-query")
+    direct = client.post("/sparql", data=LABELS.encode(), content_type="application/sparql-query")
     for answer in (got, form, direct):
         assert answer.status_code == 200
         assert answer.mimetype == "application/sparql-results+json"
@@ -84,26 +92,34 @@ def test_get_post_form_and_post_direct_agree(client: FlaskClient) -> None:
         assert answer.headers["X-Parkld-Result-Count"] == "4"
 
 
-@pytest.mark.parametrize(("accept", "mimetype"), [
-    ("application/sparql-results+json", "application/sparql-results+json"),
-    ("application/sparql-results+xml", "application/sparql-results+xml"),
-    ("text/csv", "text/csv"),
-    ("text/tab-separated-values", "text/tab-separated-values"),
-    ("application/json", "application/sparql-results+json"),
-    ("*/*", "application/sparql-results+json"),
-    ("text/csv;q=0.5, application/sparql-results+xml", "application/sparql-results+xml"),
-])
+@pytest.mark.parametrize(
+    ("accept", "mimetype"),
+    [
+        ("application/sparql-results+json", "application/sparql-results+json"),
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/csv", "text/csv"),
+        ("text/tab-separated-values", "text/tab-separated-values"),
+        ("application/json", "application/sparql-results+json"),
+        ("*/*", "application/sparql-results+json"),
+        ("text/csv;q=0.5, application/sparql-results+xml", "application/sparql-results+xml"),
+    ],
+)
 def test_select_formats_by_accept(client: FlaskClient, accept: str, mimetype: str) -> None:
     answer = client.get("/sparql", query_string={"query": LABELS}, headers={"Accept": accept})
     assert answer.status_code == 200 and answer.mimetype == mimetype
     if mimetype == "text/csv":  # CSV is lossy: Oxigraph does not parse it, the csv module does
         assert [r["label"] for r in csv.DictReader(io.StringIO(answer.data.decode()))] == [
-            label.replace("\t", "\t") for label in EN_LABELS]
+            label.replace("\t", "\t") for label in EN_LABELS
+        ]
         return
-    parsed = ox.parse_query_results(answer.data, format={
-        "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-        "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-        "text/tab-separated-values": ox.QueryResultsFormat.TSV}[mimetype])
+    parsed = ox.parse_query_results(
+        answer.data,
+        format={
+            "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+            "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+            "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+        }[mimetype],
+    )
     assert isinstance(parsed, ox.QuerySolutions)
     labels = [s["label"].value for s in parsed]
     assert labels == EN_LABELS
@@ -116,18 +132,32 @@ def test_csv_is_plain_values(client: FlaskClient) -> None:
     assert table[1] == [f"{PARK}barcelona", "Barcelona Science Park"]
 
 
-@pytest.mark.parametrize(("fmt", "rdf_format"), [
-    ("turtle", ox.RdfFormat.TURTLE), ("jsonld", ox.RdfFormat.JSON_LD),
-    ("ntriples", ox.RdfFormat.N_TRIPLES), ("rdfxml", ox.RdfFormat.RDF_XML),
-    ("trig", ox.RdfFormat.TRIG), ("nquads", ox.RdfFormat.N_QUADS),
-])
-def test_construct_in_every_graph_format(client: FlaskClient, fmt: str,
-                                         rdf_format: ox.RdfFormat) -> None:
-    query = (f"PREFIX ex: <{PARK}> CONSTRUCT {{ ?p ex:name ?l }} WHERE {{ "
-             "?p <http://www.w3.org/2000/01/rdf-schema#label> ?l }")
-    media = {"turtle": "text/turtle", "jsonld": "application/ld+json",
-             "ntriples": "application/n-triples", "rdfxml": "application/rdf+xml",
-             "trig": "application/trig", "nquads": "application/n-quads"}[fmt]
+@pytest.mark.parametrize(
+    ("fmt", "rdf_format"),
+    [
+        ("turtle", ox.RdfFormat.TURTLE),
+        ("jsonld", ox.RdfFormat.JSON_LD),
+        ("ntriples", ox.RdfFormat.N_TRIPLES),
+        ("rdfxml", ox.RdfFormat.RDF_XML),
+        ("trig", ox.RdfFormat.TRIG),
+        ("nquads", ox.RdfFormat.N_QUADS),
+    ],
+)
+def test_construct_in_every_graph_format(
+    client: FlaskClient, fmt: str, rdf_format: ox.RdfFormat
+) -> None:
+    query = (
+        f"PREFIX ex: <{PARK}> CONSTRUCT {{ ?p ex:name ?l }} WHERE {{ "
+        "?p <http://www.w3.org/2000/01/rdf-schema#label> ?l }"
+    )
+    media = {
+        "turtle": "text/turtle",
+        "jsonld": "application/ld+json",
+        "ntriples": "application/n-triples",
+        "rdfxml": "application/rdf+xml",
+        "trig": "application/trig",
+        "nquads": "application/n-quads",
+    }[fmt]
     by_accept = client.get("/sparql", query_string={"query": query}, headers={"Accept": media})
     by_param = client.get("/sparql", query_string={"query": query, "format": fmt})
     for answer in (by_accept, by_param):
@@ -141,15 +171,20 @@ def test_relative_iris_resolve_against_the_endpoint(client: FlaskClient) -> None
     # Regression (Virtuoso): the remote store sent relative IRIs as written, Virtuoso echoed
     # <s> back unresolved and parsing its answer failed (502). Both resolve against the
     # configured endpoint IRI (the base IRI's /sparql; never the request's Host).
-    answer = client.get("/sparql", query_string={"query": "CONSTRUCT { <s> <p> 1 } WHERE {}"},
-                        headers={"Accept": "application/n-triples"})
+    answer = client.get(
+        "/sparql",
+        query_string={"query": "CONSTRUCT { <s> <p> 1 } WHERE {}"},
+        headers={"Accept": "application/n-triples"},
+    )
     assert answer.status_code == 200, answer.data[:300]
     assert [q.triple for q in ox.parse(answer.data, format=ox.RdfFormat.N_TRIPLES)] == [
-        ox.Triple(ox.NamedNode("https://w3id.org/parkld/s"),
-                  ox.NamedNode("https://w3id.org/parkld/p"),
-                  ox.Literal("1", datatype=ox.NamedNode(XSD_INTEGER)))]
-    asked = client.get("/sparql", query_string={
-        "query": "SELECT ?x WHERE { BIND(<rel#x> AS ?x) }"})
+        ox.Triple(
+            ox.NamedNode("https://w3id.org/parkld/s"),
+            ox.NamedNode("https://w3id.org/parkld/p"),
+            ox.Literal("1", datatype=ox.NamedNode(XSD_INTEGER)),
+        )
+    ]
+    asked = client.get("/sparql", query_string={"query": "SELECT ?x WHERE { BIND(<rel#x> AS ?x) }"})
     assert rows(asked.data) == [{"x": "https://w3id.org/parkld/rel#x"}]
 
 
@@ -161,8 +196,9 @@ def test_describe_defaults_to_turtle(client: FlaskClient) -> None:
 
 
 def test_format_xml_means_rdfxml_for_graphs(client: FlaskClient) -> None:
-    answer = client.get("/sparql", query_string={"query": "CONSTRUCT WHERE { ?s a ?t }",
-                                                 "format": "xml"})
+    answer = client.get(
+        "/sparql", query_string={"query": "CONSTRUCT WHERE { ?s a ?t }", "format": "xml"}
+    )
     assert answer.mimetype == "application/rdf+xml"
 
 
@@ -170,8 +206,9 @@ def test_ask_and_graph_keyword(client: FlaskClient) -> None:
     q = f"ASK {{ GRAPH <{GRAPH}source-b> {{ <{PARK}sophia> ?p <{PARK}chengdu> }} }}"
     answer = client.get("/sparql", query_string={"query": q})
     assert json.loads(answer.data) == {"head": {}, "boolean": True}
-    xml = client.get("/sparql", query_string={"query": q},
-                     headers={"Accept": "application/sparql-results+xml"})
+    xml = client.get(
+        "/sparql", query_string={"query": q}, headers={"Accept": "application/sparql-results+xml"}
+    )
     assert b"<boolean>true</boolean>" in xml.data
 
 
@@ -183,22 +220,30 @@ def test_bad_requests(client: FlaskClient) -> None:
     assert two.status_code == 400 and b"exactly one" in two.data
     wrong_type = client.post("/sparql", data="ASK {}", content_type="text/plain")
     assert wrong_type.status_code == 415
-    utf16 = client.post("/sparql", data="ASK {}".encode("utf-16"),
-                        content_type="application/sparql-query; charset=UTF-16")
+    utf16 = client.post(
+        "/sparql",
+        data="ASK {}".encode("utf-16"),
+        content_type="application/sparql-query; charset=UTF-16",
+    )
     assert utf16.status_code == 415
-    bad_bytes = client.post("/sparql", data=b"ASK { \xff }",
-                            content_type="application/sparql-query")
+    bad_bytes = client.post(
+        "/sparql", data=b"ASK { \xff }", content_type="application/sparql-query"
+    )
     assert bad_bytes.status_code == 400 and b"UTF-8" in bad_bytes.data
     put = client.put("/sparql", data={"query": "ASK {}"})
     assert put.status_code == 405
 
 
 def test_not_acceptable(client: FlaskClient) -> None:
-    answer = client.get("/sparql", query_string={"query": "ASK {}"},
-                        headers={"Accept": "image/png"})
+    answer = client.get(
+        "/sparql", query_string={"query": "ASK {}"}, headers={"Accept": "image/png"}
+    )
     assert answer.status_code == 406
-    construct = client.get("/sparql", query_string={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
-                           headers={"Accept": "text/csv"})
+    construct = client.get(
+        "/sparql",
+        query_string={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
+        headers={"Accept": "text/csv"},
+    )
     assert construct.status_code == 406 and b"text/turtle" in construct.data
     unknown = client.get("/sparql", query_string={"query": "ASK {}", "format": "yaml"})
     assert unknown.status_code == 406
@@ -206,8 +251,9 @@ def test_not_acceptable(client: FlaskClient) -> None:
 
 def test_body_size_limit(parks: Backend) -> None:
     small = parks.client(max_body_bytes=200)
-    answer = small.post("/sparql", data=("ASK {} #" + "x" * 400).encode(),
-                        content_type="application/sparql-query")
+    answer = small.post(
+        "/sparql", data=("ASK {} #" + "x" * 400).encode(), content_type="application/sparql-query"
+    )
     assert answer.status_code == 413 and b"PARKLD_MAX_BODY_BYTES" in answer.data
 
 
@@ -225,15 +271,20 @@ def test_row_cap_is_announced(parks: Backend) -> None:
 
 
 def test_service_outside_allowlist_is_refused(client: FlaskClient) -> None:
-    answer = client.get("/sparql", query_string={
-        "query": "SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"})
+    answer = client.get(
+        "/sparql",
+        query_string={"query": "SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"},
+    )
     assert answer.status_code == 403 and b"not allowed" in answer.data
 
 
-@pytest.mark.parametrize("body", [
-    {"update": "INSERT DATA { <http://a> <http://b> <http://c> }"},
-    {"update": "LOAD <http://example.org/x.ttl>"},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"update": "INSERT DATA { <http://a> <http://b> <http://c> }"},
+        {"update": "LOAD <http://example.org/x.ttl>"},
+    ],
+)
 def test_updates_are_refused_when_read_only(client: FlaskClient, body: dict[str, str]) -> None:
     answer = client.post("/sparql", data=body)
     assert answer.status_code == 403 and b"read-only" in answer.data
@@ -247,26 +298,29 @@ def test_updates_need_the_token(tmp_path: Path) -> None:
         c = client_for(store_dir, own, update_enabled=True, update_token="s3cret")
         insert = "INSERT DATA { GRAPH <http://g> { <http://a> <http://b> 'new' } }"
         assert c.post("/sparql", data={"update": insert}).status_code == 401
-        wrong = c.post("/sparql", data={"update": insert},
-                       headers={"Authorization": "Bearer nope"})
+        wrong = c.post("/sparql", data={"update": insert}, headers={"Authorization": "Bearer nope"})
         assert wrong.status_code == 401 and wrong.headers["WWW-Authenticate"].startswith("Bearer")
         auth = {"Authorization": "Bearer s3cret"}
         load = c.post("/sparql", data={"update": "LOAD <http://127.0.0.1:9/x>"}, headers=auth)
         assert load.status_code == 403
-        ok = c.post("/sparql", data=insert.encode(), headers=auth,
-                    content_type="application/sparql-update")
+        ok = c.post(
+            "/sparql", data=insert.encode(), headers=auth, content_type="application/sparql-update"
+        )
         assert ok.status_code == 204
         ask = c.get("/sparql", query_string={"query": "ASK { <http://a> <http://b> 'new' }"})
         assert json.loads(ask.data)["boolean"] is True
 
 
 def test_cors(client: FlaskClient) -> None:
-    answer = client.get("/sparql", query_string={"query": "ASK {}"},
-                        headers={"Origin": "https://example.org"})
+    answer = client.get(
+        "/sparql", query_string={"query": "ASK {}"}, headers={"Origin": "https://example.org"}
+    )
     assert answer.headers["Access-Control-Allow-Origin"] == "*"
     assert "X-Parkld-Truncated" in answer.headers["Access-Control-Expose-Headers"]
-    pre = client.options("/sparql", headers={"Origin": "https://example.org",
-                                             "Access-Control-Request-Method": "POST"})
+    pre = client.options(
+        "/sparql",
+        headers={"Origin": "https://example.org", "Access-Control-Request-Method": "POST"},
+    )
     assert pre.status_code == 204
     assert "POST" in pre.headers["Access-Control-Allow-Methods"]
     assert "Content-Type" in pre.headers["Access-Control-Allow-Headers"]
@@ -289,30 +343,66 @@ def test_rate_limit(tmp_path: Path, store: EmbeddedStore, store_dir: Path) -> No
     # Another client is not affected; the default (0) is off.
     other = c.get("/sparql?query=ASK%7B%7D", environ_base={"REMOTE_ADDR": "10.0.0.2"})
     assert other.status_code == 200
-    assert all(client_for(store_dir, store).get("/sparql?query=ASK%7B%7D").status_code == 200
-               for _ in range(5))
+    assert all(
+        client_for(store_dir, store).get("/sparql?query=ASK%7B%7D").status_code == 200
+        for _ in range(5)
+    )
 
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 #: Terms the SPARQL 1.1 Service Description vocabulary defines.
 SD_TERMS = {
-    "Service", "Feature", "Language", "Function", "Aggregate", "EntailmentRegime",
-    "EntailmentProfile", "GraphCollection", "Dataset", "Graph", "NamedGraph",
-    "endpoint", "feature", "defaultEntailmentRegime", "entailmentRegime",
-    "defaultSupportedEntailmentProfile", "supportedEntailmentProfile", "extensionFunction",
-    "extensionAggregate", "languageExtension", "supportedLanguage", "propertyFeature",
-    "defaultDataset", "availableGraphs", "resultFormat", "inputFormat", "defaultGraph",
-    "namedGraph", "name", "graph", "SPARQL10Query", "SPARQL11Query", "SPARQL11Update",
-    "DereferencesURIs", "UnionDefaultGraph", "RequiresDataset", "EmptyGraphs",
+    "Service",
+    "Feature",
+    "Language",
+    "Function",
+    "Aggregate",
+    "EntailmentRegime",
+    "EntailmentProfile",
+    "GraphCollection",
+    "Dataset",
+    "Graph",
+    "NamedGraph",
+    "endpoint",
+    "feature",
+    "defaultEntailmentRegime",
+    "entailmentRegime",
+    "defaultSupportedEntailmentProfile",
+    "supportedEntailmentProfile",
+    "extensionFunction",
+    "extensionAggregate",
+    "languageExtension",
+    "supportedLanguage",
+    "propertyFeature",
+    "defaultDataset",
+    "availableGraphs",
+    "resultFormat",
+    "inputFormat",
+    "defaultGraph",
+    "namedGraph",
+    "name",
+    "graph",
+    "SPARQL10Query",
+    "SPARQL11Query",
+    "SPARQL11Update",
+    "DereferencesURIs",
+    "UnionDefaultGraph",
+    "RequiresDataset",
+    "EmptyGraphs",
     "BasicFederatedQuery",
 }
 
 
-@pytest.mark.parametrize(("accept", "rdf_format"), [
-    ("text/turtle", ox.RdfFormat.TURTLE), ("*/*", ox.RdfFormat.TURTLE),
-    ("application/rdf+xml", ox.RdfFormat.RDF_XML), ("application/ld+json", ox.RdfFormat.JSON_LD),
-    ("application/n-triples", ox.RdfFormat.N_TRIPLES),
-])
+@pytest.mark.parametrize(
+    ("accept", "rdf_format"),
+    [
+        ("text/turtle", ox.RdfFormat.TURTLE),
+        ("*/*", ox.RdfFormat.TURTLE),
+        ("application/rdf+xml", ox.RdfFormat.RDF_XML),
+        ("application/ld+json", ox.RdfFormat.JSON_LD),
+        ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+    ],
+)
 def test_service_description(client: FlaskClient, accept: str, rdf_format: ox.RdfFormat) -> None:
     answer = client.get("/sparql", headers={"Accept": accept})
     assert answer.status_code == 200
@@ -321,18 +411,29 @@ def test_service_description(client: FlaskClient, accept: str, rdf_format: ox.Rd
     services = {t.subject for t in triples if t.object == ox.NamedNode(SD + "Service")}
     assert len(services) == 1
     service = services.pop()
-    endpoint = {t.object for t in triples if t.subject == service
-                and t.predicate == ox.NamedNode(SD + "endpoint")}
+    endpoint = {
+        t.object
+        for t in triples
+        if t.subject == service and t.predicate == ox.NamedNode(SD + "endpoint")
+    }
     # The configured public base (PARKLD_PUBLIC_URL, else the base IRI), never the Host.
     assert endpoint == {ox.NamedNode("https://w3id.org/parkld/sparql")}
     # 3. Every sd: term used is one the vocabulary defines, and the structure is as specified.
-    used = {term.value[len(SD):] for t in triples for term in (t.predicate, t.object)
-            if isinstance(term, ox.NamedNode) and term.value.startswith(SD)}
+    used = {
+        term.value[len(SD) :]
+        for t in triples
+        for term in (t.predicate, t.object)
+        if isinstance(term, ox.NamedNode) and term.value.startswith(SD)
+    }
     assert used <= SD_TERMS
     names = {t.object.value for t in triples if t.predicate == ox.NamedNode(SD + "name")}
     assert names == {f"{GRAPH}source-a", f"{GRAPH}source-b"}
-    assert ox.Triple(service, ox.NamedNode(SD + "supportedLanguage"),
-                     ox.NamedNode(SD + "SPARQL11Query")) in triples
+    assert (
+        ox.Triple(
+            service, ox.NamedNode(SD + "supportedLanguage"), ox.NamedNode(SD + "SPARQL11Query")
+        )
+        in triples
+    )
 
 
 def test_service_description_not_acceptable(client: FlaskClient) -> None:
@@ -359,13 +460,16 @@ def test_page_runs_the_query_and_links_iris(client: FlaskClient) -> None:
     assert error.status_code == 400 and "malformed query" in error.data.decode()
 
 
-def test_page_lists_example_files(tmp_path: Path, client: FlaskClient,
-                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_page_lists_example_files(
+    tmp_path: Path, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "b-parks.rq").write_text("# Parks by country\nSELECT * {}\n")
     (tmp_path / "a-untitled.rq").write_text("SELECT * {}\n")
     found = example_queries(tmp_path)
-    assert [(e.name, e.title) for e in found] == [("a-untitled", "a-untitled"),
-                                                  ("b-parks", "Parks by country")]
+    assert [(e.name, e.title) for e in found] == [
+        ("a-untitled", "a-untitled"),
+        ("b-parks", "Parks by country"),
+    ]
     monkeypatch.setattr("parkld.resources.examples_dir", lambda: tmp_path)
     page = client.get("/sparql", headers={"Accept": "text/html"}).data.decode()
     assert "Parks by country" in page and 'data-query="# Parks by country' in page

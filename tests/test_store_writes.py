@@ -15,10 +15,13 @@ from parkld.web import create_app
 from tests.conftest import make_settings
 
 SOPHIA = "https://w3id.org/parkld/park/sophia-antipolis"
-DROP_NAMES = ("DELETE WHERE { GRAPH ?g { <" + SOPHIA + "> "
-              "<http://www.w3.org/2000/01/rdf-schema#label> ?name } }")
-ASK_NAMED = ("ASK { <" + SOPHIA + "> <http://www.w3.org/2000/01/rdf-schema#label> "
-             "\"Sophia Antipolis\"@en }")
+DROP_NAMES = (
+    "DELETE WHERE { GRAPH ?g { <" + SOPHIA + "> "
+    "<http://www.w3.org/2000/01/rdf-schema#label> ?name } }"
+)
+ASK_NAMED = (
+    "ASK { <" + SOPHIA + '> <http://www.w3.org/2000/01/rdf-schema#label> "Sophia Antipolis"@en }'
+)
 
 
 @pytest.fixture
@@ -39,16 +42,22 @@ def test_update_breaking_a_shape_is_refused_and_changes_nothing(own_store: Embed
 
 def test_conforming_update_is_applied(own_store: EmbeddedStore) -> None:
     graph = "https://w3id.org/parkld/graph/urenio-2017-07-04-chengdu-partnership"
-    own_store.update(f'INSERT DATA {{ GRAPH <{graph}> {{ <{SOPHIA}> '
-                     '<http://www.w3.org/2000/01/rdf-schema#comment> "a note"@en } }')
+    own_store.update(
+        f"INSERT DATA {{ GRAPH <{graph}> {{ <{SOPHIA}> "
+        '<http://www.w3.org/2000/01/rdf-schema#comment> "a note"@en } }'
+    )
     assert own_store.ask(f'ASK {{ <{SOPHIA}> ?p "a note"@en }}')
 
 
 def test_replace_graphs_validates_the_new_content(own_store: EmbeddedStore) -> None:
     graph = "https://w3id.org/parkld/graph/unsourced"
-    nameless = [ox.Triple(ox.NamedNode("https://w3id.org/parkld/park/nameless"),
-                          ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
-                          ox.NamedNode("https://w3id.org/parkld/ontology#Park"))]
+    nameless = [
+        ox.Triple(
+            ox.NamedNode("https://w3id.org/parkld/park/nameless"),
+            ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+            ox.NamedNode("https://w3id.org/parkld/ontology#Park"),
+        )
+    ]
     with pytest.raises(ValidationFailed):
         own_store.replace_graphs({graph: nameless})
     assert graph not in own_store.graph_names()
@@ -57,31 +66,42 @@ def test_replace_graphs_validates_the_new_content(own_store: EmbeddedStore) -> N
 def test_http_update_that_breaks_a_shape_gets_422(own_store: EmbeddedStore) -> None:
     settings = make_settings(own_store.store_dir, update_enabled=True, update_token="t0ken")
     client = create_app(settings, store=own_store).test_client()
-    answer = client.post("/sparql", data={"update": DROP_NAMES},
-                         headers={"Authorization": "Bearer t0ken", "Accept": "text/plain"})
+    answer = client.post(
+        "/sparql",
+        data={"update": DROP_NAMES},
+        headers={"Authorization": "Bearer t0ken", "Accept": "text/plain"},
+    )
     assert answer.status_code == 422
     assert b"park has no name" in answer.data
-    ask = client.get("/sparql", query_string={"query": ASK_NAMED},
-                     headers={"Accept": "application/sparql-results+json"})
+    ask = client.get(
+        "/sparql",
+        query_string={"query": ASK_NAMED},
+        headers={"Accept": "application/sparql-results+json"},
+    )
     assert json.loads(ask.data)["boolean"] is True
 
 
 def test_update_writing_to_the_default_graph_is_refused(own_store: EmbeddedStore) -> None:
     before = own_store.triple_count()
     with pytest.raises(BadRequest, match="merge of the named graphs"):
-        own_store.update(f'INSERT DATA {{ <{SOPHIA}> '
-                         '<http://www.w3.org/2000/01/rdf-schema#comment> "stray"@en }')
+        own_store.update(
+            f"INSERT DATA {{ <{SOPHIA}> "
+            '<http://www.w3.org/2000/01/rdf-schema#comment> "stray"@en }'
+        )
     assert own_store.triple_count() == before
     assert not own_store.ask(f'ASK {{ <{SOPHIA}> ?p "stray"@en }}')
 
 
 def test_an_update_is_in_the_default_graph_once_and_survives_a_restart(
-        own_store: EmbeddedStore) -> None:
+    own_store: EmbeddedStore,
+) -> None:
     graph = "https://w3id.org/parkld/graph/urenio-2017-07-04-chengdu-partnership"
     other = "https://w3id.org/parkld/graph/fr-academic-sophia-antipolis"
     note = '<http://www.w3.org/2000/01/rdf-schema#comment> "twice"@en'
-    own_store.update(f"INSERT DATA {{ GRAPH <{graph}> {{ <{SOPHIA}> {note} }} "
-                     f"GRAPH <{other}> {{ <{SOPHIA}> {note} }} }}")
+    own_store.update(
+        f"INSERT DATA {{ GRAPH <{graph}> {{ <{SOPHIA}> {note} }} "
+        f"GRAPH <{other}> {{ <{SOPHIA}> {note} }} }}"
+    )
     rows = own_store.select(f"SELECT ?o WHERE {{ <{SOPHIA}> {note.split()[0]} ?o }}").rows
     assert [r["o"].value for r in rows] == ["twice"]
     graphs = own_store.select(f"SELECT ?g WHERE {{ GRAPH ?g {{ <{SOPHIA}> {note} }} }}")

@@ -29,8 +29,9 @@ BREAKS_A_SHAPE = f"DELETE WHERE {{ GRAPH ?g {{ <{SOPHIA}> <{LABEL}> ?name }} }}"
 
 
 def post(url: str, data: dict[str, str], headers: dict[str, str]) -> tuple[int, bytes]:
-    request = urllib.request.Request(url, data=urllib.parse.urlencode(data).encode(),
-                                     headers=headers, method="POST")
+    request = urllib.request.Request(
+        url, data=urllib.parse.urlencode(data).encode(), headers=headers, method="POST"
+    )
     try:
         with urllib.request.urlopen(request, timeout=60) as answer:
             return answer.status, answer.read()
@@ -40,19 +41,26 @@ def post(url: str, data: dict[str, str], headers: dict[str, str]) -> tuple[int, 
 
 
 def comments(url: str) -> list[str]:
-    status, body = post(url, {"query": f"SELECT ?c WHERE {{ <{SOPHIA}> <{COMMENT}> ?c }}"},
-                        {"Accept": "application/sparql-results+json"})
+    status, body = post(
+        url,
+        {"query": f"SELECT ?c WHERE {{ <{SOPHIA}> <{COMMENT}> ?c }}"},
+        {"Accept": "application/sparql-results+json"},
+    )
     assert status == 200, body
     return sorted(b["c"]["value"] for b in json.loads(body)["results"]["bindings"])
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_ten_updates_in_a_row(workers: int, tmp_path: Path, shipped_settings: Settings,
-                              shipped_build: BuildResult) -> None:
+def test_ten_updates_in_a_row(
+    workers: int, tmp_path: Path, shipped_settings: Settings, shipped_build: BuildResult
+) -> None:
     store_dir = tmp_path / "store"
     shutil.copytree(shipped_settings.store_dir, store_dir, symlinks=True)
-    env = {"PARKLD_UPDATE_ENABLED": "1", "PARKLD_UPDATE_TOKEN": TOKEN,
-           "PARKLD_WORKERS": str(workers)}
+    env = {
+        "PARKLD_UPDATE_ENABLED": "1",
+        "PARKLD_UPDATE_TOKEN": TOKEN,
+        "PARKLD_WORKERS": str(workers),
+    }
     auth = {"Authorization": f"Bearer {TOKEN}", "Accept": "text/plain"}
     with running_server(store_dir, env=env, build=False) as server:
         before = comments(server.sparql_url)
@@ -64,9 +72,16 @@ def test_ten_updates_in_a_row(workers: int, tmp_path: Path, shipped_settings: Se
                 assert b"park has no name" in body
             else:
                 note = f"note {i}"
-                status, body = post(server.sparql_url, {"update": (
-                    f'INSERT DATA {{ GRAPH <{GRAPH}> {{ <{SOPHIA}> <{COMMENT}> "{note}" }} }}')},
-                    auth)
+                status, body = post(
+                    server.sparql_url,
+                    {
+                        "update": (
+                            f"INSERT DATA {{ GRAPH <{GRAPH}> "
+                            f'{{ <{SOPHIA}> <{COMMENT}> "{note}" }} }}'
+                        )
+                    },
+                    auth,
+                )
                 assert status == 204, body
                 added.append(note)
             # Every worker sees every applied update (asked more than once: either worker).

@@ -29,21 +29,29 @@ pytestmark = pytest.mark.virtuoso
 
 def rows_of(solutions: Solutions) -> list[tuple[str, ...]]:
     """Rows as N-Triples-style strings, blank nodes masked."""
-    return [tuple("_:" if isinstance(t, ox.BlankNode) else str(t)
-                  for t in (row.get(v) or ox.Literal("UNBOUND") for v in solutions.variables))
-            for row in solutions.rows]
+    return [
+        tuple(
+            "_:" if isinstance(t, ox.BlankNode) else str(t)
+            for t in (row.get(v) or ox.Literal("UNBOUND") for v in solutions.variables)
+        )
+        for row in solutions.rows
+    ]
 
 
 def ground(triples: list[ox.Triple]) -> set[str]:
-    return {str(t) for t in triples
-            if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)}
+    return {
+        str(t)
+        for t in triples
+        if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)
+    }
 
 
 def a_resource(store: EmbeddedStore) -> ox.NamedNode:
     """A data resource with a label (the first, for a stable choice)."""
     rows = store.select(
         "SELECT ?s WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l . "
-        f"FILTER(STRSTARTS(STR(?s), '{BASE}') && !CONTAINS(STR(?s), '#')) }} ORDER BY ?s LIMIT 1")
+        f"FILTER(STRSTARTS(STR(?s), '{BASE}') && !CONTAINS(STR(?s), '#')) }} ORDER BY ?s LIMIT 1"
+    )
     term = rows.rows[0]["s"]
     assert isinstance(term, ox.NamedNode)
     return term
@@ -62,8 +70,9 @@ SELECTS = [
 
 
 @pytest.mark.parametrize("query", SELECTS)
-def test_select_matches_embedded(backend: Backend, shipped_store: EmbeddedStore,
-                                 query: str) -> None:
+def test_select_matches_embedded(
+    backend: Backend, shipped_store: EmbeddedStore, query: str
+) -> None:
     expected = shipped_store.select(query)
     got = backend.store.select(query)
     assert got.variables == expected.variables
@@ -71,13 +80,15 @@ def test_select_matches_embedded(backend: Backend, shipped_store: EmbeddedStore,
     assert got.rows, "the shipped graph answers every query here"
 
 
-def test_union_default_graph_excludes_store_system_graphs(backend: Backend,
-                                                          shipped_store: EmbeddedStore) -> None:
+def test_union_default_graph_excludes_store_system_graphs(
+    backend: Backend, shipped_store: EmbeddedStore
+) -> None:
     # Virtuoso keeps ~2,500 triples of its own (virtrdf#); none may leak into parkld's dataset.
     got = backend.store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")
     assert got.values("g") == shipped_store.graph_names()
     leaked = backend.store.ask(
-        "ASK { ?s ?p ?o FILTER(STRSTARTS(STR(?p), 'http://www.openlinksw.com/')) }")
+        "ASK { ?s ?p ?o FILTER(STRSTARTS(STR(?p), 'http://www.openlinksw.com/')) }"
+    )
     assert leaked is False
 
 
@@ -100,15 +111,17 @@ def test_bindings_select_ask_construct(backend: Backend, shipped_store: Embedded
     assert triples
 
 
-def test_literal_binding_with_quotes_and_language(backend: Backend,
-                                                  shipped_store: EmbeddedStore) -> None:
+def test_literal_binding_with_quotes_and_language(
+    backend: Backend, shipped_store: EmbeddedStore
+) -> None:
     # A value with quotes, a backslash and non-ASCII text travels as a term, not as text.
     tricky = ox.Literal('成都 "x" \\ }', language="zh")
     query = "SELECT ?s ?o WHERE { ?s ?p ?o }"
     assert backend.store.select(query, {"o": tricky}).rows == []
     label = shipped_store.select(
         "SELECT ?o WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?o "
-        "FILTER(LANG(?o) != '') } ORDER BY ?o LIMIT 1").rows[0]["o"]
+        "FILTER(LANG(?o) != '') } ORDER BY ?o LIMIT 1"
+    ).rows[0]["o"]
     assert isinstance(label, ox.Literal)
     query = "SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?s"
     expected = shipped_store.select(query, {"o": label})
@@ -116,13 +129,19 @@ def test_literal_binding_with_quotes_and_language(backend: Backend,
     assert rows_of(got) == rows_of(expected) != []
 
 
-@pytest.mark.parametrize("fmt", [mediatypes.SPARQL_JSON, mediatypes.SPARQL_XML,
-                                 mediatypes.SPARQL_CSV, mediatypes.SPARQL_TSV])
-def test_run_select_same_bytes_and_row_cap(backend: Backend, shipped_store: EmbeddedStore,
-                                           fmt: mediatypes.Format) -> None:
+@pytest.mark.parametrize(
+    "fmt",
+    [mediatypes.SPARQL_JSON, mediatypes.SPARQL_XML, mediatypes.SPARQL_CSV, mediatypes.SPARQL_TSV],
+)
+def test_run_select_same_bytes_and_row_cap(
+    backend: Backend, shipped_store: EmbeddedStore, fmt: mediatypes.Format
+) -> None:
     request = QueryRequest(
         "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } "
-        "ORDER BY ?s STR(?label) LANG(?label)", result_formats=[fmt], max_rows=7)
+        "ORDER BY ?s STR(?label) LANG(?label)",
+        result_formats=[fmt],
+        max_rows=7,
+    )
     expected = shipped_store.run(request)
     got = backend.store.run(request)
     assert (got.form, got.count, got.truncated) == ("select", 7, True)
@@ -134,16 +153,16 @@ def test_run_ask_and_construct(backend: Backend, shipped_store: EmbeddedStore) -
     ask = QueryRequest("ASK { ?s a ?c }", result_formats=[mediatypes.SPARQL_JSON])
     assert backend.store.run(ask).body == shipped_store.run(ask).body
     resource = a_resource(shipped_store)
-    construct = QueryRequest(f"CONSTRUCT {{ <{resource.value}> ?p ?o }} "
-                             f"WHERE {{ <{resource.value}> ?p ?o }}",
-                             graph_formats=[mediatypes.NTRIPLES])
+    construct = QueryRequest(
+        f"CONSTRUCT {{ <{resource.value}> ?p ?o }} WHERE {{ <{resource.value}> ?p ?o }}",
+        graph_formats=[mediatypes.NTRIPLES],
+    )
     got, expected = backend.store.run(construct), shipped_store.run(construct)
     assert (got.form, got.count, got.truncated) == ("construct", expected.count, False)
     assert set(got.body.decode().splitlines()) == set(expected.body.decode().splitlines())
 
 
-def test_run_errors_are_the_embedded_ones(backend: Backend, shipped_store: EmbeddedStore
-                                          ) -> None:
+def test_run_errors_are_the_embedded_ones(backend: Backend, shipped_store: EmbeddedStore) -> None:
     for text in ("SELECT * WHERE { ?s ?p }", "ASK { ?s ?p }"):
         request = QueryRequest(text, result_formats=[mediatypes.SPARQL_JSON])
         with pytest.raises(QuerySyntaxError) as expected:
@@ -151,16 +170,20 @@ def test_run_errors_are_the_embedded_ones(backend: Backend, shipped_store: Embed
         with pytest.raises(QuerySyntaxError) as got:
             backend.store.run(request)
         assert got.value.message == expected.value.message
-    service = QueryRequest("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
-                           result_formats=[mediatypes.SPARQL_JSON])
+    service = QueryRequest(
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        result_formats=[mediatypes.SPARQL_JSON],
+    )
     with pytest.raises(Forbidden) as refused:
         backend.store.run(service)
     assert "SERVICE <http://127.0.0.1:9/sparql> is not allowed" in refused.value.message
 
 
 def test_virtuoso_builtins_refused(backend: Backend) -> None:
-    request = QueryRequest("SELECT (<bif:sys_stat>('st_dbms_ver') AS ?v) WHERE {}",
-                           result_formats=[mediatypes.SPARQL_JSON])
+    request = QueryRequest(
+        "SELECT (<bif:sys_stat>('st_dbms_ver') AS ?v) WHERE {}",
+        result_formats=[mediatypes.SPARQL_JSON],
+    )
     if backend.name == "embedded":
         # Oxigraph knows no bif: functions: the query is refused as not evaluable (400).
         with pytest.raises(BadRequest, match="not supported"):
@@ -181,32 +204,39 @@ def fetch(server: LiveServer, path: str, accept: str) -> tuple[int, str, bytes]:
         return error.code, error.headers.get("Content-Type", ""), error.read()
 
 
-def test_served_sparql_endpoint(backend: Backend, backend_server: LiveServer,
-                                shipped_store: EmbeddedStore) -> None:
+def test_served_sparql_endpoint(
+    backend: Backend, backend_server: LiveServer, shipped_store: EmbeddedStore
+) -> None:
     query = SELECTS[0]
-    status, ctype, body = fetch(backend_server,
-                                "/sparql?" + urllib.parse.urlencode({"query": query}),
-                                "text/csv")
+    status, ctype, body = fetch(
+        backend_server, "/sparql?" + urllib.parse.urlencode({"query": query}), "text/csv"
+    )
     assert (status, ctype.split(";")[0]) == (200, "text/csv")
     expected = shipped_store.run(QueryRequest(query, result_formats=[mediatypes.SPARQL_CSV]))
     assert body == expected.body
-    status, _, body = fetch(backend_server, "/sparql?query=SELECT%20*%20WHERE%20%7B",
-                            "application/sparql-results+json")
+    status, _, body = fetch(
+        backend_server, "/sparql?query=SELECT%20*%20WHERE%20%7B", "application/sparql-results+json"
+    )
     assert status == 400
     assert b"malformed query" in body
 
 
-def test_served_dereference(backend: Backend, backend_server: LiveServer,
-                            shipped_store: EmbeddedStore) -> None:
+def test_served_dereference(
+    backend: Backend, backend_server: LiveServer, shipped_store: EmbeddedStore
+) -> None:
     resource = a_resource(shipped_store)
-    path = "/" + resource.value[len(BASE):]
+    path = "/" + resource.value[len(BASE) :]
     status, ctype, body = fetch(backend_server, path, "application/n-triples")
     assert status == 200, body[:300]
     assert ctype.startswith("application/n-triples")
     served = {line for line in body.decode().splitlines() if line and "_:" not in line}
-    own = {f"{t} ." for t in shipped_store.construct(
-        "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", {"s": resource})
-        if not isinstance(t.object, ox.BlankNode)}
+    own = {
+        f"{t} ."
+        for t in shipped_store.construct(
+            "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", {"s": resource}
+        )
+        if not isinstance(t.object, ox.BlankNode)
+    }
     local = backend_server.base_url + "/"
     # Served locally, IRIs under the base may be rewritten to the local host.
     assert {line.replace(local, BASE) for line in served} >= own

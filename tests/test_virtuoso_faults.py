@@ -35,8 +35,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[vt.VirtuosoServ
 
 
 @pytest.fixture(scope="module")
-def store(server: vt.VirtuosoServer, tmp_path_factory: pytest.TempPathFactory
-          ) -> Iterator[RemoteStore]:
+def store(
+    server: vt.VirtuosoServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RemoteStore]:
     settings = remote_settings(server, tmp_path_factory.mktemp("unused"))
     remote = RemoteStore(settings)
     publish(remote, plan(settings))
@@ -53,8 +54,9 @@ def get(url: str) -> tuple[int, str]:
         return error.code, error.read().decode()
 
 
-def test_store_down_while_serving_then_back(server: vt.VirtuosoServer, store: RemoteStore,
-                                            live_server_factory: ServerFactory) -> None:
+def test_store_down_while_serving_then_back(
+    server: vt.VirtuosoServer, store: RemoteStore, live_server_factory: ServerFactory
+) -> None:
     served = live_server_factory(env=server.env())
     url = served.sparql_url + "?" + urllib.parse.urlencode({"query": COUNT})
     status, body = get(url)
@@ -74,8 +76,11 @@ def test_store_down_while_serving_then_back(server: vt.VirtuosoServer, store: Re
 
 
 def test_slow_query_is_stopped_504(store: RemoteStore) -> None:
-    cross = QueryRequest("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
-                         result_formats=[mediatypes.SPARQL_JSON], timeout=1.0)
+    cross = QueryRequest(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+        result_formats=[mediatypes.SPARQL_JSON],
+        timeout=1.0,
+    )
     started = time.monotonic()
     with pytest.raises(QueryTimeout) as stopped:
         store.run(cross)

@@ -26,14 +26,19 @@ pytestmark = pytest.mark.browser
 SCREENSHOT = Path("/tmp/parkld-viz-map.png")  # for a person to look at; never committed
 #: Parks the network picture draws over all time: parties of an agreement with another park,
 #: and members of an alliance (drawn linked to the alliance's hub).
-LINKED_PARKS = PREFIXES + """SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {
+LINKED_PARKS = (
+    PREFIXES
+    + """SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {
   { ?via a/rdfs:subClassOf* pld:Agreement ; pld:party ?p, ?other . FILTER(?p != ?other)
     ?other a/rdfs:subClassOf* pld:Park }
   UNION { ?m org:member ?p ; org:organization ?alliance . ?alliance a pld:Alliance }
   ?p a/rdfs:subClassOf* pld:Park .
 }"""
+)
 #: Lines the picture draws: one per agreement and pair of park parties, one per membership.
-DRAWN_LINKS = PREFIXES + """SELECT (COUNT(*) AS ?n) WHERE {
+DRAWN_LINKS = (
+    PREFIXES
+    + """SELECT (COUNT(*) AS ?n) WHERE {
   { SELECT DISTINCT ?via ?a ?b WHERE {
       ?via a/rdfs:subClassOf* pld:Agreement ; pld:party ?a, ?b .
       ?a a/rdfs:subClassOf* pld:Park . ?b a/rdfs:subClassOf* pld:Park .
@@ -43,6 +48,7 @@ DRAWN_LINKS = PREFIXES + """SELECT (COUNT(*) AS ?n) WHERE {
       ?m org:member ?a ; org:organization ?via . ?via a pld:Alliance .
       ?a a/rdfs:subClassOf* pld:Park } }
 }"""
+)
 
 
 @pytest.fixture(scope="module")

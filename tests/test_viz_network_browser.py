@@ -89,9 +89,13 @@ LABEL_BOXES = """() => [...document.querySelectorAll('svg.viz-network-svg text.l
 def overlapping(boxes: list[dict[str, Any]]) -> list[tuple[str, str]]:
     found = []
     for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
-            if (a["x"] < b["x"] + b["w"] and b["x"] < a["x"] + a["w"]
-                    and a["y"] < b["y"] + b["h"] and b["y"] < a["y"] + a["h"]):
+        for b in boxes[i + 1 :]:
+            if (
+                a["x"] < b["x"] + b["w"]
+                and b["x"] < a["x"] + a["w"]
+                and a["y"] < b["y"] + b["h"]
+                and b["y"] < a["y"] + a["h"]
+            ):
                 found.append((a["text"], b["text"]))
     return found
 
@@ -102,11 +106,13 @@ def test_generated_graph_is_as_large_as_the_brief_asks(store: EmbeddedStore) -> 
     assert count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?m org:member ?p }") >= 150
 
 
-def test_visible_labels_never_overlap_and_zooming_shows_more(page: Page,
-                                                             store: EmbeddedStore) -> None:
+def test_visible_labels_never_overlap_and_zooming_shows_more(
+    page: Page, store: EmbeddedStore
+) -> None:
     drawn_links = page.locator("svg.viz-network-svg path.edge").count()
     expected = count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?a a pld:Agreement }") + count(
-        store, "SELECT (COUNT(*) AS ?n) WHERE { ?m org:member ?p }")
+        store, "SELECT (COUNT(*) AS ?n) WHERE { ?m org:member ?p }"
+    )
     assert drawn_links == expected  # one line per agreement, one per membership (to its hub)
     assert page.locator("svg.viz-network-svg g.node.hub").count() == 8
     boxes = page.evaluate(LABEL_BOXES)
@@ -117,8 +123,7 @@ def test_visible_labels_never_overlap_and_zooming_shows_more(page: Page,
     first = len(boxes)
     for _ in range(3):
         page.locator('button[data-zoom="in"]').click()
-    page.wait_for_function(
-        "document.querySelector('svg.viz-network-svg').dataset.zoom === '3.375'")
+    page.wait_for_function("document.querySelector('svg.viz-network-svg').dataset.zoom === '3.375'")
     zoomed = page.evaluate(LABEL_BOXES)
     assert overlapping(zoomed) == []
     # Zoomed in, the parks still on screen have room: those labels hidden before now show.
@@ -151,16 +156,21 @@ def test_hover_shows_the_full_name_of_a_park_whose_label_is_hidden(page: Page) -
     node.hover(force=True)
     hover = page.locator("svg .hover-label")
     page.wait_for_function(
-        "document.querySelector('svg .hover-label').getAttribute('visibility') === 'visible'")
+        "document.querySelector('svg .hover-label').getAttribute('visibility') === 'visible'"
+    )
     assert hover.locator("text").text_content() == name.rstrip("…") or (
-        (hover.locator("text").text_content() or "").startswith(name.rstrip("…")))
+        (hover.locator("text").text_content() or "").startswith(name.rstrip("…"))
+    )
 
 
 def shown(page: Page, selector: str) -> int:
     """Elements not hidden by a filter (Playwright's :visible misses a straight level line)."""
-    return int(page.evaluate(
-        """(s) => [...document.querySelectorAll(s)].filter((e) => e.checkVisibility()).length""",
-        selector))
+    return int(
+        page.evaluate(
+            "(s) => [...document.querySelectorAll(s)].filter((e) => e.checkVisibility()).length",
+            selector,
+        )
+    )
 
 
 def test_kind_and_country_filters_hide_the_other_links(page: Page, store: EmbeddedStore) -> None:
@@ -172,15 +182,21 @@ def test_kind_and_country_filters_hide_the_other_links(page: Page, store: Embedd
     assert shown(page, "svg.viz-network-svg g.node.hub") == 0
     assert overlapping(page.evaluate(LABEL_BOXES)) == []
     page.locator('input[data-filter-kind="agreement"]').uncheck()
-    sisters = count(store, """SELECT (COUNT(*) AS ?n) WHERE { ?a pld:agreementKind
-      <https://w3id.org/parkld/vocab/agreement-kind/sister-park-agreement> }""")
+    sisters = count(
+        store,
+        """SELECT (COUNT(*) AS ?n) WHERE { ?a pld:agreementKind
+      <https://w3id.org/parkld/vocab/agreement-kind/sister-park-agreement> }""",
+    )
     assert shown(page, visible) == sisters
     page.locator('input[data-filter-kind="agreement"]').check()
     page.locator('input[data-filter-kind="alliance"]').check()
     page.locator('select[data-filter="country"]').select_option(label="Korea")
-    korea = count(store, """SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {
+    korea = count(
+        store,
+        """SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {
       { ?c a pld:Agreement ; pld:party ?p } UNION { ?c org:member ?p }
-      ?p pld:country <https://w3id.org/parkld/place/korea> }""")
+      ?p pld:country <https://w3id.org/parkld/place/korea> }""",
+    )
     assert shown(page, visible) == korea
     note = page.locator('[data-viz="network"] [data-part="note"]').text_content() or ""
     assert f"{korea} of " in note
@@ -192,7 +208,8 @@ def test_a_click_on_a_link_shows_its_agreement_date_and_quote(page: Page) -> Non
     quoted = [e for e in data["edges"] if e["via"] in data["evidence"]]
     assert quoted, "half the generated agreements carry a quote"
     # A real click, on the middle of a link that nothing else covers there.
-    target = page.evaluate("""(ids) => {
+    target = page.evaluate(
+        """(ids) => {
       for (const id of ids) {
         const hit = document.querySelector(`svg path.edge-hit[data-id="${id}"]`);
         const p = hit.getPointAtLength(hit.getTotalLength() / 2);
@@ -200,7 +217,9 @@ def test_a_click_on_a_link_shows_its_agreement_date_and_quote(page: Page) -> Non
         if (document.elementFromPoint(q.x, q.y) === hit) return {id, x: q.x, y: q.y};
       }
       return null;
-    }""", [e["id"] for e in quoted])
+    }""",
+        [e["id"] for e in quoted],
+    )
     assert target is not None
     page.mouse.click(target["x"], target["y"])
     edge = next(e for e in quoted if e["id"] == target["id"])
@@ -242,8 +261,9 @@ def test_timeline_spreads_1994_to_2024_by_date_and_stacks_close_items(
         page.locator("figure.viz-timeline").screenshot(path="/tmp/parkld-viz-timeline.png")
     finally:
         context.close()
-    dated = count(store, "SELECT (COUNT(*) AS ?n) WHERE { { ?a a pld:Agreement } "
-                         "UNION { ?m org:member ?p } }")
+    dated = count(
+        store, "SELECT (COUNT(*) AS ?n) WHERE { { ?a a pld:Agreement } UNION { ?m org:member ?p } }"
+    )
     assert len(marks) == dated
     years = sorted(int(m["date"][:4]) for m in marks)
     assert years[0] == 1994 and years[-1] >= 2024  # the generator's range
@@ -269,6 +289,6 @@ def test_timeline_spreads_1994_to_2024_by_date_and_stacks_close_items(
     assert len(middle) > len(marks) / 3
     # Stacked in rows: no two marks overlap.
     for i, a in enumerate(marks):
-        for b in marks[i + 1:]:
+        for b in marks[i + 1 :]:
             apart = ((a["x"] - b["x"]) ** 2 + (a["y"] - b["y"]) ** 2) ** 0.5
             assert apart >= a["r"] + b["r"] - 0.5, (a, b)

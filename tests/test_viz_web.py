@@ -255,14 +255,16 @@ def test_network_json_lists_memberships_for_the_alliance_hubs(fx: FlaskClient) -
 
 
 @pytest.mark.parametrize("picture", ["map", "network", "timeline"])
-@pytest.mark.parametrize("local", ["park/alpha", "alliance/confederation",
-                                   "agreement/alpha-beta-sister-parks"])
+@pytest.mark.parametrize(
+    "local", ["park/alpha", "alliance/confederation", "agreement/alpha-beta-sister-parks"]
+)
 def test_a_picture_about_a_resource_has_a_path_of_its_own(
     fx: FlaskClient, picture: str, local: str
 ) -> None:
     by_path = fx.get(f"/viz/{picture}/{local}.json", query_string={"asOf": "2017-07-04"})
-    by_query = fx.get(f"/viz/{picture}.json",
-                      query_string={"focus": BASE + local, "asOf": "2017-07-04"})
+    by_query = fx.get(
+        f"/viz/{picture}.json", query_string={"focus": BASE + local, "asOf": "2017-07-04"}
+    )
     assert by_path.status_code == by_query.status_code == 200
     assert by_path.get_json() == by_query.get_json()
     page = fx.get(f"/{local}", headers={"Accept": "text/html"}).get_data(as_text=True)

@@ -26,16 +26,21 @@ def void_store(client: FlaskClient, accept: str = "text/turtle") -> ox.Store:
     assert "Accept" in r.headers["Vary"]
     store = ox.Store()
     assert r.mimetype is not None
-    fmt = {"text/turtle": ox.RdfFormat.TURTLE, "application/ld+json": ox.RdfFormat.JSON_LD,
-           "application/rdf+xml": ox.RdfFormat.RDF_XML}[r.mimetype]
+    fmt = {
+        "text/turtle": ox.RdfFormat.TURTLE,
+        "application/ld+json": ox.RdfFormat.JSON_LD,
+        "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    }[r.mimetype]
     store.load(r.data, format=fmt)
     return store
 
 
 def one(store: ox.Store, query: str) -> dict[str, str]:
-    result = store.query("PREFIX void: <http://rdfs.org/ns/void#> "
-                         "PREFIX dcat: <http://www.w3.org/ns/dcat#> "
-                         "PREFIX dct: <http://purl.org/dc/terms/> " + query)
+    result = store.query(
+        "PREFIX void: <http://rdfs.org/ns/void#> "
+        "PREFIX dcat: <http://www.w3.org/ns/dcat#> "
+        "PREFIX dct: <http://purl.org/dc/terms/> " + query
+    )
     assert isinstance(result, ox.QuerySolutions)
     names = [v.value for v in result.variables]
     rows = list(result)
@@ -43,30 +48,43 @@ def one(store: ox.Store, query: str) -> dict[str, str]:
     return {n: rows[0][n].value for n in names if rows[0][n] is not None}
 
 
-def test_void_has_what_publishers_need(backend_client: FlaskClient,
-                                       shipped_store: EmbeddedStore) -> None:
+def test_void_has_what_publishers_need(
+    backend_client: FlaskClient, shipped_store: EmbeddedStore
+) -> None:
     g = void_store(backend_client)
     ds = f"<{BASE}dataset>"
-    found = one(g, f"SELECT ?title ?licence ?sparql ?space ?triples ?entities ?classes WHERE {{"
-                   f"{ds} a void:Dataset, dcat:Dataset ; dct:title ?title ; dct:license ?licence ;"
-                   f" void:sparqlEndpoint ?sparql ; void:uriSpace ?space ; void:triples ?triples ;"
-                   f" void:entities ?entities ; void:classes ?classes ; dct:publisher ?p }}")
+    found = one(
+        g,
+        f"SELECT ?title ?licence ?sparql ?space ?triples ?entities ?classes WHERE {{"
+        f"{ds} a void:Dataset, dcat:Dataset ; dct:title ?title ; dct:license ?licence ;"
+        f" void:sparqlEndpoint ?sparql ; void:uriSpace ?space ; void:triples ?triples ;"
+        f" void:entities ?entities ; void:classes ?classes ; dct:publisher ?p }}",
+    )
     assert found["sparql"] == BASE + "sparql"
     assert found["space"] == BASE
     assert found["licence"].startswith("https://creativecommons.org/")
     assert int(found["triples"]) == shipped_store.triple_count()
     assert int(found["entities"]) > 50 and int(found["classes"]) > 5
-    dumps = [r["d"].value for r in solutions(g.query(
-        f"SELECT ?d WHERE {{ {ds} <{VOID}dataDump> ?d }}"))]
+    dumps = [
+        r["d"].value for r in solutions(g.query(f"SELECT ?d WHERE {{ {ds} <{VOID}dataDump> ?d }}"))
+    ]
     assert sorted(d.rsplit("/", 1)[-1] for d in dumps) == [
-        "parkld.jsonld", "parkld.nq.gz", "parkld.trig"]
+        "parkld.jsonld",
+        "parkld.nq.gz",
+        "parkld.trig",
+    ]
     examples = list(solutions(g.query(f"SELECT ?e WHERE {{ {ds} <{VOID}exampleResource> ?e }}")))
     assert len(examples) >= 2
-    vocabularies = {r["v"].value for r in solutions(g.query(
-        f"SELECT ?v WHERE {{ {ds} <{VOID}vocabulary> ?v }}"))}
+    vocabularies = {
+        r["v"].value
+        for r in solutions(g.query(f"SELECT ?v WHERE {{ {ds} <{VOID}vocabulary> ?v }}"))
+    }
     assert "http://www.w3.org/ns/org#" in vocabularies
-    linkset = one(g, "SELECT ?n ?p WHERE { ?l a void:Linkset ; void:triples ?n ; "
-                     "void:linkPredicate ?p ; void:objectsTarget <http://www.wikidata.org/> }")
+    linkset = one(
+        g,
+        "SELECT ?n ?p WHERE { ?l a void:Linkset ; void:triples ?n ; "
+        "void:linkPredicate ?p ; void:objectsTarget <http://www.wikidata.org/> }",
+    )
     assert int(linkset["n"]) > 0 and linkset["p"] == BASE + "ontology#wikidata"
     dist = one(g, f"SELECT ?u WHERE {{ {ds} dcat:distribution ?d . ?d dcat:downloadURL ?u }}")
     assert dist["u"].startswith(BASE + "dumps/")
@@ -83,8 +101,9 @@ def test_void_is_negotiated(backend_client: FlaskClient, accept: str) -> None:
     assert backend_client.get("/", headers={"Accept": "text/turtle"}).mimetype == "text/turtle"
 
 
-def test_dumps_hold_every_statement_with_its_graph(backend_client: FlaskClient,
-                                                   shipped_store: EmbeddedStore) -> None:
+def test_dumps_hold_every_statement_with_its_graph(
+    backend_client: FlaskClient, shipped_store: EmbeddedStore
+) -> None:
     count = shipped_store.quad_count()
     trig = backend_client.get("/dumps/parkld.trig")
     assert trig.mimetype == "application/trig"
@@ -106,11 +125,21 @@ def test_jsonld_context_compacts_ontology_terms(backend_client: FlaskClient) -> 
     assert ctx["Park"] == BASE + "ontology#Park"
     assert ctx["party"] == {"@id": BASE + "ontology#party", "@type": "@id"}
     # The context works: a document using it expands to the ontology's IRIs.
-    doc = {"@context": ctx, "@id": BASE + "agreement/x", "@type": "Agreement",
-           "party": BASE + "park/y"}
+    doc = {
+        "@context": ctx,
+        "@id": BASE + "agreement/x",
+        "@type": "Agreement",
+        "party": BASE + "park/y",
+    }
     quads = list(ox.parse(json.dumps(doc).encode(), format=ox.RdfFormat.JSON_LD))
-    assert ox.Quad(ox.NamedNode(BASE + "agreement/x"), ox.NamedNode(BASE + "ontology#party"),
-                   ox.NamedNode(BASE + "park/y")) in quads
+    assert (
+        ox.Quad(
+            ox.NamedNode(BASE + "agreement/x"),
+            ox.NamedNode(BASE + "ontology#party"),
+            ox.NamedNode(BASE + "park/y"),
+        )
+        in quads
+    )
 
 
 def test_sitemap_lists_pages_at_the_configured_base(backend_client: FlaskClient) -> None:
@@ -128,17 +157,27 @@ def test_sitemap_lists_pages_at_the_configured_base(backend_client: FlaskClient)
 def test_dcat_has_sizes_dates_landing_page_contact_and_keywords(client: FlaskClient) -> None:
     g = void_store(client)
     ds = f"<{BASE}dataset>"
-    found = one(g, f"SELECT ?landing ?modified ?fn ?url WHERE {{ {ds} dcat:landingPage ?landing ;"
-                   " dct:modified ?modified ; dcat:contactPoint ?c . ?c "
-                   "<http://www.w3.org/2006/vcard/ns#fn> ?fn ; "
-                   "<http://www.w3.org/2006/vcard/ns#hasURL> ?url }")
+    found = one(
+        g,
+        f"SELECT ?landing ?modified ?fn ?url WHERE {{ {ds} dcat:landingPage ?landing ;"
+        " dct:modified ?modified ; dcat:contactPoint ?c . ?c "
+        "<http://www.w3.org/2006/vcard/ns#fn> ?fn ; "
+        "<http://www.w3.org/2006/vcard/ns#hasURL> ?url }",
+    )
     assert found["landing"] == BASE and found["url"] == BASE
-    keywords = {r["k"].value for r in solutions(g.query(
-        f"SELECT ?k WHERE {{ {ds} <{DCAT}keyword> ?k }}"))}
+    keywords = {
+        r["k"].value for r in solutions(g.query(f"SELECT ?k WHERE {{ {ds} <{DCAT}keyword> ?k }}"))
+    }
     assert "technology parks" in keywords
-    rows = list(solutions(g.query(
-        f"SELECT ?u ?size ?issued WHERE {{ {ds} <{DCAT}distribution> ?d . ?d <{DCAT}downloadURL>"
-        f" ?u ; <{DCAT}byteSize> ?size ; <{DCT}issued> ?issued }}")))
+    rows = list(
+        solutions(
+            g.query(
+                f"SELECT ?u ?size ?issued WHERE {{ {ds} <{DCAT}distribution> ?d . "
+                f"?d <{DCAT}downloadURL>"
+                f" ?u ; <{DCAT}byteSize> ?size ; <{DCT}issued> ?issued }}"
+            )
+        )
+    )
     assert len(rows) == 3
     for row in rows:
         name = row["u"].value.rsplit("/", 1)[-1]
@@ -154,8 +193,7 @@ def test_service_description_and_void_name_the_same_endpoint(live_server: LiveSe
     import urllib.request
 
     def graph(path: str) -> list[ox.Triple]:
-        req = urllib.request.Request(live_server.base_url + path,
-                                     headers={"Accept": "text/turtle"})
+        req = urllib.request.Request(live_server.base_url + path, headers={"Accept": "text/turtle"})
         with urllib.request.urlopen(req, timeout=60) as r:
             return list(ox.parse(r.read(), format=ox.RdfFormat.TURTLE))
 
@@ -163,19 +201,24 @@ def test_service_description_and_void_name_the_same_endpoint(live_server: LiveSe
     sd = graph("/sparql")
     endpoints = {value(t.object) for t in sd if t.predicate.value == sd_ns + "endpoint"}
     void = graph("/.well-known/void")
-    named = {value(t.object) for t in void if t.predicate.value == VOID + "sparqlEndpoint"
-             and value(t.subject) == BASE + "dataset"}
+    named = {
+        value(t.object)
+        for t in void
+        if t.predicate.value == VOID + "sparqlEndpoint" and value(t.subject) == BASE + "dataset"
+    }
     assert endpoints == named == {live_server.sparql_url}
     # SD's default dataset is the dataset VoID describes, and links to the VoID document.
     default = {value(t.object) for t in sd if t.predicate.value == sd_ns + "defaultDataset"}
     assert default == {BASE + "dataset"}
-    see_also = {value(t.object) for t in sd if value(t.subject) == BASE + "dataset"
-                and t.predicate.value.endswith("#seeAlso")}
+    see_also = {
+        value(t.object)
+        for t in sd
+        if value(t.subject) == BASE + "dataset" and t.predicate.value.endswith("#seeAlso")
+    }
     assert see_also == {live_server.base_url + "/.well-known/void"}
 
 
-def test_schema_org_has_geo_on_parks_and_dates_and_location_on_events(
-        client: FlaskClient) -> None:
+def test_schema_org_has_geo_on_parks_and_dates_and_location_on_events(client: FlaskClient) -> None:
     import re
 
     def schema(path: str) -> dict[str, Any]:

@@ -92,9 +92,17 @@ def _load_manifest() -> list[ProtocolTest]:
             fmt = g.value(resp, MF.expectedFormat)
             boolean = g.value(resp, MF.expectedBoolean)
             assert boolean is None or isinstance(boolean, Literal), boolean
-            steps.append(Step(str(g.value(req, HT.methodName)), str(g.value(req, HT.absolutePath)),
-                              headers, body, classes, str(fmt) if fmt is not None else None,
-                              boolean.toPython() if boolean is not None else None))
+            steps.append(
+                Step(
+                    str(g.value(req, HT.methodName)),
+                    str(g.value(req, HT.absolutePath)),
+                    headers,
+                    body,
+                    classes,
+                    str(fmt) if fmt is not None else None,
+                    boolean.toPython() if boolean is not None else None,
+                )
+            )
         name = str(entry).rsplit("#", 1)[1]
         tests.append(ProtocolTest(name, str(g.value(entry, MF.name)), tuple(steps)))
     return tests
@@ -109,15 +117,19 @@ def test_the_manifest_has_20_query_and_14_update_tests() -> None:
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def w3c_server(request: pytest.FixtureRequest, live_server_factory: ServerFactory,
-               tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def w3c_server(
+    request: pytest.FixtureRequest,
+    live_server_factory: ServerFactory,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[LiveServer]:
     """``parkld serve`` over the W3C data, on each backend (Virtuoso: the scratch server)."""
     quads = []
     for n in (1, 2, 3):
         graph = ox.NamedNode(f"{GRAPH_BASE}data{n}.rdf")
-        quads += [ox.Quad(t.subject, t.predicate, t.object, graph)
-                  for t in ox.parse(path=str(HERE / f"data{n}.nt"),
-                                    format=ox.RdfFormat.N_TRIPLES)]
+        quads += [
+            ox.Quad(t.subject, t.predicate, t.object, graph)
+            for t in ox.parse(path=str(HERE / f"data{n}.nt"), format=ox.RdfFormat.N_TRIPLES)
+        ]
     with fixture_backend(request, tmp_path_factory.mktemp("w3c"), quads) as found:
         server = found.serve(live_server_factory, {"PARKLD_WORKERS": "1"})
         yield server
@@ -152,16 +164,26 @@ def _check_format(kind: str, content_type: str, body: bytes) -> None:
     if kind == "boolean":
         assert media in {"application/sparql-results+json", "application/sparql-results+xml"}
     elif kind == "tabular":
-        assert media in {"application/sparql-results+json", "application/sparql-results+xml",
-                         "text/csv", "text/tab-separated-values"}
-        parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON) \
-            if "json" in media else None
+        assert media in {
+            "application/sparql-results+json",
+            "application/sparql-results+xml",
+            "text/csv",
+            "text/tab-separated-values",
+        }
+        parsed = (
+            ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+            if "json" in media
+            else None
+        )
         if parsed is not None:
             assert [s["value"].value for s in parsed] == ["1"]  # type: ignore[union-attr]
     elif kind == "RDF":
         assert media in {"application/rdf+xml", "text/turtle", "application/n-triples"}
-        fmt = {"application/rdf+xml": ox.RdfFormat.RDF_XML, "text/turtle": ox.RdfFormat.TURTLE,
-               "application/n-triples": ox.RdfFormat.N_TRIPLES}[media]
+        fmt = {
+            "application/rdf+xml": ox.RdfFormat.RDF_XML,
+            "text/turtle": ox.RdfFormat.TURTLE,
+            "application/n-triples": ox.RdfFormat.N_TRIPLES,
+        }[media]
         list(ox.parse(body, format=fmt))
 
 
@@ -177,12 +199,20 @@ def test_query(w3c_server: LiveServer, test: ProtocolTest) -> None:
 
 
 @pytest.mark.parametrize("test", [t for t in TESTS if t.is_update], ids=lambda t: t.name)
-def test_update_is_refused_by_the_read_only_endpoint(w3c_server: LiveServer,
-                                                     test: ProtocolTest) -> None:
+def test_update_is_refused_by_the_read_only_endpoint(
+    w3c_server: LiveServer, test: ProtocolTest
+) -> None:
     status, _, body = send(w3c_server, test.steps[0])
     assert 400 <= status < 500, (test.title, status, body[:300])
     # Nothing changed: the data is still there.
-    check = Step("GET", "/sparql/?query=ASK%7BGRAPH%3Fg%7B%3Fs%3Fp%3Fo%7D%7D", {}, None,
-                 frozenset({2}), "boolean", True)
+    check = Step(
+        "GET",
+        "/sparql/?query=ASK%7BGRAPH%3Fg%7B%3Fs%3Fp%3Fo%7D%7D",
+        {},
+        None,
+        frozenset({2}),
+        "boolean",
+        True,
+    )
     status, content_type, body = send(w3c_server, check)
     assert status == 200 and _boolean(content_type, body) is True

@@ -16,8 +16,9 @@ from tests.browser_support import launched
 from tests.live import LiveServer
 
 EVIL = "javascript:alert(document.domain)"
-QUERY = ("SELECT ?x WHERE { VALUES ?x { <" + EVIL + "> <data:text/html,hi> "
-         "<https://example.org/ok> } }")
+QUERY = (
+    "SELECT ?x WHERE { VALUES ?x { <" + EVIL + "> <data:text/html,hi> <https://example.org/ok> } }"
+)
 
 
 def page(client: FlaskClient, query: str) -> str:
@@ -88,8 +89,10 @@ def test_javascript_iri_is_text_in_chromium(browser: object, live_server: LiveSe
 
         tab.on("dialog", on_dialog)
         violations: list[str] = []
-        tab.on("console", lambda m: violations.append(m.text)
-               if "Content Security Policy" in m.text else None)
+        tab.on(
+            "console",
+            lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+        )
         tab.goto(f"{live_server.sparql_url}?format=html&query={quote(QUERY)}")
         cell = tab.locator("td.iri", has_text=EVIL)
         assert cell.count() == 1
@@ -103,20 +106,24 @@ def test_javascript_iri_is_text_in_chromium(browser: object, live_server: LiveSe
         context.close()
 
 
-def test_host_header_is_not_trusted(client: FlaskClient, shipped_settings: Settings,
-                                    shipped_store: EmbeddedStore) -> None:
+def test_host_header_is_not_trusted(
+    client: FlaskClient, shipped_settings: Settings, shipped_store: EmbeddedStore
+) -> None:
     for host in ("evil.example", "127.0.0.1:9"):
         sitemap = client.get("/sitemap.xml", base_url=f"http://{host}").get_data(as_text=True)
         assert host not in sitemap and "<loc>https://w3id.org/parkld/" in sitemap
         sd = client.get("/sparql", base_url=f"http://{host}", headers={"Accept": "text/turtle"})
         assert host not in sd.get_data(as_text=True)
         # Relative IRIs in a query resolve against the configured endpoint, not the Host.
-        answer = client.get("/sparql?query=" + quote("SELECT ?x { BIND(<rel> AS ?x) }"),
-                            base_url=f"http://{host}")
+        answer = client.get(
+            "/sparql?query=" + quote("SELECT ?x { BIND(<rel> AS ?x) }"), base_url=f"http://{host}"
+        )
         assert answer.json["results"]["bindings"][0]["x"]["value"] == (  # type: ignore[index]
-            "https://w3id.org/parkld/rel")
-    configured = create_app(shipped_settings.replace(public_url="https://parks.example/"),
-                            store=shipped_store)
+            "https://w3id.org/parkld/rel"
+        )
+    configured = create_app(
+        shipped_settings.replace(public_url="https://parks.example/"), store=shipped_store
+    )
     response = configured.test_client().get("/sitemap.xml", base_url="http://evil.example")
     text = response.get_data(as_text=True)
     assert "<loc>https://parks.example/park/" in text and "evil" not in text

@@ -19,8 +19,15 @@ QUERY = "SELECT ?item WHERE { ?item ?p ?o } LIMIT 1"
 
 def client(url: str, tmp_path: Path, **kw: object) -> WikidataClient:
     waits: list[float] = []
-    c = WikidataClient(url, UA, timeout=kw.pop("timeout", 5.0), cache_dir=tmp_path / "cache",  # type: ignore[arg-type]
-                       sleep=waits.append, show_progress=False, **kw)  # type: ignore[arg-type]
+    c = WikidataClient(
+        url,
+        UA,
+        timeout=kw.pop("timeout", 5.0),  # type: ignore[arg-type]
+        cache_dir=tmp_path / "cache",
+        sleep=waits.append,
+        show_progress=False,
+        **kw,  # type: ignore[arg-type]
+    )
     c.waits = waits  # type: ignore[attr-defined]
     return c
 
@@ -43,16 +50,29 @@ def test_empty_user_agent_is_refused(tmp_path: Path) -> None:
 def test_batches_user_agent_and_cache(tmp_path: Path) -> None:
     with oxigraph_server([SNAPSHOT], tmp_path) as server:
         c = client(server.query_url, tmp_path)
-        template = ("SELECT ?item ?coord WHERE { #VALUES# "
-                    "?item <http://www.wikidata.org/prop/direct/P625> ?coord }")
-        rows = c.select_batched(template, ["item"], [[item("Q986206")], [item("Q1359930")],
-                                                     [item("Q11940149")]], batch_size=2)
+        template = (
+            "SELECT ?item ?coord WHERE { #VALUES# "
+            "?item <http://www.wikidata.org/prop/direct/P625> ?coord }"
+        )
+        rows = c.select_batched(
+            template,
+            ["item"],
+            [[item("Q986206")], [item("Q1359930")], [item("Q11940149")]],
+            batch_size=2,
+        )
         assert {r["item"].value.rsplit("/", 1)[1] for r in rows} == {
-            "Q986206", "Q1359930", "Q11940149"}
+            "Q986206",
+            "Q1359930",
+            "Q11940149",
+        }
         assert len(list((tmp_path / "cache").rglob("*.srj"))) == 2  # two batches
     # The server is gone: the same batches come from the cache.
-    again = c.select_batched(template, ["item"], [[item("Q986206")], [item("Q1359930")],
-                                                  [item("Q11940149")]], batch_size=2)
+    again = c.select_batched(
+        template,
+        ["item"],
+        [[item("Q986206")], [item("Q1359930")], [item("Q11940149")]],
+        batch_size=2,
+    )
     assert len(again) == 3
 
 
@@ -72,8 +92,10 @@ def test_429_then_success_honours_retry_after(tmp_path: Path) -> None:
 
 
 def test_retry_after_beyond_limit_fails_clearly(tmp_path: Path) -> None:
-    with fault_server([(429, {"Retry-After": "3600"}, b"")]) as server, \
-            pytest.raises(UpstreamError, match=r"HTTP 429.*3600 s, more than"):
+    with (
+        fault_server([(429, {"Retry-After": "3600"}, b"")]) as server,
+        pytest.raises(UpstreamError, match=r"HTTP 429.*3600 s, more than"),
+    ):
         client(server.url, tmp_path, max_wait=60.0).select(QUERY)
 
 
@@ -87,14 +109,18 @@ def test_500_retries_with_backoff_then_fails(tmp_path: Path) -> None:
 
 
 def test_malformed_json(tmp_path: Path) -> None:
-    with fault_server([(200, {}, b'{"head": {"vars": [')]) as server, \
-            pytest.raises(UpstreamError, match="malformed SPARQL JSON"):
+    with (
+        fault_server([(200, {}, b'{"head": {"vars": [')]) as server,
+        pytest.raises(UpstreamError, match="malformed SPARQL JSON"),
+    ):
         client(server.url, tmp_path).select(QUERY)
 
 
 def test_timeout(tmp_path: Path) -> None:
-    with fault_server([(200, {}, EMPTY_RESULTS)], delay=1.5) as server, \
-            pytest.raises(UpstreamError, match=r"no answer within 0.3 s \(timeout\)"):
+    with (
+        fault_server([(200, {}, EMPTY_RESULTS)], delay=1.5) as server,
+        pytest.raises(UpstreamError, match=r"no answer within 0.3 s \(timeout\)"),
+    ):
         client(server.url, tmp_path, timeout=0.3, retries=1).select(QUERY)
 
 

@@ -66,8 +66,19 @@ def parks(tmp_path: Path) -> Path:
 
 def test_diff_table_and_rdf(wikidata: OxigraphServer, parks: Path, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "diff.ttl"
-    result = cli("wikidata", "diff", "--endpoint", wikidata.query_url, "--input", str(parks),
-                 "--output", str(out), "--format", "csv", "--no-cache")
+    result = cli(
+        "wikidata",
+        "diff",
+        "--endpoint",
+        wikidata.query_url,
+        "--input",
+        str(parks),
+        "--output",
+        str(out),
+        "--format",
+        "csv",
+        "--no-cache",
+    )
     assert result.exit_code == 1, result.output  # disagreements found
     lines = result.output.splitlines()
     assert lines[0] == "park,label,qid,field,parkld,wikidata,detail"
@@ -75,39 +86,61 @@ def test_diff_table_and_rdf(wikidata: OxigraphServer, parks: Path, tmp_path: Pat
     # Sophia: 8.7 km off and founded 1972 vs 1969; website equal up to the slash.
     # Barcelona: country Italy (Q38) vs Spain (Q29), and "Barcelona Science Park"@en vs
     # Wikidata's label "Barcelona Scientific Park"@en. Zhangjiang: nothing to compare.
-    assert fields == {("Q1359930", "coordinates"), ("Q1359930", "founding"),
-                      ("Q11940149", "country"), ("Q11940149", "name@en")}
+    assert fields == {
+        ("Q1359930", "coordinates"),
+        ("Q1359930", "founding"),
+        ("Q11940149", "country"),
+        ("Q11940149", "name@en"),
+    }
     triples = list(ox.parse(path=str(out), format=ox.RdfFormat.TURTLE))
-    annotations = [t for t in triples if t.object == ox.NamedNode(
-        "http://www.w3.org/ns/dqv#QualityAnnotation")]
+    annotations = [
+        t for t in triples if t.object == ox.NamedNode("http://www.w3.org/ns/dqv#QualityAnnotation")
+    ]
     assert len(annotations) == 4
 
 
 def test_diff_agreeing_park_exits_0(wikidata: OxigraphServer, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "ok.ttl"
-    path.write_text(PARKS.split("<https://w3id.org/parkld/park/t-sophia>")[0]
-                    + "<https://w3id.org/parkld/park/t-z> a pld:Park ; rdfs:label "
-                      '"Zhangjiang Hi-Tech Park"@en ; pld:wikidata wd:Q986206 ; '
-                      'wgs84:lat "31.2078"^^xsd:decimal ; wgs84:long "121.61"^^xsd:decimal .\n')
-    result = cli("wikidata", "diff", "--endpoint", wikidata.query_url, "--input", str(path),
-                 "--no-cache")
+    path.write_text(
+        PARKS.split("<https://w3id.org/parkld/park/t-sophia>")[0]
+        + "<https://w3id.org/parkld/park/t-z> a pld:Park ; rdfs:label "
+        '"Zhangjiang Hi-Tech Park"@en ; pld:wikidata wd:Q986206 ; '
+        'wgs84:lat "31.2078"^^xsd:decimal ; wgs84:long "121.61"^^xsd:decimal .\n'
+    )
+    result = cli(
+        "wikidata", "diff", "--endpoint", wikidata.query_url, "--input", str(path), "--no-cache"
+    )
     assert result.exit_code == 0, result.output
     assert "no disagreements" in result.output
 
 
 def test_export_quickstatements(wikidata: OxigraphServer, parks: Path, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "qs.tsv"
-    result = cli("wikidata", "export", "--endpoint", wikidata.query_url, "--input", str(parks),
-                 "--output", str(out), "--no-cache")
+    result = cli(
+        "wikidata",
+        "export",
+        "--endpoint",
+        wikidata.query_url,
+        "--input",
+        str(parks),
+        "--output",
+        str(out),
+        "--no-cache",
+    )
     assert result.exit_code == 0, result.output
-    statements = [line.split("\t") for line in out.read_text(encoding="utf-8").splitlines()
-                  if not line.startswith("#")]
+    statements = [
+        line.split("\t")
+        for line in out.read_text(encoding="utf-8").splitlines()
+        if not line.startswith("#")
+    ]
     ref = ["S854", '"https://example.org/sister-parks"']
-    assert sorted(statements) == sorted([
-        ["Q11940149", "P2652", "Q1359930", "P580", "+2016-00-00T00:00:00Z/9", *ref],
-        ["Q1359930", "P2652", "Q11940149", "P580", "+2016-00-00T00:00:00Z/9", *ref],
-        ["Q11940149", "P2652", "Q986206", *ref],
-    ])  # Q986206 P2652 Q11940149 is already in the fixture: not proposed again
+    assert sorted(statements) == sorted(
+        [
+            ["Q11940149", "P2652", "Q1359930", "P580", "+2016-00-00T00:00:00Z/9", *ref],
+            ["Q1359930", "P2652", "Q11940149", "P580", "+2016-00-00T00:00:00Z/9", *ref],
+            ["Q11940149", "P2652", "Q986206", *ref],
+        ]
+    )  # Q986206 P2652 Q11940149 is already in the fixture: not proposed again
     text = out.read_text(encoding="utf-8")
     assert "#   Q986206 P2652 Q11940149" in text
     assert "t-unlinked> has no Wikidata item" in text
@@ -118,9 +151,23 @@ def test_export_timeout_writes_nothing(parks: Path, tmp_path: Path) -> None:
     env: dict[str, str | None] = {k: None for k in os.environ if k.startswith("PARKLD_")}
     env.update({"PARKLD_WIKIDATA_TIMEOUT": "0.3", "PARKLD_STORE_DIR": str(tmp_path / "s")})
     with fault_server([(200, {}, b"{}")], delay=1.5) as server:
-        result = CliRunner().invoke(main, [
-            "wikidata", "export", "--endpoint", server.url, "--input", str(parks),
-            "--output", str(out), "--no-cache", "--retries", "0"], env=env)
+        result = CliRunner().invoke(
+            main,
+            [
+                "wikidata",
+                "export",
+                "--endpoint",
+                server.url,
+                "--input",
+                str(parks),
+                "--output",
+                str(out),
+                "--no-cache",
+                "--retries",
+                "0",
+            ],
+            env=env,
+        )
     assert result.exit_code == 2
     assert "no answer within 0.3 s (timeout)" in result.output
     assert not out.exists()

@@ -33,19 +33,24 @@ def wikidata(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServe
 def ask(settings: Settings, store: EmbeddedStore, query: str) -> tuple[int, bytes]:
     app = create_app(settings, store=store)
     app.config["TESTING"] = True
-    answer = app.test_client().post("/sparql", data={"query": query},
-                                    headers={"Accept": "application/sparql-results+json"})
+    answer = app.test_client().post(
+        "/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"}
+    )
     return answer.status_code, answer.data
 
 
 def test_example_joins_parks_with_wikidata_facts(
-        wikidata: OxigraphServer, shipped_settings: Settings, shipped_build: BuildResult,
-        shipped_store: EmbeddedStore) -> None:
+    wikidata: OxigraphServer,
+    shipped_settings: Settings,
+    shipped_build: BuildResult,
+    shipped_store: EmbeddedStore,
+) -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
     assert text.startswith("# Which parkld parks are linked to Wikidata")
     query = text.replace(WIKIDATA_SPARQL, wikidata.query_url)
-    settings = shipped_settings.replace(wikidata_endpoint=wikidata.query_url,
-                                        service_allowlist=(wikidata.query_url,))
+    settings = shipped_settings.replace(
+        wikidata_endpoint=wikidata.query_url, service_allowlist=(wikidata.query_url,)
+    )
     status, body = ask(settings, shipped_store, query)
     assert status == 200, body[:500]
     rows = {b["name"]["value"]: b for b in json.loads(body)["results"]["bindings"]}
@@ -58,8 +63,12 @@ def test_example_joins_parks_with_wikidata_facts(
 
 
 def test_endpoint_not_in_allowlist_is_refused(
-        wikidata: OxigraphServer, shipped_settings: Settings, shipped_build: BuildResult,
-        shipped_store: EmbeddedStore, tmp_path: Path) -> None:
+    wikidata: OxigraphServer,
+    shipped_settings: Settings,
+    shipped_build: BuildResult,
+    shipped_store: EmbeddedStore,
+    tmp_path: Path,
+) -> None:
     query = EXAMPLE.read_text(encoding="utf-8").replace(WIKIDATA_SPARQL, wikidata.query_url)
     status, body = ask(shipped_settings, shipped_store, query)  # default allow-list: WDQS only
     assert status == 403, body[:300]

@@ -21,13 +21,13 @@ WD = "http://www.wikidata.org/entity/"
 def fresh_import() -> importer.ImportResult:
     registry = default_registry()
     proj = project.load(project.project_data_files(exclude=[registry]))
-    return importer.render(records.read(default_snapshot()), proj,
-                           importer.SourceInfo.snapshot())
+    return importer.render(records.read(default_snapshot()), proj, importer.SourceInfo.snapshot())
 
 
 def test_committed_registry_equals_a_fresh_import() -> None:
-    assert default_registry().read_text(encoding="utf-8") == fresh_import().turtle, \
+    assert default_registry().read_text(encoding="utf-8") == fresh_import().turtle, (
         "data/wikidata-parks.ttl is stale: run `parkld wikidata import`"
+    )
 
 
 def test_snapshot_copy_matches_the_csv() -> None:
@@ -65,11 +65,14 @@ def test_every_named_park_is_in_the_served_graph_once() -> None:
 
 def test_registry_has_name_country_coordinates_and_validates() -> None:
     store = project.load([default_registry()]).store
-    rows = project.solutions(store, f"""
+    rows = project.solutions(
+        store,
+        f"""
         SELECT ?park ?name ?lat ?country WHERE {{
           ?park a <{PLD}Park> ; <http://www.w3.org/2000/01/rdf-schema#label> ?name ;
                 <{PLD}country> ?country .
-          OPTIONAL {{ ?park <http://www.w3.org/2003/01/geo/wgs84_pos#lat> ?lat }} }}""")
+          OPTIONAL {{ ?park <http://www.w3.org/2003/01/geo/wgs84_pos#lat> ?lat }} }}""",
+    )
     assert len({r["park"] for r in rows}) == 213
     kulim = [r for r in rows if r["name"] == ox.Literal("Kulim Hi-tech Park", language="en")]
     assert kulim[0]["lat"].value == "5.36"
@@ -83,8 +86,16 @@ def test_live_import_from_a_local_endpoint(tmp_path: Path, cli) -> None:  # type
 
     out = tmp_path / "registry.ttl"
     with oxigraph_server(WIKIDATA_FILES, tmp_path) as server:
-        result = cli("wikidata", "import", "--live", "--endpoint", server.query_url,
-                     "--output", str(out), "--no-cache")
+        result = cli(
+            "wikidata",
+            "import",
+            "--live",
+            "--endpoint",
+            server.query_url,
+            "--output",
+            str(out),
+            "--no-cache",
+        )
     assert result.exit_code == 0, result.output
     # The committed registry is project data: every live park merges into its IRI.
     assert "213 parks (213 merged into existing parkld parks" in result.output

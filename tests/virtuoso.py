@@ -26,12 +26,15 @@ from pathlib import Path
 
 import pytest
 
-VIRTUOSO = os.environ.get("PARKLD_TEST_VIRTUOSO") or shutil.which("virtuoso-t") \
-    or "/usr/bin/virtuoso-t"
+VIRTUOSO = (
+    os.environ.get("PARKLD_TEST_VIRTUOSO") or shutil.which("virtuoso-t") or "/usr/bin/virtuoso-t"
+)
 ISQL = shutil.which("isql-vt") or "/usr/bin/isql-vt"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-HOW_TO_ENABLE = ("Virtuoso not found: install virtuoso-opensource "
-                 "(apt-get install virtuoso-opensource) to run the Virtuoso tests")
+HOW_TO_ENABLE = (
+    "Virtuoso not found: install virtuoso-opensource "
+    "(apt-get install virtuoso-opensource) to run the Virtuoso tests"
+)
 USER = "parkld"
 PASSWORD = "parkld-test-secret"
 STARTUP_SECONDS = 90.0
@@ -130,15 +133,24 @@ class VirtuosoServer:
 
     def env(self, **extra: str) -> dict[str, str]:
         """PARKLD_* variables pointing parkld at this server (for subprocesses)."""
-        return {"PARKLD_STORE": "remote", "PARKLD_STORE_QUERY_URL": self.query_url,
-                "PARKLD_STORE_UPDATE_URL": self.update_url, "PARKLD_STORE_USER": USER,
-                "PARKLD_STORE_PASSWORD": PASSWORD, **extra}
+        return {
+            "PARKLD_STORE": "remote",
+            "PARKLD_STORE_QUERY_URL": self.query_url,
+            "PARKLD_STORE_UPDATE_URL": self.update_url,
+            "PARKLD_STORE_USER": USER,
+            "PARKLD_STORE_PASSWORD": PASSWORD,
+            **extra,
+        }
 
     def settings_changes(self) -> dict[str, object]:
         """The same, as keyword arguments for ``config.from_env({}, **changes)``."""
-        return {"store": "remote", "store_query_url": self.query_url,
-                "store_update_url": self.update_url, "store_user": USER,
-                "store_password": PASSWORD}
+        return {
+            "store": "remote",
+            "store_query_url": self.query_url,
+            "store_update_url": self.update_url,
+            "store_user": USER,
+            "store_password": PASSWORD,
+        }
 
     def start(self) -> None:
         """Start (or restart) the server and wait until SPARQL answers."""
@@ -148,7 +160,9 @@ class VirtuosoServer:
         log = (self.directory / "stdout.log").open("ab")
         self.process = subprocess.Popen(
             [VIRTUOSO, "+foreground", "+configfile", str(ini)],
-            cwd=self.directory, stdout=log, stderr=subprocess.STDOUT,
+            cwd=self.directory,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,  # a Ctrl-C in pytest does not hit it half-way
         )
         log.close()
@@ -161,8 +175,9 @@ class VirtuosoServer:
         while time.monotonic() < deadline:
             assert self.process is not None
             if self.process.poll() is not None:
-                raise RuntimeError(f"Virtuoso exited with {self.process.returncode}:\n"
-                                   + self.log_tail())
+                raise RuntimeError(
+                    f"Virtuoso exited with {self.process.returncode}:\n" + self.log_tail()
+                )
             try:
                 with urllib.request.urlopen(f"{self.query_url}?{query}", timeout=2) as resp:
                     if resp.status == 200:
@@ -175,9 +190,13 @@ class VirtuosoServer:
 
     def isql(self, sql: str) -> str:
         """Run SQL as dba over ISQL (the default dba password of a fresh database)."""
-        done = subprocess.run([ISQL, f"127.0.0.1:{self.isql_port}", "dba", "dba",
-                               f"exec={sql}"], capture_output=True, text=True, timeout=60,
-                              check=False)
+        done = subprocess.run(
+            [ISQL, f"127.0.0.1:{self.isql_port}", "dba", "dba", f"exec={sql}"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
         return done.stdout + done.stderr
 
     def _create_user(self) -> None:

@@ -21,13 +21,32 @@ def fixture_store_dir(store_dir: Path) -> Path:
 
 # -- a generated graph of the size the research brings (>= 100 parks, agreements, memberships)
 COUNTRIES = ("France", "China", "Spain", "Korea", "Japan", "Iran", "Russia", "Brazil")
-_WORDS = ("Science", "Technology", "Innovation", "Research", "Hi-Tech", "Digital", "Bio",
-          "Software", "Knowledge", "Enterprise", "Valley", "Harbour", "Northern", "Riverside")
+_WORDS = (
+    "Science",
+    "Technology",
+    "Innovation",
+    "Research",
+    "Hi-Tech",
+    "Digital",
+    "Bio",
+    "Software",
+    "Knowledge",
+    "Enterprise",
+    "Valley",
+    "Harbour",
+    "Northern",
+    "Riverside",
+)
 PX = "https://w3id.org/parkld/ontology#"
 
 
-def generated_quads(parks: int = 120, agreements: int = 110, alliances: int = 8,
-                    memberships: int = 150, seed: int = 14) -> list[ox.Quad]:
+def generated_quads(
+    parks: int = 120,
+    agreements: int = 110,
+    alliances: int = 8,
+    memberships: int = 150,
+    seed: int = 14,
+) -> list[ox.Quad]:
     """A deterministic graph: parks in 8 countries with names of varied length, agreements
     between random pairs dated 1994-2025 (a third sister-park agreements), alliances with
     dated memberships, and evidence (a quote) on every other agreement and membership."""
@@ -45,8 +64,9 @@ def generated_quads(parks: int = 120, agreements: int = 110, alliances: int = 8,
         quads.append(ox.Quad(s, pred, o, graph))
 
     def day(year: int) -> ox.Literal:
-        return ox.Literal(f"{year}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}",
-                          datatype=xsd_date)
+        return ox.Literal(
+            f"{year}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}", datatype=xsd_date
+        )
 
     def evidence(claim: ox.NamedNode, n: int, text: str) -> None:
         ev = ox.NamedNode(BASE + f"evidence/generated-{n}")

@@ -44,11 +44,13 @@ def gold() -> list[GoldPark]:
 
 def gold_turtle(parks: list[GoldPark]) -> str:
     """The gold parks as a curator's parkld Turtle (countries linked, parks not)."""
-    out = ["@prefix pld: <https://w3id.org/parkld/ontology#> .",
-           "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
-           "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
-           "@prefix wgs84: <http://www.w3.org/2003/01/geo/wgs84_pos#> .",
-           "@prefix wd: <http://www.wikidata.org/entity/> ."]
+    out = [
+        "@prefix pld: <https://w3id.org/parkld/ontology#> .",
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
+        "@prefix wgs84: <http://www.w3.org/2003/01/geo/wgs84_pos#> .",
+        "@prefix wd: <http://www.wikidata.org/entity/> .",
+    ]
     countries = set()
     for p in parks:
         parts = [f"<{p.iri}> a pld:Park ; rdfs:label {ox.Literal(p.name, language=p.lang)}"]
@@ -59,8 +61,10 @@ def gold_turtle(parks: list[GoldPark]) -> str:
             countries.add(p.country_qid)
         out.append(" ; ".join(parts) + " .")
     for c in sorted(countries):
-        out.append(f'<https://w3id.org/parkld/place/gold-{c}> a pld:Country ; '
-                   f'rdfs:label "{c}"@en ; pld:wikidata wd:{c} .')
+        out.append(
+            f"<https://w3id.org/parkld/place/gold-{c}> a pld:Country ; "
+            f'rdfs:label "{c}"@en ; pld:wikidata wd:{c} .'
+        )
     return "\n".join(out) + "\n"
 
 
@@ -80,8 +84,9 @@ class FaultServer:
 
 
 @contextmanager
-def fault_server(script: list[tuple[int, dict[str, str], bytes]], *, delay: float = 0.0
-                 ) -> Iterator[FaultServer]:
+def fault_server(
+    script: list[tuple[int, dict[str, str], bytes]], *, delay: float = 0.0
+) -> Iterator[FaultServer]:
     """Serve the scripted answers in order (the last one repeats); *delay* before each."""
     requests: list[dict[str, str]] = []
     answers = list(script)

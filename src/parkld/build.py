@@ -88,23 +88,35 @@ class BuildResult:
 
 
 @overload
-def ensure_built(settings: Settings, *, force: bool = ...,
-                 progress: Callable[[str], None] | None = ...,
-                 extra_files: Sequence[graphs.SourceFile] = ...,
-                 reuse_only: Literal[False] = ...) -> BuildResult: ...
+def ensure_built(
+    settings: Settings,
+    *,
+    force: bool = ...,
+    progress: Callable[[str], None] | None = ...,
+    extra_files: Sequence[graphs.SourceFile] = ...,
+    reuse_only: Literal[False] = ...,
+) -> BuildResult: ...
 
 
 @overload
-def ensure_built(settings: Settings, *, force: bool = ...,
-                 progress: Callable[[str], None] | None = ...,
-                 extra_files: Sequence[graphs.SourceFile] = ...,
-                 reuse_only: Literal[True]) -> BuildResult | None: ...
+def ensure_built(
+    settings: Settings,
+    *,
+    force: bool = ...,
+    progress: Callable[[str], None] | None = ...,
+    extra_files: Sequence[graphs.SourceFile] = ...,
+    reuse_only: Literal[True],
+) -> BuildResult | None: ...
 
 
-def ensure_built(settings: Settings, *, force: bool = False,
-                 progress: Callable[[str], None] | None = None,
-                 extra_files: Sequence[graphs.SourceFile] = (),
-                 reuse_only: bool = False) -> BuildResult | None:
+def ensure_built(
+    settings: Settings,
+    *,
+    force: bool = False,
+    progress: Callable[[str], None] | None = None,
+    extra_files: Sequence[graphs.SourceFile] = (),
+    reuse_only: bool = False,
+) -> BuildResult | None:
     """Make sure a store built from the current inputs is current; build it if needed.
 
     With *reuse_only*, return None instead of building.
@@ -114,8 +126,9 @@ def ensure_built(settings: Settings, *, force: bool = False,
     sources = graphs.discover(settings.data_paths, base=settings.base_iri) + list(extra_files)
     store_dir = settings.store_dir
     digests = DigestCache(store_dir / DIGESTS)
-    key = graphs.fingerprint(sources, settings.base_iri, __version__, LAYOUT,
-                             digest_of=digests.digest)
+    key = graphs.fingerprint(
+        sources, settings.base_iri, __version__, LAYOUT, digest_of=digests.digest
+    )
     digests.save()
     target = store_dir / "builds" / key
     written = _written_version(store_dir, key)
@@ -165,8 +178,9 @@ def ensure_built(settings: Settings, *, force: bool = False,
     return BuildResult(target, key, False, seconds, verdict.violations)
 
 
-def ensure_built_apart(settings: Settings, *,
-                       progress: Callable[[str], None] | None = None) -> BuildResult:
+def ensure_built_apart(
+    settings: Settings, *, progress: Callable[[str], None] | None = None
+) -> BuildResult:
     """:func:`ensure_built` for a server: a reusable build is made current here, a new one is
     built in a separate (spawned) process.
 
@@ -223,8 +237,11 @@ def _make_current(store_dir: Path, target: Path) -> None:
 
 
 def _prune(store_dir: Path, keep: Path) -> None:
-    builds = sorted((p for p in (store_dir / "builds").iterdir() if not p.name.startswith(".")),
-                    key=lambda p: p.stat().st_mtime, reverse=True)
+    builds = sorted(
+        (p for p in (store_dir / "builds").iterdir() if not p.name.startswith(".")),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
     for old in builds[KEEP_BUILDS:]:
         if old != keep:
             shutil.rmtree(old, ignore_errors=True)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, get_type_hints
 
+from parkld import __version__
 from parkld.errors import ConfigError
 
 WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
@@ -75,7 +76,9 @@ class Settings:
     cors_origins: str = "*"
     #: Wikidata linking.
     wikidata_endpoint: str = WIKIDATA_SPARQL
-    wikidata_user_agent: str = "parkld/0.1 (https://w3id.org/parkld/; parkld@users.noreply.invalid)"
+    wikidata_user_agent: str = (
+        f"parkld/{__version__} (https://w3id.org/parkld/; parkld@users.noreply.invalid)"
+    )
     wikidata_timeout: float = 30.0
     wikidata_cache_dir: Path = field(
         default_factory=lambda: _default_store_dir().parent / "wikidata-cache"
@@ -119,8 +122,9 @@ def _coerce(name: str, raw: str, kind: Any) -> Any:
         raise ConfigError(f"PARKLD_{name.upper()}: {exc}") from exc
 
 
-def from_env(environ: Mapping[str, str] | None = None, *, deferred: tuple[str, ...] = (),
-             **overrides: Any) -> Settings:
+def from_env(
+    environ: Mapping[str, str] | None = None, *, deferred: tuple[str, ...] = (), **overrides: Any
+) -> Settings:
     """Settings from ``PARKLD_*`` variables, then *overrides* (``None`` means "not given").
 
     A bad value of a *deferred* setting is left at its default instead of raising: a command
@@ -166,8 +170,10 @@ def check(settings: Settings) -> None:
     """Reject inconsistent settings early, with the setting's name in the message."""
     if not settings.base_iri.endswith(("/", "#")):
         raise ConfigError("PARKLD_BASE_IRI must end with '/' or '#'")
-    if settings.public_url and not (settings.public_url.startswith(("http://", "https://"))
-                                    and settings.public_url.endswith("/")):
+    if settings.public_url and not (
+        settings.public_url.startswith(("http://", "https://"))
+        and settings.public_url.endswith("/")
+    ):
         raise ConfigError("PARKLD_PUBLIC_URL must be an http(s) URL ending with '/'")
     if settings.store not in {"embedded", "remote"}:
         raise ConfigError("PARKLD_STORE must be 'embedded' or 'remote'")

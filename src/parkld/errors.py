@@ -94,7 +94,10 @@ class DataError(ParkldError):
     exit_code = 2
 
     def __init__(
-        self, message: str, path: str | None = None, line: int | None = None,
+        self,
+        message: str,
+        path: str | None = None,
+        line: int | None = None,
         column: int | None = None,
     ) -> None:
         where = ""

@@ -46,8 +46,11 @@ def _rdf_files(directory: Path) -> list[Path]:
         return [directory]
     if not directory.is_dir():
         return []
-    return sorted(p for p in directory.rglob("*") if p.is_file()
-                  and (mediatypes.for_path(p.name) is not None or _is_claim_table(p)))
+    return sorted(
+        p
+        for p in directory.rglob("*")
+        if p.is_file() and (mediatypes.for_path(p.name) is not None or _is_claim_table(p))
+    )
 
 
 def _is_claim_table(path: Path) -> bool:
@@ -73,10 +76,14 @@ def discover(
     """
     found: list[SourceFile] = []
     if with_project:
-        found += [SourceFile(p, resources.ontology_graph(base), "ontology")
-                  for p in _rdf_files(resources.ontology_dir())]
-        found += [SourceFile(p, resources.shapes_graph(base), "shapes")
-                  for p in _rdf_files(resources.shapes_dir())]
+        found += [
+            SourceFile(p, resources.ontology_graph(base), "ontology")
+            for p in _rdf_files(resources.ontology_dir())
+        ]
+        found += [
+            SourceFile(p, resources.shapes_graph(base), "shapes")
+            for p in _rdf_files(resources.shapes_dir())
+        ]
         found += [_data_source(p, base) for p in _rdf_files(resources.data_dir())]
     for given in paths:
         if not given.exists():
@@ -99,8 +106,9 @@ def discover(
     return unique
 
 
-def _rebase_any(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, base: str
-                ) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple:
+def _rebase_any(
+    term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, base: str
+) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple:
     return resources.rebase(term, base) if isinstance(term, ox.NamedNode) else term
 
 
@@ -115,8 +123,12 @@ def parse_file(source: SourceFile, base: str = resources.DEFAULT_BASE) -> Loaded
     except OSError as exc:
         raise DataError(f"cannot read: {exc.strerror}", str(source.path)) from exc
     try:
-        parsed = ox.parse(data, format=fmt.oxigraph, base_iri=source.path.resolve().as_uri(),
-                          without_named_graphs=fmt.kind is not mediatypes.Kind.DATASET)
+        parsed = ox.parse(
+            data,
+            format=fmt.oxigraph,
+            base_iri=source.path.resolve().as_uri(),
+            without_named_graphs=fmt.kind is not mediatypes.Kind.DATASET,
+        )
         quads = []
         prefixes: dict[str, str] = {}
         for q in parsed:
@@ -130,8 +142,12 @@ def parse_file(source: SourceFile, base: str = resources.DEFAULT_BASE) -> Loaded
         raise DataError("not valid UTF-8", str(source.path)) from exc
     if base != resources.DEFAULT_BASE:
         quads = [
-            ox.Quad(_rebase_any(q.subject, base), _rebase_any(q.predicate, base),  # type: ignore[arg-type]
-                    _rebase_any(q.object, base), _rebase_any(q.graph_name, base))  # type: ignore[arg-type]
+            ox.Quad(
+                _rebase_any(q.subject, base),  # type: ignore[arg-type]
+                _rebase_any(q.predicate, base),  # type: ignore[arg-type]
+                _rebase_any(q.object, base),
+                _rebase_any(q.graph_name, base),  # type: ignore[arg-type]
+            )
             for q in quads
         ]
     return LoadedFile(source, quads, prefixes)
@@ -150,8 +166,11 @@ def _syntax_message(exc: SyntaxError) -> str:
     return f"invalid RDF: {text}"
 
 
-def load_all(sources: Iterable[SourceFile], base: str = resources.DEFAULT_BASE,
-             today: datetime.date | None = None) -> list[LoadedFile]:
+def load_all(
+    sources: Iterable[SourceFile],
+    base: str = resources.DEFAULT_BASE,
+    today: datetime.date | None = None,
+) -> list[LoadedFile]:
     """Parse every file; the first syntax error stops with a DataError.
 
     Claim tables are compiled after the RDF files, against what those hold (their rows refer
@@ -165,8 +184,14 @@ def load_all(sources: Iterable[SourceFile], base: str = resources.DEFAULT_BASE,
         return loaded
     from parkld import claims
 
-    known = claims.known_from(((_display(f.source.path), f.source.graph, f.quads)
-                               for f in loaded if f.source.role == "data"), base)
+    known = claims.known_from(
+        (
+            (_display(f.source.path), f.source.graph, f.quads)
+            for f in loaded
+            if f.source.role == "data"
+        ),
+        base,
+    )
     compiled = claims.compile_tables(tables, known, today=today, base=base)
     for graph, quads in compiled.graphs.items():
         first = Path(compiled.files.get(graph, [str(tables[0])])[0])
@@ -186,8 +211,9 @@ def content_digest(path: Path) -> bytes:
     return hashlib.sha256(path.read_bytes()).digest()
 
 
-def fingerprint(sources: Sequence[SourceFile], *extra: str,
-                digest_of: Callable[[Path], bytes] = content_digest) -> str:
+def fingerprint(
+    sources: Sequence[SourceFile], *extra: str, digest_of: Callable[[Path], bytes] = content_digest
+) -> str:
     """A hash of the inputs (paths, graphs, contents, settings): unchanged inputs → same store."""
     digest = hashlib.sha256()
     for s in sources:
@@ -198,8 +224,9 @@ def fingerprint(sources: Sequence[SourceFile], *extra: str,
     return digest.hexdigest()[:20]
 
 
-def iter_quads(files: Iterable[LoadedFile], roles: Iterable[Role] | None = None
-               ) -> Iterator[ox.Quad]:
+def iter_quads(
+    files: Iterable[LoadedFile], roles: Iterable[Role] | None = None
+) -> Iterator[ox.Quad]:
     """All quads of the files with one of *roles* (all when None)."""
     wanted = set(roles) if roles is not None else None
     for f in files:

@@ -43,39 +43,105 @@ class Format:
         return f'{ct}; profile="{self.profile}"' if self.profile else ct
 
 
-TURTLE = Format("turtle", "text/turtle", Kind.GRAPH, "ttl", ("application/x-turtle",),
-                "turtle", ox.RdfFormat.TURTLE)
-NTRIPLES = Format("ntriples", "application/n-triples", Kind.GRAPH, "nt", ("text/plain",),
-                  "nt", ox.RdfFormat.N_TRIPLES)
-RDFXML = Format("rdfxml", "application/rdf+xml", Kind.GRAPH, "rdf", ("application/xml",),
-                "xml", ox.RdfFormat.RDF_XML)
+TURTLE = Format(
+    "turtle",
+    "text/turtle",
+    Kind.GRAPH,
+    "ttl",
+    ("application/x-turtle",),
+    "turtle",
+    ox.RdfFormat.TURTLE,
+)
+NTRIPLES = Format(
+    "ntriples",
+    "application/n-triples",
+    Kind.GRAPH,
+    "nt",
+    ("text/plain",),
+    "nt",
+    ox.RdfFormat.N_TRIPLES,
+)
+RDFXML = Format(
+    "rdfxml",
+    "application/rdf+xml",
+    Kind.GRAPH,
+    "rdf",
+    ("application/xml",),
+    "xml",
+    ox.RdfFormat.RDF_XML,
+)
 JSONLD_NS = "http://www.w3.org/ns/json-ld#"
 #: JSON-LD compacted with parkld's context (linked/jsonld.py); the profile is implied.
-JSONLD = Format("jsonld", "application/ld+json", Kind.DATASET, "jsonld", (),
-                "json-ld", ox.RdfFormat.JSON_LD)
-JSONLD_EXPANDED = Format("jsonld-expanded", "application/ld+json", Kind.DATASET, "jsonld", (),
-                         "json-ld", ox.RdfFormat.JSON_LD, profile=JSONLD_NS + "expanded")
-JSONLD_FLATTENED = Format("jsonld-flattened", "application/ld+json", Kind.DATASET, "jsonld",
-                          (), "json-ld", ox.RdfFormat.JSON_LD, profile=JSONLD_NS + "flattened")
+JSONLD = Format(
+    "jsonld", "application/ld+json", Kind.DATASET, "jsonld", (), "json-ld", ox.RdfFormat.JSON_LD
+)
+JSONLD_EXPANDED = Format(
+    "jsonld-expanded",
+    "application/ld+json",
+    Kind.DATASET,
+    "jsonld",
+    (),
+    "json-ld",
+    ox.RdfFormat.JSON_LD,
+    profile=JSONLD_NS + "expanded",
+)
+JSONLD_FLATTENED = Format(
+    "jsonld-flattened",
+    "application/ld+json",
+    Kind.DATASET,
+    "jsonld",
+    (),
+    "json-ld",
+    ox.RdfFormat.JSON_LD,
+    profile=JSONLD_NS + "flattened",
+)
 #: Plain JSON clients get the compacted JSON-LD document (its context is inline).
-JSON = Format("jsonld-json", "application/json", Kind.DATASET, "json", (), "json-ld",
-              ox.RdfFormat.JSON_LD)
+JSON = Format(
+    "jsonld-json", "application/json", Kind.DATASET, "json", (), "json-ld", ox.RdfFormat.JSON_LD
+)
 TRIG = Format("trig", "application/trig", Kind.DATASET, "trig", (), "trig", ox.RdfFormat.TRIG)
-NQUADS = Format("nquads", "application/n-quads", Kind.DATASET, "nq", (),
-                "nquads", ox.RdfFormat.N_QUADS)
-SPARQL_JSON = Format("json", "application/sparql-results+json", Kind.RESULTS, "srj",
-                     ("application/json",), None, ox.QueryResultsFormat.JSON)
-SPARQL_XML = Format("xml", "application/sparql-results+xml", Kind.RESULTS, "srx", (),
-                    None, ox.QueryResultsFormat.XML)
+NQUADS = Format(
+    "nquads", "application/n-quads", Kind.DATASET, "nq", (), "nquads", ox.RdfFormat.N_QUADS
+)
+SPARQL_JSON = Format(
+    "json",
+    "application/sparql-results+json",
+    Kind.RESULTS,
+    "srj",
+    ("application/json",),
+    None,
+    ox.QueryResultsFormat.JSON,
+)
+SPARQL_XML = Format(
+    "xml",
+    "application/sparql-results+xml",
+    Kind.RESULTS,
+    "srx",
+    (),
+    None,
+    ox.QueryResultsFormat.XML,
+)
 SPARQL_CSV = Format("csv", "text/csv", Kind.RESULTS, "csv", (), None, ox.QueryResultsFormat.CSV)
-SPARQL_TSV = Format("tsv", "text/tab-separated-values", Kind.RESULTS, "tsv", (),
-                    None, ox.QueryResultsFormat.TSV)
+SPARQL_TSV = Format(
+    "tsv", "text/tab-separated-values", Kind.RESULTS, "tsv", (), None, ox.QueryResultsFormat.TSV
+)
 HTML = Format("html", "text/html", Kind.PAGE, "html", ("application/xhtml+xml",))
 
 ALL: tuple[Format, ...] = (
-    TURTLE, NTRIPLES, RDFXML, JSONLD, TRIG, NQUADS,
-    SPARQL_JSON, SPARQL_XML, SPARQL_CSV, SPARQL_TSV, HTML,
-    JSONLD_EXPANDED, JSONLD_FLATTENED, JSON,
+    TURTLE,
+    NTRIPLES,
+    RDFXML,
+    JSONLD,
+    TRIG,
+    NQUADS,
+    SPARQL_JSON,
+    SPARQL_XML,
+    SPARQL_CSV,
+    SPARQL_TSV,
+    HTML,
+    JSONLD_EXPANDED,
+    JSONLD_FLATTENED,
+    JSON,
 )
 
 #: Formats for a graph (CONSTRUCT/DESCRIBE, resource descriptions), preferred first.
@@ -95,9 +161,19 @@ for _f in ALL:
     for _mt in (_f.media_type, *_f.aliases):
         _BY_MEDIA_TYPE.setdefault(_mt, _f)
 # Friendly names people type in ?format=
-_BY_NAME.update({"ttl": TURTLE, "nt": NTRIPLES, "xml-rdf": RDFXML, "rdf": RDFXML,
-                 "json-ld": JSONLD, "jsonld-compacted": JSONLD, "nq": NQUADS, "srj": SPARQL_JSON,
-                 "srx": SPARQL_XML})
+_BY_NAME.update(
+    {
+        "ttl": TURTLE,
+        "nt": NTRIPLES,
+        "xml-rdf": RDFXML,
+        "rdf": RDFXML,
+        "json-ld": JSONLD,
+        "jsonld-compacted": JSONLD,
+        "nq": NQUADS,
+        "srj": SPARQL_JSON,
+        "srx": SPARQL_XML,
+    }
+)
 
 
 def by_name(name: str) -> Format | None:

@@ -84,13 +84,20 @@ def plan(settings: Settings, extra_files: Sequence[graphs.SourceFile] = ()) -> l
             name = quad.graph_name
             assert isinstance(name, ox.NamedNode)  # graphs.parse_file names every graph
             triples.setdefault(name.value, []).append(
-                ox.Triple(quad.subject, quad.predicate, quad.object))
+                ox.Triple(quad.subject, quad.predicate, quad.object)
+            )
             files_of = contributors.setdefault(name.value, [])
             if not files_of or files_of[-1] is not loaded.source:
                 files_of.append(loaded.source)
-    return [GraphPlan(g, triples[g], _hash(g, contributors[g], settings.base_iri),
-                      tuple(str(s.path) for s in contributors[g]))
-            for g in sorted(triples)]
+    return [
+        GraphPlan(
+            g,
+            triples[g],
+            _hash(g, contributors[g], settings.base_iri),
+            tuple(str(s.path) for s in contributors[g]),
+        )
+        for g in sorted(triples)
+    ]
 
 
 def _hash(graph: str, sources: Sequence[graphs.SourceFile], base: str) -> str:
@@ -105,9 +112,15 @@ def _hash(graph: str, sources: Sequence[graphs.SourceFile], base: str) -> str:
     return digest.hexdigest()
 
 
-def publish(store: RemoteStore, plans: Sequence[GraphPlan], *, force: bool = False,
-            prune: bool = False, progress: Progress | None = None,
-            chunk: int = CHUNK_TRIPLES) -> PublishResult:
+def publish(
+    store: RemoteStore,
+    plans: Sequence[GraphPlan],
+    *,
+    force: bool = False,
+    prune: bool = False,
+    progress: Progress | None = None,
+    chunk: int = CHUNK_TRIPLES,
+) -> PublishResult:
     """Bring the store's graphs up to *plans*, one atomic swap per changed graph.
 
     *force* republishes unchanged graphs; *prune* drops graphs parkld published earlier whose
@@ -124,9 +137,13 @@ def publish(store: RemoteStore, plans: Sequence[GraphPlan], *, force: bool = Fal
         for name in result.unchanged:
             progress.note(f"unchanged {name}")
     for p in changed:
-        staging = store.stage(p.graph, p.triples,
-                              progress.advance if progress is not None else None,
-                              chunk) if p.triples else None
+        staging = (
+            store.stage(
+                p.graph, p.triples, progress.advance if progress is not None else None, chunk
+            )
+            if p.triples
+            else None
+        )
         store.swap(p.graph, staging, p.content_hash)
         result.published.append(p.graph)
         result.triples += len(p.triples)

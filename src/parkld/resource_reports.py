@@ -50,7 +50,7 @@ def report_iri(resource: str, base: str) -> str | None:
     """Where the report of *resource* lives, or None for what gets no report."""
     if not resource.startswith(base):
         return None
-    path = resource[len(base):]
+    path = resource[len(base) :]
     kind, slash, slug = path.partition("/")
     if kind not in ENTITY_TYPES or not slash or "/" in slug or "#" in slug or not slug:
         return None
@@ -75,8 +75,7 @@ def _term(node: rdflib.term.Node) -> ox.NamedNode | ox.Literal | None:
     return None  # a blank node (a complex path, a list): not carried over
 
 
-def report_quads(report_graph: rdflib.Graph, resources: Iterable[str], base: str
-                 ) -> list[ox.Quad]:
+def report_quads(report_graph: rdflib.Graph, resources: Iterable[str], base: str) -> list[ox.Quad]:
     """The reports of *resources* (every entity of the data) from pySHACL's report graph."""
     graph = ox.NamedNode(validation_graph(base))
     results: dict[str, list[rdflib.term.Node]] = defaultdict(list)
@@ -93,14 +92,30 @@ def report_quads(report_graph: rdflib.Graph, resources: Iterable[str], base: str
         severities = set()
         quads.add(ox.Quad(report, RDF_TYPE, _sh("ValidationReport"), graph))
         quads.add(ox.Quad(report, DCT_SUBJECT, ox.NamedNode(resource), graph))
-        quads.add(ox.Quad(report, RDFS_LABEL, ox.Literal(
-            f"SHACL validation report of {resource[len(base):]}", language="en"), graph))
+        quads.add(
+            ox.Quad(
+                report,
+                RDFS_LABEL,
+                ox.Literal(f"SHACL validation report of {resource[len(base) :]}", language="en"),
+                graph,
+            )
+        )
         for result in results.get(resource, ()):
-            values = {p: report_graph.value(result, SH[p]) for p in (
-                "resultSeverity", "resultPath", "value", "resultMessage", "sourceShape",
-                "sourceConstraintComponent")}
-            key = "\x1f".join(str(values[p]) if not isinstance(values[p], rdflib.BNode) else ""
-                              for p in sorted(values))
+            values = {
+                p: report_graph.value(result, SH[p])
+                for p in (
+                    "resultSeverity",
+                    "resultPath",
+                    "value",
+                    "resultMessage",
+                    "sourceShape",
+                    "sourceConstraintComponent",
+                )
+            }
+            key = "\x1f".join(
+                str(values[p]) if not isinstance(values[p], rdflib.BNode) else ""
+                for p in sorted(values)
+            )
             node = ox.NamedNode(f"{iri}#r-{hashlib.sha256(key.encode()).hexdigest()[:10]}")
             quads.add(ox.Quad(report, _sh("result"), node, graph))
             quads.add(ox.Quad(node, RDF_TYPE, _sh("ValidationResult"), graph))
@@ -112,21 +127,29 @@ def report_quads(report_graph: rdflib.Graph, resources: Iterable[str], base: str
             severity = values["resultSeverity"]
             severities.add(str(severity) if severity is not None else SHACL + "Violation")
         conforms = SHACL + "Violation" not in severities
-        quads.add(ox.Quad(report, _sh("conforms"),
-                          ox.Literal("true" if conforms else "false", datatype=XSD_BOOLEAN),
-                          graph))
+        quads.add(
+            ox.Quad(
+                report,
+                _sh("conforms"),
+                ox.Literal("true" if conforms else "false", datatype=XSD_BOOLEAN),
+                graph,
+            )
+        )
     return sorted(quads, key=str)
 
 
 def entities(quads: Iterable[ox.Quad], base: str) -> set[str]:
     """Every typed entity IRI under *base* among *quads* (the resources that get a report)."""
-    return {q.subject.value for q in quads
-            if q.predicate == RDF_TYPE and isinstance(q.subject, ox.NamedNode)
-            and report_iri(q.subject.value, base) is not None}
+    return {
+        q.subject.value
+        for q in quads
+        if q.predicate == RDF_TYPE
+        and isinstance(q.subject, ox.NamedNode)
+        and report_iri(q.subject.value, base) is not None
+    }
 
 
-def write(build_dir: Path, report: rdflib.Graph, files: Sequence[LoadedFile], base: str
-          ) -> Path:
+def write(build_dir: Path, report: rdflib.Graph, files: Sequence[LoadedFile], base: str) -> Path:
     """Write the reports of every entity of *files* next to a build's store, from the SHACL
     report graph of the whole build."""
     from parkld import graphs

@@ -64,5 +64,5 @@ def rebase(term: ox.NamedNode, base: str) -> ox.NamedNode:
     """Move an entity IRI from the default base to *base* (a deployment on another domain)."""
     value = term.value
     if value.startswith(DEFAULT_BASE) and not value.startswith(_FIXED):
-        return ox.NamedNode(base + value[len(DEFAULT_BASE):])
+        return ox.NamedNode(base + value[len(DEFAULT_BASE) :])
     return term

@@ -64,8 +64,12 @@ class Report:
                 infos[f.shape or f.message].append(f)
         for shape, group in sorted(infos.items()):
             names = ", ".join(g.focus for g in group[:5]) + (", …" if len(group) > 5 else "")
-            lines += [f"Info: {len(group)} resource(s): {group[0].message}",
-                      f"  shape:   {shape}", f"  e.g.:    {names}", ""]
+            lines += [
+                f"Info: {len(group)} resource(s): {group[0].message}",
+                f"  shape:   {shape}",
+                f"  e.g.:    {names}",
+                "",
+            ]
         for f in self.findings:
             if f.severity == "Info":
                 continue
@@ -83,15 +87,26 @@ class Report:
             lines.append("")
         n = len(self.violations)
         verdict = "does not conform" if n else "conforms (with warnings)"
-        lines.append(f"{self.files} files, {self.triples} triples: {verdict}: "
-                     f"{n} violation(s), {len(self.findings) - n} other finding(s).")
+        lines.append(
+            f"{self.files} files, {self.triples} triples: {verdict}: "
+            f"{n} violation(s), {len(self.findings) - n} other finding(s)."
+        )
         return "\n".join(lines) + "\n"
 
     def as_json(self) -> str:
-        return json.dumps({"conforms": self.conforms, "files": self.files,
-                           "triples": self.triples,
-                           "results": [asdict(f) for f in self.findings]},
-                          indent=2, ensure_ascii=False) + "\n"
+        return (
+            json.dumps(
+                {
+                    "conforms": self.conforms,
+                    "files": self.files,
+                    "triples": self.triples,
+                    "results": [asdict(f) for f in self.findings],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
 
     def as_turtle(self) -> str:
         return self.graph.serialize(format="turtle")
@@ -126,8 +141,11 @@ def _describe_path(graph: rdflib.Graph, node: rdflib.BNode) -> str:
     inverse = graph.value(node, SH.inversePath)
     if inverse is not None:
         return f"^{_short(graph, inverse)}"
-    items = list(rdflib.collection.Collection(graph, node)) if graph.value(node, rdflib.RDF.first) \
+    items = (
+        list(rdflib.collection.Collection(graph, node))
+        if graph.value(node, rdflib.RDF.first)
         else []
+    )
     if items:
         return "/".join(str(_short(graph, i)) for i in items)
     return f"_:{node}"
@@ -164,7 +182,11 @@ def validate(files: Sequence[LoadedFile]) -> Report:
     if len(shapes) == 0:
         return Report(True, [], rdflib.Graph(), len(files), triples)
     _, report_graph, _ = shacl_validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True,
+        data,
+        shacl_graph=shapes,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
     )
     # Curators read prefixed names as they wrote them in the files.
     for f in files:
@@ -180,20 +202,25 @@ def validate(files: Sequence[LoadedFile]) -> Report:
         value = report_graph.value(result, SH.value)
         shape = report_graph.value(result, SH.sourceShape)
         focus_text = _short(report_graph, focus) or "?"
-        findings.append(Finding(
-            severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-            focus=focus_text,
-            focus_label=_label(data, focus) if focus is not None else None,
-            path=_short(shapes, path) if isinstance(path, rdflib.BNode) else
-            _short(report_graph, path),
-            value=_short(report_graph, value),
-            message=str(message) if message else "constraint violated",
-            shape=_short(shapes, shape) if shape is not None and not isinstance(
-                shape, rdflib.BNode) else None,
-            files=tuple(sorted(subjects_by_file.get(str(focus), ()))),
-        ))
-    findings.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 3), f.focus, f.path or "",
-                                 f.message))
+        findings.append(
+            Finding(
+                severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+                focus=focus_text,
+                focus_label=_label(data, focus) if focus is not None else None,
+                path=_short(shapes, path)
+                if isinstance(path, rdflib.BNode)
+                else _short(report_graph, path),
+                value=_short(report_graph, value),
+                message=str(message) if message else "constraint violated",
+                shape=_short(shapes, shape)
+                if shape is not None and not isinstance(shape, rdflib.BNode)
+                else None,
+                files=tuple(sorted(subjects_by_file.get(str(focus), ()))),
+            )
+        )
+    findings.sort(
+        key=lambda f: (SEVERITY_ORDER.get(f.severity, 3), f.focus, f.path or "", f.message)
+    )
     has_violation = any(f.severity == "Violation" for f in findings)
     return Report(not has_violation, findings, report_graph, len(files), triples)
 
@@ -228,17 +255,24 @@ def conforms_fast(files: Sequence[LoadedFile]) -> Verdict:
     data = ox.Store()
     data.bulk_extend(
         ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
-        for f in files if f.source.role in ("data", "ontology") for q in f.quads
+        for f in files
+        if f.source.role in ("data", "ontology")
+        for q in f.quads
     )
     data.bulk_extend(
         ox.Quad(graph, _OX_TYPE, _OX_SOURCE_GRAPH, ox.DefaultGraph())
         for graph in _data_graph_names(files)
     )
     ok, report_graph, _ = native_validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True,
+        data,
+        shacl_graph=shapes,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
     )
     violations = sum(
-        1 for result in report_graph.subjects(rdflib.RDF.type, SH.ValidationResult)
+        1
+        for result in report_graph.subjects(rdflib.RDF.type, SH.ValidationResult)
         if report_graph.value(result, SH.resultSeverity) in (None, SH.Violation)
     )
     return Verdict(bool(ok) and violations == 0, violations, report_graph)
@@ -272,9 +306,14 @@ def validate_quads(quads: Iterable[ox.Quad]) -> Report:
         if name != reports:
             by_graph[name].append(q)
     files = [
-        LoadedFile(SourceFile(Path(f"<graph {name or 'default'}>"), name,
-                              "ontology" if name == ontology else
-                              "shapes" if name == shapes else "data"), graph_quads)
+        LoadedFile(
+            SourceFile(
+                Path(f"<graph {name or 'default'}>"),
+                name,
+                "ontology" if name == ontology else "shapes" if name == shapes else "data",
+            ),
+            graph_quads,
+        )
         for name, graph_quads in by_graph.items()
     ]
     return validate(files)

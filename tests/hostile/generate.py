@@ -44,8 +44,10 @@ def service_clauses(host: str) -> dict[str, tuple[str, str]]:
         "mixed-case": ("", f"SeRvIcE <{t}> {body}"),
         "prefixed": (f"PREFIX e: <{ns}>", f"SERVICE e:sparql {body}"),
         "bypass-1": (f"PREFIX : <{ns}>", f"SERVICE:sparql {body}"),
-        "bypass-1-declared": (f"PREFIX SERVICE: <http://example.org/> PREFIX : <{ns}>",
-                              f"SERVICE:sparql {body}"),
+        "bypass-1-declared": (
+            f"PREFIX SERVICE: <http://example.org/> PREFIX : <{ns}>",
+            f"SERVICE:sparql {body}",
+        ),
         "silent-glued": (f"PREFIX : <{ns}>", f"SERVICE SILENT:sparql {body}"),
         "escaped-iri": ("", f"SERVICE <http://{_escaped(host)}/sparql> {body}"),
         "bypass-2": ("", f'?s ?p "\\u0022" . SERVICE <{t}> {body} ?s ?p "\\u0022"'),
@@ -80,7 +82,7 @@ UPDATES = {
     "insert": "{prologue} INSERT {{ <urn:x:s> <urn:x:p> ?o }} WHERE {{ {pattern} }}",
     "delete": "{prologue} DELETE {{ ?s ?p ?o }} WHERE {{ {pattern} }}",
     "with": "{prologue} WITH <urn:x:g> DELETE {{ ?s ?p ?o }} INSERT {{ ?s ?p ?o }} "
-            "WHERE {{ {pattern} }}",
+    "WHERE {{ {pattern} }}",
 }
 
 
@@ -106,12 +108,22 @@ def corpus() -> list[dict[str, str]]:
     for host_name, host in HOSTS.items():
         for clause_name, (prologue, pattern) in service_clauses(host).items():
             for form, template in FORMS.items():
-                items.append({"kind": "query", "name": f"{form}/{clause_name}/{host_name}",
-                              "text": template.format(prologue=prologue, pattern=pattern)})
+                items.append(
+                    {
+                        "kind": "query",
+                        "name": f"{form}/{clause_name}/{host_name}",
+                        "text": template.format(prologue=prologue, pattern=pattern),
+                    }
+                )
             for op, template in UPDATES.items():
                 if host_name in ("ip", "short", "hex", "userinfo-allowed"):
-                    items.append({"kind": "update", "name": f"{op}/{clause_name}/{host_name}",
-                                  "text": template.format(prologue=prologue, pattern=pattern)})
+                    items.append(
+                        {
+                            "kind": "update",
+                            "name": f"{op}/{clause_name}/{host_name}",
+                            "text": template.format(prologue=prologue, pattern=pattern),
+                        }
+                    )
         for load_name, text in loads(host).items():
             items.append({"kind": "update", "name": f"{load_name}/{host_name}", "text": text})
     return items

@@ -17,12 +17,22 @@ from parkld.claims.context import Known, known_from
 from parkld.claims.table import COLUMNS, Row, display_path, read_table
 from parkld.resources import DEFAULT_BASE
 
-__all__ = ["COLUMNS", "ClaimTableInvalid", "Compiled", "Known", "Problem", "Row",
-           "compile_tables", "known_from", "read_table"]
+__all__ = [
+    "COLUMNS",
+    "ClaimTableInvalid",
+    "Compiled",
+    "Known",
+    "Problem",
+    "Row",
+    "compile_tables",
+    "known_from",
+    "read_table",
+]
 
 
-def compile_tables(paths: Sequence[Path], known: Known, *, today: dt.date | None = None,
-                   base: str = DEFAULT_BASE) -> Compiled:
+def compile_tables(
+    paths: Sequence[Path], known: Known, *, today: dt.date | None = None, base: str = DEFAULT_BASE
+) -> Compiled:
     """Read every table in *paths* (in name order) and compile all their rows together: rows
     of one source URL go into one graph wherever they are written."""
     rows: list[Row] = []

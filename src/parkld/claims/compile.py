@@ -22,12 +22,27 @@ from parkld.claims.table import Row
 from parkld.errors import ValidationFailed
 from parkld.resources import DEFAULT_BASE
 
-PARK_KINDS = ("science-park", "technology-park", "high-tech-zone", "innovation-district",
-              "incubator")
-AGREEMENT_KINDS = ("sister-park-agreement", "memorandum-of-understanding",
-                   "cooperation-agreement", "joint-venture", "declaration")
-ORGANISATION_KINDS = ("administrative-committee", "company", "government-body", "university",
-                      "association")
+PARK_KINDS = (
+    "science-park",
+    "technology-park",
+    "high-tech-zone",
+    "innovation-district",
+    "incubator",
+)
+AGREEMENT_KINDS = (
+    "sister-park-agreement",
+    "memorandum-of-understanding",
+    "cooperation-agreement",
+    "joint-venture",
+    "declaration",
+)
+ORGANISATION_KINDS = (
+    "administrative-committee",
+    "company",
+    "government-body",
+    "university",
+    "association",
+)
 ROLES = ("member", "founding-member", "founder", "collaborator")
 SOURCE_FIELDS = ("source_slug", "source_title", "source_publisher", "source_date", "source_lang")
 QUOTE_LIMIT = 300
@@ -50,8 +65,9 @@ class ClaimTableInvalid(ValidationFailed):
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = list(problems)
         lines = "\n".join(str(p) for p in self.problems)
-        super().__init__(f"{len(self.problems)} problem(s) in the claim tables; nothing was "
-                         f"loaded:\n{lines}")
+        super().__init__(
+            f"{len(self.problems)} problem(s) in the claim tables; nothing was loaded:\n{lines}"
+        )
 
 
 @dataclass
@@ -96,8 +112,9 @@ class _Compiler:
         self.declared: dict[str, Row] = {}  # entity path → first row declaring it
         self.labelled: set[str] = set()  # entity paths some row gives a label to
         self.row_labels: dict[str, set[tuple[bool, str, str]]] = defaultdict(set)
-        self.quads: set[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal,
-                              ox.NamedNode]] = set()
+        self.quads: set[
+            tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal, ox.NamedNode]
+        ] = set()
 
     # ------------------------------------------------------------ problems
 
@@ -107,8 +124,12 @@ class _Compiler:
     # ------------------------------------------------------------ first pass: what rows declare
 
     def declare(self) -> None:
-        prefixes = {"park": "park", "organisation": "organisation", "alliance": "alliance",
-                    "agreement": "agreement"}
+        prefixes = {
+            "park": "park",
+            "organisation": "organisation",
+            "alliance": "alliance",
+            "agreement": "agreement",
+        }
         for row in self.rows:
             kind = row["kind"]
             if kind in prefixes and t.SLUG.match(row["id"]):
@@ -125,14 +146,20 @@ class _Compiler:
         prefix, slash, slug = path.partition("/")
         if not slash or prefix not in allowed or not t.SLUG.match(slug):
             wanted = " or ".join(f"{p}/<slug>" for p in allowed)
-            self.fail(row, f"{column}: {path!r} is not a path {wanted} (slugs are lowercase "
-                      "ASCII letters, digits and hyphens)")
+            self.fail(
+                row,
+                f"{column}: {path!r} is not a path {wanted} (slugs are lowercase "
+                "ASCII letters, digits and hyphens)",
+            )
             return False
         if not self.exists(path):
-            self.fail(row, f"{column}: unknown {prefix} {path!r}: no {prefix} row in the claim "
-                      "tables and no resource in the Turtle data has this slug (search the "
-                      f"data for the {prefix} under its other names, or add a "
-                      f"'{prefix}' row)")
+            self.fail(
+                row,
+                f"{column}: unknown {prefix} {path!r}: no {prefix} row in the claim "
+                "tables and no resource in the Turtle data has this slug (search the "
+                f"data for the {prefix} under its other names, or add a "
+                f"'{prefix}' row)",
+            )
             return False
         return True
 
@@ -145,25 +172,35 @@ class _Compiler:
             if not url:
                 continue
             if not (url.startswith("http://") or url.startswith("https://")) or any(
-                    c in url for c in ' <>"{}|\\^`'):
+                c in url for c in ' <>"{}|\\^`'
+            ):
                 self.fail(row, f"source_url: {url!r} is not an http(s) URL")
                 continue
             src = self.sources.get(url)
             if src is None:
                 slug = row["source_slug"]
                 if not t.SLUG.match(slug):
-                    self.fail(row, f"source_slug: {slug!r} is not a slug (lowercase ASCII "
-                              "letters, digits and hyphens), required with each new source_url")
+                    self.fail(
+                        row,
+                        f"source_slug: {slug!r} is not a slug (lowercase ASCII "
+                        "letters, digits and hyphens), required with each new source_url",
+                    )
                     continue
                 src = self.sources[url] = Source(url, slug, row)
                 graph_file = self.known.graphs.get(src.graph.value)
                 if graph_file is not None:
-                    self.fail(row, f"source_slug: {slug!r} is already the graph of "
-                              f"{graph_file}; choose another slug for this source")
+                    self.fail(
+                        row,
+                        f"source_slug: {slug!r} is already the graph of "
+                        f"{graph_file}; choose another slug for this source",
+                    )
                 other = slug_urls.get(slug)
                 if other is not None:
-                    self.fail(row, f"source_slug: {slug!r} is also used for another URL "
-                              f"({other[0]}, at {other[1].where}); one slug per source URL")
+                    self.fail(
+                        row,
+                        f"source_slug: {slug!r} is also used for another URL "
+                        f"({other[0]}, at {other[1].where}); one slug per source URL",
+                    )
                 else:
                     slug_urls[slug] = (url, row)
             src.files.add(row.file)
@@ -174,15 +211,24 @@ class _Compiler:
                 before = src.fields.setdefault(column, value)
                 at = src.given_at.setdefault(column, row.where)
                 if before != value:
-                    self.fail(row, f"{column}: {value!r} differs from {before!r} given for the "
-                              f"same source_url at {at} (inconsistent source metadata: one "
-                              "URL is one source)")
+                    self.fail(
+                        row,
+                        f"{column}: {value!r} differs from {before!r} given for the "
+                        f"same source_url at {at} (inconsistent source metadata: one "
+                        "URL is one source)",
+                    )
         for src in self.sources.values():
-            for column, what in (("source_title", "title"), ("source_publisher", "publisher"),
-                                 ("source_lang", "language")):
+            for column, what in (
+                ("source_title", "title"),
+                ("source_publisher", "publisher"),
+                ("source_lang", "language"),
+            ):
                 if column not in src.fields:
-                    self.fail(src.first, f"{column}: no row of the source {src.url} gives its "
-                              f"{what} (give it at least on the first row of the source)")
+                    self.fail(
+                        src.first,
+                        f"{column}: no row of the source {src.url} gives its "
+                        f"{what} (give it at least on the first row of the source)",
+                    )
             lang = src.fields.get("source_lang", "")
             if lang and not t.LANG.match(lang):
                 self.fail(src.first, f"source_lang: {lang!r} is not a BCP 47 language tag")
@@ -220,12 +266,14 @@ class _Compiler:
     def check_date(self, row: Row, column: str, value: str) -> bool:
         parsed = t.parse_date(value)
         if parsed is None:
-            self.fail(row, f"{column}: {value!r} is not a date written YYYY, YYYY-MM or "
-                      "YYYY-MM-DD")
+            self.fail(row, f"{column}: {value!r} is not a date written YYYY, YYYY-MM or YYYY-MM-DD")
             return False
         if t.in_future(value, self.today):
-            self.fail(row, f"{column}: {value} is in the future (today is "
-                      f"{self.today.isoformat()}): check the source")
+            self.fail(
+                row,
+                f"{column}: {value} is in the future (today is "
+                f"{self.today.isoformat()}): check the source",
+            )
             return False
         return True
 
@@ -235,10 +283,19 @@ class _Compiler:
             if not row[column]:
                 self.fail(row, f"{column}: required on every row, but empty")
                 ok = False
-        if row["kind"] and row["kind"] not in ("park", "organisation", "name", "alliance",
-                                               "agreement", "membership"):
-            self.fail(row, f"kind: {row['kind']!r} is not one of park, organisation, name, "
-                      "alliance, agreement, membership")
+        if row["kind"] and row["kind"] not in (
+            "park",
+            "organisation",
+            "name",
+            "alliance",
+            "agreement",
+            "membership",
+        ):
+            self.fail(
+                row,
+                f"kind: {row['kind']!r} is not one of park, organisation, name, "
+                "alliance, agreement, membership",
+            )
             ok = False
         if row["retrieved"]:
             if t.parse_date(row["retrieved"]) is None or len(row["retrieved"]) != 10:
@@ -247,8 +304,11 @@ class _Compiler:
             elif not self.check_date(row, "retrieved", row["retrieved"]):
                 ok = False
         if len(row["quote"]) > QUOTE_LIMIT:
-            self.fail(row, f"quote: {len(row['quote'])} characters; keep the supporting "
-                      f"passage to at most {QUOTE_LIMIT}")
+            self.fail(
+                row,
+                f"quote: {len(row['quote'])} characters; keep the supporting "
+                f"passage to at most {QUOTE_LIMIT}",
+            )
             ok = False
         if row["label"] and not row["lang"]:
             self.fail(row, "lang: the label needs its BCP 47 language tag (en, zh, ko, ...)")
@@ -264,13 +324,17 @@ class _Compiler:
 
     def need_label(self, row: Row, path: str) -> None:
         if path not in self.labelled and not self.known.labels.get(t.entity(path).value):
-            self.fail(row, f"label: {path} has no name on any row or in the Turtle data; "
-                      "give the name as the source writes it")
+            self.fail(
+                row,
+                f"label: {path} has no name on any row or in the Turtle data; "
+                "give the name as the source writes it",
+            )
 
     # ------------------------------------------------------------ emitting
 
-    def add(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal,
-            g: ox.NamedNode) -> None:
+    def add(
+        self, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal, g: ox.NamedNode
+    ) -> None:
         self.quads.add((s, p, o, g))
 
     def place(self, name: str, cls: str, g: ox.NamedNode, country: str = "") -> ox.NamedNode:
@@ -286,12 +350,23 @@ class _Compiler:
     def evidence(self, row: Row, src: Source, claims: Sequence[ox.NamedNode]) -> None:
         g = src.graph
         lang = src.fields.get("source_lang", "en")
-        key = t.digest(src.slug, row["kind"], row["id"], row["parties"], row["label"],
-                       row["date"], row["quote"])
+        key = t.digest(
+            src.slug,
+            row["kind"],
+            row["id"],
+            row["parties"],
+            row["label"],
+            row["date"],
+            row["quote"],
+        )
         ev = t.entity(f"evidence/{src.slug}-{key}")
         self.add(ev, t.RDF_TYPE, t.pld("Evidence"), g)
-        self.add(ev, t.ns(t.RDFS, "label"),
-                 t.text(f"Passage supporting {row['kind']} {row['id']}", "en"), g)
+        self.add(
+            ev,
+            t.ns(t.RDFS, "label"),
+            t.text(f"Passage supporting {row['kind']} {row['id']}", "en"),
+            g,
+        )
         self.add(ev, t.pld("quote"), t.text(row["quote"], lang), g)
         self.add(ev, t.ns(t.DCT, "language"), ox.Literal(lang), g)
         self.add(ev, t.ns(t.SCHEMA, "url"), ox.NamedNode(src.url), g)
@@ -311,23 +386,34 @@ class _Compiler:
     def park(self, row: Row, src: Source) -> list[ox.NamedNode]:
         g, node = src.graph, t.entity(f"park/{row['id']}")
         if row["type"] and row["type"] not in PARK_KINDS:
-            self.fail(row, f"type: {row['type']!r} is not a park kind ({', '.join(PARK_KINDS)}"
-                      " or empty)")
+            self.fail(
+                row, f"type: {row['type']!r} is not a park kind ({', '.join(PARK_KINDS)} or empty)"
+            )
         self.need_label(row, f"park/{row['id']}")
         lat, long = row["lat"], row["long"]
         if bool(lat) != bool(long):
             self.fail(row, "lat/long: give both coordinates or neither")
         elif lat:
-            if not (t.DECIMAL.match(lat) and t.DECIMAL.match(long)
-                    and -90 <= float(lat) <= 90 and -180 <= float(long) <= 180):
-                self.fail(row, f"lat/long: {lat}, {long} are not decimal degrees (latitude "
-                          "-90..90, longitude -180..180)")
+            if not (
+                t.DECIMAL.match(lat)
+                and t.DECIMAL.match(long)
+                and -90 <= float(lat) <= 90
+                and -180 <= float(long) <= 180
+            ):
+                self.fail(
+                    row,
+                    f"lat/long: {lat}, {long} are not decimal degrees (latitude "
+                    "-90..90, longitude -180..180)",
+                )
             else:
                 before = self.known.latitudes.get(node.value, set())
                 if before and lat not in before:
-                    self.fail(row, f"lat/long: park/{row['id']} already has coordinates in the "
-                              "Turtle data (a park has one pair); leave them out or fix the "
-                              "other source")
+                    self.fail(
+                        row,
+                        f"lat/long: park/{row['id']} already has coordinates in the "
+                        "Turtle data (a park has one pair); leave them out or fix the "
+                        "other source",
+                    )
                 self.add(node, t.ns(t.WGS84, "lat"), t.typed(lat, "decimal"), g)
                 self.add(node, t.ns(t.WGS84, "long"), t.typed(long, "decimal"), g)
         self.add(node, t.RDF_TYPE, t.pld("Park"), g)
@@ -338,8 +424,9 @@ class _Compiler:
             self.add(node, t.pld("city"), self.place(row["place"], "City", g, row["country"]), g)
         if row["country"]:
             self.add(node, t.pld("country"), self.place(row["country"], "Country", g), g)
-        for p, o in t.date_literals(row["date"], "foundingDate", "foundingYearMonth",
-                                    "foundingYear"):
+        for p, o in t.date_literals(
+            row["date"], "foundingDate", "foundingYearMonth", "foundingYear"
+        ):
             self.add(node, p, o, g)
         return [node]
 
@@ -349,8 +436,9 @@ class _Compiler:
         self.add(node, t.RDF_TYPE, t.pld("Organisation"), g)
         self.label(node, row, g)
         if row["type"] in ORGANISATION_KINDS:
-            self.add(node, t.pld("organisationKind"),
-                     t.concept("organisation-kind", row["type"]), g)
+            self.add(
+                node, t.pld("organisationKind"), t.concept("organisation-kind", row["type"]), g
+            )
         elif row["type"]:
             self.add(node, t.ns(t.DCT, "type"), t.text(row["type"], "en"), g)
         for path in row.split("parties"):
@@ -381,14 +469,19 @@ class _Compiler:
             self.add(node, t.pld("place"), self.place(row["place"], "City", g, row["country"]), g)
         claims = [node]
         if row["date"] and t.parse_date(row["date"]):
-            for p, o in t.date_literals(row["date"], "foundingDate", "foundingYearMonth",
-                                        "foundingYear"):
+            for p, o in t.date_literals(
+                row["date"], "foundingDate", "foundingYearMonth", "foundingYear"
+            ):
                 self.add(node, p, o, g)
             status = t.entity(f"status/{row['id']}-founded-{src.slug}")
             name = row["label"] or row["id"]
             self.add(status, t.RDF_TYPE, t.pld("StatusAssertion"), g)
-            self.add(status, t.ns(t.RDFS, "label"),
-                     t.text(f"{name}: founded ({row['date']})", row["lang"] or "en"), g)
+            self.add(
+                status,
+                t.ns(t.RDFS, "label"),
+                t.text(f"{name}: founded ({row['date']})", row["lang"] or "en"),
+                g,
+            )
             self.add(status, t.pld("about"), node, g)
             self.add(status, t.pld("status"), t.concept("status", "founded"), g)
             for p, o in t.date_literals(row["date"], "date", "yearMonth", "year"):
@@ -401,26 +494,38 @@ class _Compiler:
         g, node = src.graph, t.entity(f"agreement/{row['id']}")
         kind = row["type"]
         if kind not in AGREEMENT_KINDS:
-            self.fail(row, f"type: an agreement needs its kind, one of {', '.join(AGREEMENT_KINDS)}"
-                      f" (got {kind!r})")
+            self.fail(
+                row,
+                f"type: an agreement needs its kind, one of {', '.join(AGREEMENT_KINDS)}"
+                f" (got {kind!r})",
+            )
         parties = row.split("parties")
         if len(set(parties)) < 2:
-            self.fail(row, f"parties: an agreement needs at least two parties, "
-                      f"';'-separated (got {len(set(parties))})")
-        good = [p for p in dict.fromkeys(parties)
-                if self.check_path(row, "parties", p, t.PATH_PREFIXES)]
-        self.add(node, t.RDF_TYPE, t.pld("Declaration" if kind == "declaration" else "Agreement"),
-                 g)
+            self.fail(
+                row,
+                f"parties: an agreement needs at least two parties, "
+                f"';'-separated (got {len(set(parties))})",
+            )
+        good = [
+            p for p in dict.fromkeys(parties) if self.check_path(row, "parties", p, t.PATH_PREFIXES)
+        ]
+        self.add(
+            node, t.RDF_TYPE, t.pld("Declaration" if kind == "declaration" else "Agreement"), g
+        )
         if row["label"]:
             self.label(node, row, g)
-        elif not self.known.labels.get(node.value) and f"agreement/{row['id']}" not in \
-                self.labelled:
-            names = [self.known.label(t.entity(p).value) or self.row_label(p) or p
-                     for p in good]
+        elif (
+            not self.known.labels.get(node.value) and f"agreement/{row['id']}" not in self.labelled
+        ):
+            names = [self.known.label(t.entity(p).value) or self.row_label(p) or p for p in good]
             title = kind.replace("-", " ") if kind else "agreement"
             when = f" ({row['date']})" if row["date"] else ""
-            self.add(node, t.ns(t.RDFS, "label"),
-                     t.text(f"{title.capitalize()} between {' and '.join(names)}{when}", "en"), g)
+            self.add(
+                node,
+                t.ns(t.RDFS, "label"),
+                t.text(f"{title.capitalize()} between {' and '.join(names)}{when}", "en"),
+                g,
+            )
         if kind in AGREEMENT_KINDS:
             self.add(node, t.pld("agreementKind"), t.concept("agreement-kind", kind), g)
         for party in good:
@@ -484,8 +589,12 @@ class _Compiler:
             member_name = self.known.label(t.entity(path).value) or self.row_label(path)
             alliance_name = self.known.label(alliance.value) or self.row_label(alliance_path)
             if member_name and alliance_name:
-                self.add(node, t.ns(t.RDFS, "label"),
-                         t.text(f"{member_name} in {alliance_name}", "en"), g)
+                self.add(
+                    node,
+                    t.ns(t.RDFS, "label"),
+                    t.text(f"{member_name} in {alliance_name}", "en"),
+                    g,
+                )
             for p, o in t.date_literals(row["date"], "startDate", "yearMonth", "year"):
                 self.add(node, p, o, g)
             claims.append(node)
@@ -506,25 +615,40 @@ class _Compiler:
             iri = t.entity(f"agreement/{row['id']}").value
             other = seen.setdefault(key, (iri, row.where))
             if other[0] != iri:
-                self.fail(row, f"id: duplicate of agreement {other[0].rsplit('/', 1)[-1]!r} "
-                          f"({other[1]}): same parties, kind and date under another id; "
-                          "give a second source of the same agreement the same id")
+                self.fail(
+                    row,
+                    f"id: duplicate of agreement {other[0].rsplit('/', 1)[-1]!r} "
+                    f"({other[1]}): same parties, kind and date under another id; "
+                    "give a second source of the same agreement the same id",
+                )
 
     # ------------------------------------------------------------ driver
 
     def run(self) -> Compiled:
         self.declare()
         self.collect_sources()
-        emit = {"park": self.park, "organisation": self.organisation, "name": self.name,
-                "alliance": self.alliance, "agreement": self.agreement,
-                "membership": self.membership}
+        emit = {
+            "park": self.park,
+            "organisation": self.organisation,
+            "name": self.name,
+            "alliance": self.alliance,
+            "agreement": self.agreement,
+            "membership": self.membership,
+        }
         for row in self.rows:
             if not self.check_common(row):
                 continue
-            if row["kind"] in ("park", "organisation", "alliance", "agreement") \
-                    and not t.SLUG.match(row["id"]):
-                self.fail(row, f"id: {row['id']!r} is not a slug (lowercase ASCII letters, "
-                          "digits and hyphens)")
+            if row["kind"] in (
+                "park",
+                "organisation",
+                "alliance",
+                "agreement",
+            ) and not t.SLUG.match(row["id"]):
+                self.fail(
+                    row,
+                    f"id: {row['id']!r} is not a slug (lowercase ASCII letters, "
+                    "digits and hyphens)",
+                )
                 continue
             src = self.sources[row["source_url"]]
             claims = emit[row["kind"]](row, src)
@@ -543,8 +667,9 @@ class _Compiler:
         return Compiled(dict(sorted(graphs.items())), files)
 
 
-def compile_rows(rows: Sequence[Row], known: Known, today: dt.date | None = None,
-                 base: str = DEFAULT_BASE) -> Compiled:
+def compile_rows(
+    rows: Sequence[Row], known: Known, today: dt.date | None = None, base: str = DEFAULT_BASE
+) -> Compiled:
     """Check and compile *rows*; raise :class:`ClaimTableInvalid` listing every problem."""
     compiled = _Compiler(rows, known, today or dt.date.today()).run()
     if base != DEFAULT_BASE:
@@ -553,9 +678,18 @@ def compile_rows(rows: Sequence[Row], known: Known, today: dt.date | None = None
             return resources.rebase(term, base) if isinstance(term, ox.NamedNode) else term
 
         compiled = Compiled(
-            {resources.rebase(ox.NamedNode(g), base).value: [
-                ox.Quad(resources.rebase(q.subject, base), q.predicate, move(q.object),  # type: ignore[arg-type]
-                        resources.rebase(q.graph_name, base)) for q in quads]  # type: ignore[arg-type]
-             for g, quads in compiled.graphs.items()},
-            {resources.rebase(ox.NamedNode(g), base).value: f for g, f in compiled.files.items()})
+            {
+                resources.rebase(ox.NamedNode(g), base).value: [
+                    ox.Quad(
+                        resources.rebase(q.subject, base),  # type: ignore[arg-type]
+                        q.predicate,
+                        move(q.object),  # type: ignore[arg-type]
+                        resources.rebase(q.graph_name, base),  # type: ignore[arg-type]
+                    )
+                    for q in quads
+                ]
+                for g, quads in compiled.graphs.items()
+            },
+            {resources.rebase(ox.NamedNode(g), base).value: f for g, f in compiled.files.items()},
+        )
     return compiled

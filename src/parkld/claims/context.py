@@ -43,8 +43,7 @@ _PLACE_CLASSES = {PLD + "City": "City", PLD + "Country": "Country", PLD + "Regio
 _AGREEMENT_CLASSES = {PLD + "Agreement", PLD + "Declaration"}
 
 
-def known_from(files: Iterable[tuple[str, str, list[ox.Quad]]], base: str = DEFAULT_BASE
-               ) -> Known:
+def known_from(files: Iterable[tuple[str, str, list[ox.Quad]]], base: str = DEFAULT_BASE) -> Known:
     """Index the data quads of (display name, graph IRI, quads) files."""
     known = Known()
     parties: dict[str, set[str]] = defaultdict(set)
@@ -56,8 +55,11 @@ def known_from(files: Iterable[tuple[str, str, list[ox.Quad]]], base: str = DEFA
 
     def norm(value: str) -> str:
         # Rebased data (another deployment) is compared under the default base.
-        return DEFAULT_BASE + value[len(base):] if base != DEFAULT_BASE and value.startswith(
-            base) else value
+        return (
+            DEFAULT_BASE + value[len(base) :]
+            if base != DEFAULT_BASE and value.startswith(base)
+            else value
+        )
 
     for name, graph, quads in files:
         known.graphs[norm(graph)] = name
@@ -79,8 +81,7 @@ def known_from(files: Iterable[tuple[str, str, list[ox.Quad]]], base: str = DEFA
                 parties[s].add(norm(o.value))
             elif p == PLD + "agreementKind" and isinstance(o, ox.NamedNode):
                 kinds[s] = o.value
-            elif p in (PLD + "date", PLD + "year", PLD + "yearMonth") and isinstance(
-                    o, ox.Literal):
+            elif p in (PLD + "date", PLD + "year", PLD + "yearMonth") and isinstance(o, ox.Literal):
                 dates[s].add(o.value)
             elif p == WGS84 + "lat" and isinstance(o, ox.Literal):
                 known.latitudes[s].add(o.value)
@@ -88,6 +89,5 @@ def known_from(files: Iterable[tuple[str, str, list[ox.Quad]]], base: str = DEFA
         for label in sorted(en_labels.get(iri, ())):
             known.places.setdefault((cls, label), iri)
     for iri in agreements:
-        known.agreements[iri] = (frozenset(parties[iri]), kinds.get(iri, ""),
-                                 frozenset(dates[iri]))
+        known.agreements[iri] = (frozenset(parties[iri]), kinds.get(iri, ""), frozenset(dates[iri]))
     return known

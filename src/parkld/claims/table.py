@@ -15,9 +15,28 @@ from pathlib import Path
 from parkld.errors import DataError
 
 COLUMNS: tuple[str, ...] = (
-    "kind", "id", "label", "lang", "parties", "type", "date", "place", "country", "lat", "long",
-    "role", "signatories", "source_slug", "source_url", "source_title", "source_publisher",
-    "source_date", "source_lang", "retrieved", "quote", "note",
+    "kind",
+    "id",
+    "label",
+    "lang",
+    "parties",
+    "type",
+    "date",
+    "place",
+    "country",
+    "lat",
+    "long",
+    "role",
+    "signatories",
+    "source_slug",
+    "source_url",
+    "source_title",
+    "source_publisher",
+    "source_date",
+    "source_lang",
+    "retrieved",
+    "quote",
+    "note",
 )
 
 KINDS = ("park", "organisation", "name", "alliance", "agreement", "membership")
@@ -77,11 +96,9 @@ def read_table(path: Path) -> list[Row]:
             parts.append("missing column(s) " + ", ".join(missing))
         if unknown:
             parts.append("unknown column(s) " + ", ".join(repr(u) for u in unknown))
-        raise DataError("; ".join(parts) + f" (the header must be: {','.join(COLUMNS)})",
-                        name, 1)
+        raise DataError("; ".join(parts) + f" (the header must be: {','.join(COLUMNS)})", name, 1)
     if tuple(header) != COLUMNS:
-        raise DataError(f"columns out of order (the header must be: {','.join(COLUMNS)})",
-                        name, 1)
+        raise DataError(f"columns out of order (the header must be: {','.join(COLUMNS)})", name, 1)
     rows: list[Row] = []
     line = reader.line_num + 1
     while True:
@@ -93,9 +110,14 @@ def read_table(path: Path) -> list[Row]:
             raise DataError(f"not a CSV table: {exc}", name, line) from exc
         if cells and any(c.strip() for c in cells):
             if len(cells) != len(COLUMNS):
-                raise DataError(f"{len(cells)} cells where the header has {len(COLUMNS)} "
-                                "(a comma inside a value must be quoted)", name, line)
-            rows.append(Row(name, line, {c: v.strip() for c, v in zip(COLUMNS, cells,
-                                                                      strict=True)}))
+                raise DataError(
+                    f"{len(cells)} cells where the header has {len(COLUMNS)} "
+                    "(a comma inside a value must be quoted)",
+                    name,
+                    line,
+                )
+            rows.append(
+                Row(name, line, {c: v.strip() for c, v in zip(COLUMNS, cells, strict=True)})
+            )
         line = reader.line_num + 1
     return rows

@@ -96,8 +96,9 @@ def in_future(value: str, today: dt.date) -> bool:
     return parsed is not None and parsed[1] > today
 
 
-def date_literals(value: str, day: str, month: str, year: str
-                  ) -> list[tuple[ox.NamedNode, ox.Literal]]:
+def date_literals(
+    value: str, day: str, month: str, year: str
+) -> list[tuple[ox.NamedNode, ox.Literal]]:
     """Properties for *value* by its precision: a day, or a month (plus its year), or a year."""
     parsed = parse_date(value)
     if parsed is None:

@@ -19,8 +19,16 @@ from parkld.errors import ParkldError
 # Command modules, each exposing ``register(group)``. Kept as names so a missing optional
 # dependency of one family cannot break the others.
 #: Settings that `parkld serve` options also read from their variables (see main).
-SERVE_OPTIONS = ("host", "port", "workers", "threads", "query_timeout", "query_workers",
-                 "max_rows", "server")
+SERVE_OPTIONS = (
+    "host",
+    "port",
+    "workers",
+    "threads",
+    "query_timeout",
+    "query_workers",
+    "max_rows",
+    "server",
+)
 
 COMMAND_MODULES = (
     "parkld.cli.graph",
@@ -34,10 +42,15 @@ COMMAND_MODULES = (
 # pySHACL, rdflib's SPARQL engine and requests cost about a second to import, which
 # `parkld serve` (its cold start) does not need. A test checks this table against the modules.
 COMMANDS = {
-    "validate": "parkld.cli.graph", "build": "parkld.cli.graph", "stats": "parkld.cli.graph",
-    "query": "parkld.cli.graph", "serve": "parkld.cli.serve",
-    "export-site": "parkld.cli.site", "dump": "parkld.cli.site",
-    "publish": "parkld.cli.publish", "wikidata": "parkld.cli.wikidata",
+    "validate": "parkld.cli.graph",
+    "build": "parkld.cli.graph",
+    "stats": "parkld.cli.graph",
+    "query": "parkld.cli.graph",
+    "serve": "parkld.cli.serve",
+    "export-site": "parkld.cli.site",
+    "dump": "parkld.cli.site",
+    "publish": "parkld.cli.publish",
+    "wikidata": "parkld.cli.wikidata",
 }
 
 
@@ -69,15 +82,32 @@ class ParkldGroup(click.Group):
 @click.group(cls=ParkldGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="parkld")
 @click.option("--base-iri", envvar="PARKLD_BASE_IRI", help="Canonical base of parkld IRIs.")
-@click.option("--store-dir", envvar="PARKLD_STORE_DIR", type=click.Path(path_type=Path),
-              help="Where the embedded store keeps its databases.")
-@click.option("--log-level", envvar="PARKLD_LOG_LEVEL", default=None,
-              type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
-@click.option("-q", "--quiet", is_flag=True,
-              help="No progress or summary lines; errors and requested output only.")
+@click.option(
+    "--store-dir",
+    envvar="PARKLD_STORE_DIR",
+    type=click.Path(path_type=Path),
+    help="Where the embedded store keeps its databases.",
+)
+@click.option(
+    "--log-level",
+    envvar="PARKLD_LOG_LEVEL",
+    default=None,
+    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
+)
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="No progress or summary lines; errors and requested output only.",
+)
 @click.pass_context
-def main(ctx: click.Context, base_iri: str | None, store_dir: Path | None,
-         log_level: str | None, quiet: bool) -> None:
+def main(
+    ctx: click.Context,
+    base_iri: str | None,
+    store_dir: Path | None,
+    log_level: str | None,
+    quiet: bool,
+) -> None:
     """parkld: the linked-data knowledge graph of technology parks."""
     from parkld.cli.output import QUIET
 
@@ -85,10 +115,13 @@ def main(ctx: click.Context, base_iri: str | None, store_dir: Path | None,
     try:
         # The serve options read their own variables (PARKLD_PORT=abc with --port 18098 works;
         # without --port, click names the bad variable).
-        settings = config.from_env(deferred=SERVE_OPTIONS, base_iri=base_iri, store_dir=store_dir,
-                                   log_level=log_level.upper() if log_level else None)
+        settings = config.from_env(
+            deferred=SERVE_OPTIONS,
+            base_iri=base_iri,
+            store_dir=store_dir,
+            log_level=log_level.upper() if log_level else None,
+        )
     except ParkldError as exc:
         raise click.UsageError(exc.message) from exc
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
     ctx.obj = settings
-

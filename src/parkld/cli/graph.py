@@ -17,11 +17,20 @@ from parkld.store import QueryRequest, open_store
 
 @click.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text",
-              show_default=True, help="Report format.")
-@click.option("--with-project", is_flag=True,
-              help="Validate PATHS together with the project's data (a PATH replaces the "
-                   "project file of the same name).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "turtle", "json"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "--with-project",
+    is_flag=True,
+    help="Validate PATHS together with the project's data (a PATH replaces the "
+    "project file of the same name).",
+)
 @click.pass_obj
 def validate_cmd(settings: Settings, paths: tuple[Path, ...], fmt: str, with_project: bool) -> None:
     """Validate ontology + shapes + data against the shapes (default: the project's own).
@@ -39,8 +48,9 @@ def validate_cmd(settings: Settings, paths: tuple[Path, ...], fmt: str, with_pro
     sys.exit(0 if report.conforms else 1)
 
 
-def select_sources(settings: Settings, paths: tuple[Path, ...], with_project: bool
-                   ) -> list[graphs.SourceFile]:
+def select_sources(
+    settings: Settings, paths: tuple[Path, ...], with_project: bool
+) -> list[graphs.SourceFile]:
     """The project's files, with PATHS taking the place of the parts they provide."""
     project = graphs.discover(base=settings.base_iri)
     if not paths:
@@ -49,7 +59,8 @@ def select_sources(settings: Settings, paths: tuple[Path, ...], with_project: bo
     given_roles = {s.role for s in given}
     given_graphs = {s.graph for s in given}
     kept = [
-        s for s in project
+        s
+        for s in project
         if s.role not in given_roles
         or (s.role in ("data", "claims") and with_project and s.graph not in given_graphs)
     ]
@@ -89,8 +100,13 @@ def stats_cmd(settings: Settings) -> None:
 
 @click.command("query")
 @click.argument("query_file", type=click.File("r"))
-@click.option("--format", "fmt", default="csv", show_default=True,
-              help="Result format: csv, tsv, json, xml, turtle, ntriples, jsonld…")
+@click.option(
+    "--format",
+    "fmt",
+    default="csv",
+    show_default=True,
+    help="Result format: csv, tsv, json, xml, turtle, ntriples, jsonld…",
+)
 @click.pass_obj
 def query_cmd(settings: Settings, query_file: TextIO, fmt: str) -> None:
     """Run a SPARQL query (a file, or - for standard input) against the built store."""
@@ -98,16 +114,23 @@ def query_cmd(settings: Settings, query_file: TextIO, fmt: str) -> None:
     if chosen is None:
         raise click.BadParameter(f"unknown format {fmt!r}", param_hint="--format")
     ensure_built(settings)
-    graph_formats = [chosen] if chosen.kind in (mediatypes.Kind.GRAPH, mediatypes.Kind.DATASET) \
+    graph_formats = (
+        [chosen]
+        if chosen.kind in (mediatypes.Kind.GRAPH, mediatypes.Kind.DATASET)
         else [mediatypes.TURTLE]
-    result_formats = [chosen] if chosen.kind is mediatypes.Kind.RESULTS \
-        else [mediatypes.SPARQL_CSV]
+    )
+    result_formats = [chosen] if chosen.kind is mediatypes.Kind.RESULTS else [mediatypes.SPARQL_CSV]
     with open_store(settings) as store:
-        response = store.run(QueryRequest(
-            query_file.read(), result_formats=result_formats, graph_formats=graph_formats,
-            timeout=settings.query_timeout, max_rows=settings.max_rows,
-            service_allowlist=settings.service_allowlist,
-        ))
+        response = store.run(
+            QueryRequest(
+                query_file.read(),
+                result_formats=result_formats,
+                graph_formats=graph_formats,
+                timeout=settings.query_timeout,
+                max_rows=settings.max_rows,
+                service_allowlist=settings.service_allowlist,
+            )
+        )
     sys.stdout.buffer.write(response.body)
     if response.truncated:
         click.echo(f"parkld: result cut at {settings.max_rows} rows (PARKLD_MAX_ROWS)", err=True)

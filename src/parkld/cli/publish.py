@@ -47,8 +47,9 @@ class ProgressBar:
             return  # a log gets the notes, not hundreds of redraws
         share = self.done / self.total if self.total else 1.0
         filled = int(share * self.WIDTH)
-        self.stream.write(f"\r[{'#' * filled}{'.' * (self.WIDTH - filled)}] "
-                          f"{self.done}/{self.total} triples")
+        self.stream.write(
+            f"\r[{'#' * filled}{'.' * (self.WIDTH - filled)}] {self.done}/{self.total} triples"
+        )
         self.stream.flush()
 
     def end(self) -> None:
@@ -59,20 +60,44 @@ class ProgressBar:
 
 @click.command("publish")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--to", "to_url", envvar="PARKLD_STORE_UPDATE_URL", metavar="URL",
-              help="The store's SPARQL endpoint that accepts updates "
-                   "(Virtuoso: http://HOST:8890/sparql-auth) [PARKLD_STORE_UPDATE_URL].")
-@click.option("--user", envvar="PARKLD_STORE_USER", default=None,
-              help="User for the store [PARKLD_STORE_USER]; the password is read from "
-                   "PARKLD_STORE_PASSWORD only, never from the command line.")
+@click.option(
+    "--to",
+    "to_url",
+    envvar="PARKLD_STORE_UPDATE_URL",
+    metavar="URL",
+    help="The store's SPARQL endpoint that accepts updates "
+    "(Virtuoso: http://HOST:8890/sparql-auth) [PARKLD_STORE_UPDATE_URL].",
+)
+@click.option(
+    "--user",
+    envvar="PARKLD_STORE_USER",
+    default=None,
+    help="User for the store [PARKLD_STORE_USER]; the password is read from "
+    "PARKLD_STORE_PASSWORD only, never from the command line.",
+)
 @click.option("--force", is_flag=True, help="Republish graphs even when unchanged.")
-@click.option("--prune", is_flag=True,
-              help="Also drop graphs parkld published earlier whose source file is gone.")
-@click.option("--chunk-size", type=click.IntRange(min=1), default=CHUNK_TRIPLES,
-              show_default=True, help="Triples per update request while loading a graph.")
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Also drop graphs parkld published earlier whose source file is gone.",
+)
+@click.option(
+    "--chunk-size",
+    type=click.IntRange(min=1),
+    default=CHUNK_TRIPLES,
+    show_default=True,
+    help="Triples per update request while loading a graph.",
+)
 @click.pass_obj
-def publish_cmd(settings: Settings, paths: tuple[Path, ...], to_url: str | None,
-                user: str | None, force: bool, prune: bool, chunk_size: int) -> None:
+def publish_cmd(
+    settings: Settings,
+    paths: tuple[Path, ...],
+    to_url: str | None,
+    user: str | None,
+    force: bool,
+    prune: bool,
+    chunk_size: int,
+) -> None:
     """Validate ontology + shapes + data (+ PATHS), then publish them into a SPARQL store.
 
     One named graph per source, each replaced atomically (loaded beside, then swapped in one
@@ -81,9 +106,13 @@ def publish_cmd(settings: Settings, paths: tuple[Path, ...], to_url: str | None,
     """
     if not to_url:
         raise ConfigError("parkld publish needs --to URL (or PARKLD_STORE_UPDATE_URL)")
-    settings = settings.replace(store="remote", store_update_url=to_url,
-                                store_query_url=to_url, store_user=user,
-                                data_paths=tuple(settings.data_paths) + paths)
+    settings = settings.replace(
+        store="remote",
+        store_update_url=to_url,
+        store_query_url=to_url,
+        store_user=user,
+        data_paths=tuple(settings.data_paths) + paths,
+    )
     check(settings)
     click.echo("… parsing and validating", err=True)
     plans = plan(settings)
@@ -95,9 +124,11 @@ def publish_cmd(settings: Settings, paths: tuple[Path, ...], to_url: str | None,
     finally:
         bar.end()
         store.close()
-    click.echo(f"published {len(result.published)} graph(s), {result.triples} triples; "
-               f"{len(result.unchanged)} unchanged; {len(result.removed)} removed; "
-               f"in {result.seconds:.2f} s")
+    click.echo(
+        f"published {len(result.published)} graph(s), {result.triples} triples; "
+        f"{len(result.unchanged)} unchanged; {len(result.removed)} removed; "
+        f"in {result.seconds:.2f} s"
+    )
 
 
 def register(group: click.Group) -> None:

@@ -15,45 +15,90 @@ from parkld.config import Settings, check, to_env
 @click.command("serve")
 @click.option("--host", envvar="PARKLD_HOST", default=None, help="Address to bind [127.0.0.1].")
 @click.option("--port", envvar="PARKLD_PORT", type=int, default=None, help="Port [8080].")
-@click.option("--workers", envvar="PARKLD_WORKERS", type=int, default=None,
-              help="Web worker processes [2].")
-@click.option("--threads", envvar="PARKLD_THREADS", type=int, default=None,
-              help="Threads per worker [8].")
-@click.option("--query-timeout", envvar="PARKLD_QUERY_TIMEOUT", type=float, default=None,
-              help="Seconds before a SPARQL query is stopped [10].")
-@click.option("--query-workers", envvar="PARKLD_QUERY_WORKERS", type=int, default=None,
-              help="Query worker processes per web worker [2].")
-@click.option("--max-rows", envvar="PARKLD_MAX_ROWS", type=int, default=None,
-              help="Most rows/triples a query returns [10000].")
-@click.option("--no-build", is_flag=True,
-              help="Serve the store as it is (e.g. loaded by other means); do not build.")
-@click.option("--server", envvar="PARKLD_SERVER", type=click.Choice(["gunicorn", "granian"]),
-              default=None, help="HTTP server [granian]: event-driven, slow clients hold no "
-              "worker thread; gunicorn (gthread) is the alternative.")
+@click.option(
+    "--workers", envvar="PARKLD_WORKERS", type=int, default=None, help="Web worker processes [2]."
+)
+@click.option(
+    "--threads", envvar="PARKLD_THREADS", type=int, default=None, help="Threads per worker [8]."
+)
+@click.option(
+    "--query-timeout",
+    envvar="PARKLD_QUERY_TIMEOUT",
+    type=float,
+    default=None,
+    help="Seconds before a SPARQL query is stopped [10].",
+)
+@click.option(
+    "--query-workers",
+    envvar="PARKLD_QUERY_WORKERS",
+    type=int,
+    default=None,
+    help="Query worker processes per web worker [2].",
+)
+@click.option(
+    "--max-rows",
+    envvar="PARKLD_MAX_ROWS",
+    type=int,
+    default=None,
+    help="Most rows/triples a query returns [10000].",
+)
+@click.option(
+    "--no-build",
+    is_flag=True,
+    help="Serve the store as it is (e.g. loaded by other means); do not build.",
+)
+@click.option(
+    "--server",
+    envvar="PARKLD_SERVER",
+    type=click.Choice(["gunicorn", "granian"]),
+    default=None,
+    help="HTTP server [granian]: event-driven, slow clients hold no "
+    "worker thread; gunicorn (gthread) is the alternative.",
+)
 @click.option("--dev", is_flag=True, help="Flask's development server, one process, debug on.")
 @click.pass_obj
-def serve_cmd(settings: Settings, host: str | None, port: int | None, workers: int | None,
-              threads: int | None, query_timeout: float | None, query_workers: int | None,
-              max_rows: int | None, no_build: bool, server: str | None, dev: bool) -> None:
+def serve_cmd(
+    settings: Settings,
+    host: str | None,
+    port: int | None,
+    workers: int | None,
+    threads: int | None,
+    query_timeout: float | None,
+    query_workers: int | None,
+    max_rows: int | None,
+    no_build: bool,
+    server: str | None,
+    dev: bool,
+) -> None:
     """Serve the SPARQL endpoint and the linked-data pages (builds the store first if needed).
 
     Every setting can also come from its PARKLD_* environment variable (see docs/sparql.md).
     """
-    settings = settings.replace(host=host, port=port, workers=workers, threads=threads,
-                                query_timeout=query_timeout, query_workers=query_workers,
-                                max_rows=max_rows, server=server)
+    settings = settings.replace(
+        host=host,
+        port=port,
+        workers=workers,
+        threads=threads,
+        query_timeout=query_timeout,
+        query_workers=query_workers,
+        max_rows=max_rows,
+        server=server,
+    )
     check(settings)
     if settings.store == "embedded" and not no_build:
-        result = ensure_built_apart(settings,
-                                    progress=output.progress)
-        click.echo(f"store {result.fingerprint} {'reused' if result.reused else 'built'} "
-                   f"in {result.seconds:.2f} s", err=True)
+        result = ensure_built_apart(settings, progress=output.progress)
+        click.echo(
+            f"store {result.fingerprint} {'reused' if result.reused else 'built'} "
+            f"in {result.seconds:.2f} s",
+            err=True,
+        )
     click.echo(f"parkld serving on http://{settings.host}:{settings.port}/", err=True)
     if dev:
         from parkld.web import create_app
 
-        create_app(settings).run(host=settings.host, port=settings.port, debug=True,
-                                 use_reloader=False, threaded=True)
+        create_app(settings).run(
+            host=settings.host, port=settings.port, debug=True, use_reloader=False, threaded=True
+        )
         return
     if settings.server == "granian":
         run_granian(settings)
@@ -74,10 +119,15 @@ def run_granian(settings: Settings) -> None:
 
     os.environ.update(to_env(settings))
     Granian(
-        "parkld.web.wsgi:app", address=settings.host, port=settings.port,
-        interface=Interfaces.WSGI, workers=settings.workers,
-        blocking_threads=settings.threads, websockets=False,
-        log_access=settings.access_log, respawn_failed_workers=True,
+        "parkld.web.wsgi:app",
+        address=settings.host,
+        port=settings.port,
+        interface=Interfaces.WSGI,
+        workers=settings.workers,
+        blocking_threads=settings.threads,
+        websockets=False,
+        log_access=settings.access_log,
+        respawn_failed_workers=True,
     ).serve()
 
 

@@ -14,8 +14,11 @@ from parkld.store import open_store
 
 @click.command("export-site")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--site-url", default=None,
-              help="Where the mirror will be served, for the sitemap [the base IRI].")
+@click.option(
+    "--site-url",
+    default=None,
+    help="Where the mirror will be served, for the sitemap [the base IRI].",
+)
 @click.pass_obj
 def export_site_cmd(settings: Settings, directory: Path, site_url: str | None) -> None:
     """Write every resource as .html/.ttl/.jsonld/.nt/.rdf/.trig/.nq, the VoID, dumps and
@@ -25,8 +28,9 @@ def export_site_cmd(settings: Settings, directory: Path, site_url: str | None) -
     if settings.store == "embedded":
         ensure_built(settings, progress=output.progress)
     with open_store(settings) as store:
-        result = export_site(settings, store, directory, site_url=site_url,
-                             progress=output.progress)
+        result = export_site(
+            settings, store, directory, site_url=site_url, progress=output.progress
+        )
     output.info(f"wrote {result.files} files for {result.resources} resources to {directory}")
 
 
@@ -48,10 +52,12 @@ def dump_cmd(settings: Settings, directory: Path) -> None:
         for dump in DUMPS:
             output.progress(f"writing {dump.name} ({len(quads)} statements)")
             (directory / dump.name).write_bytes(
-                dumps.render_dump(quads, dump, settings.base_iri, context))
+                dumps.render_dump(quads, dump, settings.base_iri, context)
+            )
             output.info(f"{directory / dump.name}")
         (directory / "context.jsonld").write_bytes(
-            dumps.context_bytes(store, settings.base_iri, context))
+            dumps.context_bytes(store, settings.base_iri, context)
+        )
         output.info(f"{directory / 'context.jsonld'}")
     output.info(f"{len(quads)} statements")
 

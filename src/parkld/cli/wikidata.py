@@ -33,24 +33,44 @@ def default_registry() -> Path:
     return resources.data_dir() / f"{importer.SLUG}.ttl"
 
 
-_endpoint = click.option("--endpoint", metavar="URL",
-                         help="SPARQL endpoint (default: PARKLD_WIKIDATA_ENDPOINT, the WDQS).")
-_no_cache = click.option("--no-cache", is_flag=True,
-                         help="Neither read nor write the on-disk response cache.")
-_refresh = click.option("--refresh", is_flag=True,
-                        help="Query again even if the cache has an answer (and update it).")
-_retries = click.option("--retries", type=click.IntRange(0, 10), default=4, show_default=True,
-                        help="Retries after HTTP 429/5xx or a timeout (with backoff).")
-_inputs = click.option("--input", "inputs", multiple=True, metavar="FILE",
-                       type=click.Path(path_type=Path, exists=True, dir_okay=False),
-                       help="Turtle file(s) with the parks (repeatable; default: the "
-                            "project's data/).")
+_endpoint = click.option(
+    "--endpoint",
+    metavar="URL",
+    help="SPARQL endpoint (default: PARKLD_WIKIDATA_ENDPOINT, the WDQS).",
+)
+_no_cache = click.option(
+    "--no-cache", is_flag=True, help="Neither read nor write the on-disk response cache."
+)
+_refresh = click.option(
+    "--refresh", is_flag=True, help="Query again even if the cache has an answer (and update it)."
+)
+_retries = click.option(
+    "--retries",
+    type=click.IntRange(0, 10),
+    default=4,
+    show_default=True,
+    help="Retries after HTTP 429/5xx or a timeout (with backoff).",
+)
+_inputs = click.option(
+    "--input",
+    "inputs",
+    multiple=True,
+    metavar="FILE",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="Turtle file(s) with the parks (repeatable; default: the project's data/).",
+)
 
 
-def _client(settings: Settings, endpoint: str | None, no_cache: bool, refresh: bool,
-            retries: int) -> WikidataClient:
-    client = WikidataClient.from_settings(settings, endpoint=endpoint, use_cache=not no_cache,
-                                          refresh=refresh, show_progress=sys.stderr.isatty())
+def _client(
+    settings: Settings, endpoint: str | None, no_cache: bool, refresh: bool, retries: int
+) -> WikidataClient:
+    client = WikidataClient.from_settings(
+        settings,
+        endpoint=endpoint,
+        use_cache=not no_cache,
+        refresh=refresh,
+        show_progress=sys.stderr.isatty(),
+    )
     client.retries = retries
     return client
 
@@ -66,19 +86,33 @@ def wikidata() -> None:
 
 
 @wikidata.command("import")
-@click.option("--snapshot", type=click.Path(path_type=Path, exists=True),
-              help="Wikidata-shaped .ttl, or SPARQL JSON (.json/.srj) answer to the parks query "
-                   "(default: the committed snapshot in sources/wikidata-parks/).")
+@click.option(
+    "--snapshot",
+    type=click.Path(path_type=Path, exists=True),
+    help="Wikidata-shaped .ttl, or SPARQL JSON (.json/.srj) answer to the parks query "
+    "(default: the committed snapshot in sources/wikidata-parks/).",
+)
 @click.option("--live", is_flag=True, help="Run the parks query against the endpoint instead.")
-@click.option("--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Turtle file to write (default: data/wikidata-parks.ttl).")
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Turtle file to write (default: data/wikidata-parks.ttl).",
+)
 @_endpoint
 @_no_cache
 @_refresh
 @_retries
 @click.pass_obj
-def import_cmd(settings: Settings, snapshot: Path | None, live: bool, output: Path | None,
-               endpoint: str | None, no_cache: bool, refresh: bool, retries: int) -> None:
+def import_cmd(
+    settings: Settings,
+    snapshot: Path | None,
+    live: bool,
+    output: Path | None,
+    endpoint: str | None,
+    no_cache: bool,
+    refresh: bool,
+    retries: int,
+) -> None:
     """Turn Wikidata park records into parkld Turtle, merging parks parkld already links."""
     if live and snapshot:
         raise click.UsageError("give --snapshot or --live, not both")
@@ -91,32 +125,52 @@ def import_cmd(settings: Settings, snapshot: Path | None, live: bool, output: Pa
             label=f"Wikidata park registry ({client.endpoint})",
             url=client.endpoint,
             description="Answer of parkld's parks query (P31/P279* Q1976594 or Q1281153, "
-                        "with P625).",
-            retrieved=date.today().isoformat())
+            "with P625).",
+            retrieved=date.today().isoformat(),
+        )
     else:
         snap = records.read(snapshot or default_snapshot())
         source = importer.SourceInfo.snapshot()
     proj = project.load(project.project_data_files(exclude=[output]))
     result = importer.render(snap, proj, source, base=resources.DEFAULT_BASE)
     write_atomic(output, result.turtle)
-    click.echo(f"wrote {output}: {result.parks} parks ({len(result.merged)} merged into "
-               f"existing parkld parks: {', '.join(result.merged) or 'none'}); "
-               f"{len(result.skipped)} item(s) without a label left out")
+    click.echo(
+        f"wrote {output}: {result.parks} parks ({len(result.merged)} merged into "
+        f"existing parkld parks: {', '.join(result.merged) or 'none'}); "
+        f"{len(result.skipped)} item(s) without a label left out"
+    )
 
 
 @wikidata.command("link")
 @_endpoint
 @_inputs
-@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
-              help="Links file to write (Turtle, for review).")
-@click.option("--threshold", type=click.FloatRange(0, 1), default=linking.DEFAULT_THRESHOLD,
-              show_default=True, help="Lowest score accepted as a link.")
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="Links file to write (Turtle, for review).",
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    default=linking.DEFAULT_THRESHOLD,
+    show_default=True,
+    help="Lowest score accepted as a link.",
+)
 @_no_cache
 @_refresh
 @_retries
 @click.pass_obj
-def link_cmd(settings: Settings, endpoint: str | None, inputs: tuple[Path, ...], output: Path,
-             threshold: float, no_cache: bool, refresh: bool, retries: int) -> None:
+def link_cmd(
+    settings: Settings,
+    endpoint: str | None,
+    inputs: tuple[Path, ...],
+    output: Path,
+    threshold: float,
+    no_cache: bool,
+    refresh: bool,
+    retries: int,
+) -> None:
     """Propose Wikidata links for parks without one; write a reviewable links file."""
     proj = _load_inputs(inputs)
     all_parks = proj.parks()
@@ -132,36 +186,62 @@ def link_cmd(settings: Settings, endpoint: str | None, inputs: tuple[Path, ...],
     client = _client(settings, endpoint, no_cache, refresh, retries)
     cands = linking.fetch_candidates(client, todo) if todo else {}
     decisions = linking.decide(todo, cands, linked, threshold, labels)
-    write_atomic(output, linking.render(decisions, endpoint=client.endpoint,
-                                        threshold=threshold))
+    write_atomic(output, linking.render(decisions, endpoint=client.endpoint, threshold=threshold))
     accepted = sum(1 for d in decisions if d.accepted)
     for d in decisions:
-        verdict = f"-> {d.accepted.qid} ({d.accepted.score:.2f})" if d.accepted \
+        verdict = (
+            f"-> {d.accepted.qid} ({d.accepted.score:.2f})"
+            if d.accepted
             else f"not linked: {d.reason}"
+        )
         click.echo(f"{d.park.label}: {verdict}")
     duplicates = sum(1 for d in decisions if d.duplicate_of)
-    click.echo(f"wrote {output}: {accepted} accepted link(s), "
-               f"{len(decisions) - accepted} park(s) left for review "
-               f"({duplicates} likely duplicate(s)), "
-               f"{len(all_parks) - len(todo)} already linked")
+    click.echo(
+        f"wrote {output}: {accepted} accepted link(s), "
+        f"{len(decisions) - accepted} park(s) left for review "
+        f"({duplicates} likely duplicate(s)), "
+        f"{len(all_parks) - len(todo)} already linked"
+    )
 
 
 @wikidata.command("diff")
 @_endpoint
 @_inputs
-@click.option("--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Also write the disagreements as RDF (Turtle) to this file.")
-@click.option("--format", "fmt", type=click.Choice(["text", "csv"]), default="text",
-              show_default=True, help="Table format on standard output.")
-@click.option("--max-km", type=click.FloatRange(min=0), default=diff_mod.DEFAULT_MAX_KM,
-              show_default=True, help="Coordinates further apart than this disagree.")
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write the disagreements as RDF (Turtle) to this file.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "csv"]),
+    default="text",
+    show_default=True,
+    help="Table format on standard output.",
+)
+@click.option(
+    "--max-km",
+    type=click.FloatRange(min=0),
+    default=diff_mod.DEFAULT_MAX_KM,
+    show_default=True,
+    help="Coordinates further apart than this disagree.",
+)
 @_no_cache
 @_refresh
 @_retries
 @click.pass_obj
-def diff_cmd(settings: Settings, endpoint: str | None, inputs: tuple[Path, ...],
-             output: Path | None, fmt: str, max_km: float, no_cache: bool,
-             refresh: bool, retries: int) -> None:
+def diff_cmd(
+    settings: Settings,
+    endpoint: str | None,
+    inputs: tuple[Path, ...],
+    output: Path | None,
+    fmt: str,
+    max_km: float,
+    no_cache: bool,
+    refresh: bool,
+    retries: int,
+) -> None:
     """Facts where parkld and Wikidata disagree, for linked parks. Exit 1 when any."""
     proj = _load_inputs(inputs)
     parks = [p for p in proj.parks() if p.qid]
@@ -176,14 +256,25 @@ def diff_cmd(settings: Settings, endpoint: str | None, inputs: tuple[Path, ...],
 @wikidata.command("export")
 @_endpoint
 @_inputs
-@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
-              help="QuickStatements (V1, tab-separated) file to write for review.")
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="QuickStatements (V1, tab-separated) file to write for review.",
+)
 @_no_cache
 @_refresh
 @_retries
 @click.pass_obj
-def export_cmd(settings: Settings, endpoint: str | None, inputs: tuple[Path, ...],
-               output: Path, no_cache: bool, refresh: bool, retries: int) -> None:
+def export_cmd(
+    settings: Settings,
+    endpoint: str | None,
+    inputs: tuple[Path, ...],
+    output: Path,
+    no_cache: bool,
+    refresh: bool,
+    retries: int,
+) -> None:
     """QuickStatements for facts Wikidata lacks, with references. Never sent anywhere."""
     proj = _load_inputs(inputs)
     client = _client(settings, endpoint, no_cache, refresh, retries)
@@ -192,8 +283,10 @@ def export_cmd(settings: Settings, endpoint: str | None, inputs: tuple[Path, ...
     text = export_mod.render(plan, present)
     write_atomic(output, text)
     todo = len(plan.statements) - len(present)
-    click.echo(f"wrote {output}: {todo} statement(s) to review, {len(present)} already in "
-               f"Wikidata, {len(plan.blocked)} fact(s) blocked (a party has no Wikidata item)")
+    click.echo(
+        f"wrote {output}: {todo} statement(s) to review, {len(present)} already in "
+        f"Wikidata, {len(plan.blocked)} fact(s) blocked (a party has no Wikidata item)"
+    )
 
 
 def register(group: click.Group) -> None:

@@ -79,30 +79,45 @@ class Description:
             found.add(group.predicate)
             found.update(x for x, _ in group.items)
         for rows in self.related.values():
-            found.update(t.value for row in rows for t in row.values()
-                         if isinstance(t, ox.NamedNode))
+            found.update(
+                t.value for row in rows for t in row.values() if isinstance(t, ox.NamedNode)
+            )
         for q in self.document:
-            found.update(t.value for t in (q.subject, q.predicate, q.object)
-                         if isinstance(t, ox.NamedNode))
+            found.update(
+                t.value for t in (q.subject, q.predicate, q.object) if isinstance(t, ox.NamedNode)
+            )
         return found
 
     def graphs(self) -> list[str]:
         """Every named graph any shown statement comes from, sorted."""
         found = {g for st in self.statements for g in st.graphs}
         found |= {g for group in self.incoming for _, gs in group.items for g in gs}
-        found |= {q.graph_name.value for q in self.document
-                  if isinstance(q.graph_name, ox.NamedNode)}
+        found |= {
+            q.graph_name.value for q in self.document if isinstance(q.graph_name, ox.NamedNode)
+        }
         return sorted(found)
 
 
 #: Which type-specific queries a kind of page runs (query name → key in ``related``).
 RELATED: dict[str, tuple[tuple[str, str], ...]] = {
-    "park": (("linked_memberships", "memberships"), ("linked_members", "members"),
-             ("linked_agreements", "agreements"), ("linked_evidence", "evidence")),
-    "organisation": (("linked_memberships", "memberships"), ("linked_members", "members"),
-                     ("linked_agreements", "agreements"), ("linked_evidence", "evidence")),
-    "alliance": (("linked_members", "members"), ("linked_status", "status"),
-                 ("linked_agreements", "agreements"), ("linked_evidence", "evidence")),
+    "park": (
+        ("linked_memberships", "memberships"),
+        ("linked_members", "members"),
+        ("linked_agreements", "agreements"),
+        ("linked_evidence", "evidence"),
+    ),
+    "organisation": (
+        ("linked_memberships", "memberships"),
+        ("linked_members", "members"),
+        ("linked_agreements", "agreements"),
+        ("linked_evidence", "evidence"),
+    ),
+    "alliance": (
+        ("linked_members", "members"),
+        ("linked_status", "status"),
+        ("linked_agreements", "agreements"),
+        ("linked_evidence", "evidence"),
+    ),
     "agreement": (("linked_evidence", "evidence"),),
     "membership": (("linked_evidence", "evidence"),),
     "status": (("linked_evidence", "evidence"),),
@@ -116,9 +131,16 @@ def exists(store: Store, iri: str) -> bool:
     return bool(store.select(queries.load("linked_exists"), {"s": ox.NamedNode(iri)}).rows)
 
 
-def describe(store: Store, iri: str, kind: str, *, base: str,
-             page_property: str | None = None, page: int = 1,
-             page_size: int = PAGE_SIZE) -> Description:
+def describe(
+    store: Store,
+    iri: str,
+    kind: str,
+    *,
+    base: str,
+    page_property: str | None = None,
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+) -> Description:
     """Describe *iri*; raise NotFound when the store does not mention it.
 
     With *page_property*, the incoming links are only that property's *page*; otherwise every
@@ -140,10 +162,13 @@ def describe(store: Store, iri: str, kind: str, *, base: str,
     return desc
 
 
-def _incoming(store: Store, subject: ox.NamedNode, only: str | None, page: int,
-              page_size: int) -> list[IncomingGroup]:
-    counts = {row["p"].value: int(row["n"].value)
-              for row in store.select(queries.load("linked_in_counts"), {"s": subject}).rows}
+def _incoming(
+    store: Store, subject: ox.NamedNode, only: str | None, page: int, page_size: int
+) -> list[IncomingGroup]:
+    counts = {
+        row["p"].value: int(row["n"].value)
+        for row in store.select(queries.load("linked_in_counts"), {"s": subject}).rows
+    }
     if only is not None:
         counts = {p: n for p, n in counts.items() if p == only}
         if not counts or page < 1 or (page - 1) * page_size >= counts[only]:
@@ -156,15 +181,26 @@ def _incoming(store: Store, subject: ox.NamedNode, only: str | None, page: int,
         items: dict[str, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
         for row in store.select(queries.load("linked_in_all"), {"s": subject}).rows:
             items[row["p"].value].append((row["x"].value, tuple(row["graphs"].value.split())))
-        return [IncomingGroup(p, counts.get(p, len(v)), 1, page_size, tuple(v))
-                for p, v in sorted(items.items())]
-    text = queries.load("linked_in_page").replace("{limit}", str(int(page_size))).replace(
-        "{offset}", str(int((page - 1) * page_size)))
+        return [
+            IncomingGroup(p, counts.get(p, len(v)), 1, page_size, tuple(v))
+            for p, v in sorted(items.items())
+        ]
+    text = (
+        queries.load("linked_in_page")
+        .replace("{limit}", str(int(page_size)))
+        .replace("{offset}", str(int((page - 1) * page_size)))
+    )
     for predicate, total in sorted(counts.items()):
         rows = store.select(text, {"s": subject, "p": ox.NamedNode(predicate)}).rows
-        groups.append(IncomingGroup(
-            predicate, total, page, page_size,
-            tuple((r["x"].value, tuple(r["graphs"].value.split())) for r in rows)))
+        groups.append(
+            IncomingGroup(
+                predicate,
+                total,
+                page,
+                page_size,
+                tuple((r["x"].value, tuple(r["graphs"].value.split())) for r in rows),
+            )
+        )
     return groups
 
 
@@ -175,7 +211,8 @@ def _document(store: Store, iri: str, kind: str, base: str) -> Description:
     if not rows:
         raise NotFound(f"no {kind} graph in the store")
     desc = Description(iri, kind)
-    desc.document = [ox.Quad(r["s"], r["p"], r["o"], r["g"])  # type: ignore[arg-type]
-                     for r in rows]
+    desc.document = [
+        ox.Quad(r["s"], r["p"], r["o"], r["g"])  # type: ignore[arg-type]
+        for r in rows
+    ]
     return desc
-

@@ -18,12 +18,15 @@ from parkld.store import Store
 
 def all_quads(store: Store) -> list[ox.Quad]:
     """Every statement of the store in its named graph (sources, ontology, shapes)."""
-    return [ox.Quad(r["s"], r["p"], r["o"], r["g"])  # type: ignore[arg-type]
-            for r in store.select(queries.load("linked_quads")).rows]
+    return [
+        ox.Quad(r["s"], r["p"], r["o"], r["g"])  # type: ignore[arg-type]
+        for r in store.select(queries.load("linked_quads")).rows
+    ]
 
 
-def render_dump(quads: list[ox.Quad], dump: Dump, base: str,
-                context: jsonld.Context | None = None) -> bytes:
+def render_dump(
+    quads: list[ox.Quad], dump: Dump, base: str, context: jsonld.Context | None = None
+) -> bytes:
     """One dump file's bytes, the same for the same statements: blank nodes get canonical
     labels, statements a fixed order, and gzip output no timestamp or file name. The JSON-LD
     dump is flattened with *context* (required for it)."""

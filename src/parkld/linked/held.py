@@ -76,8 +76,10 @@ class Held:
             return None
         noun, verb = _PHRASES.get(type(fact), ("fact", "in force"))
         if fact.start is None:
-            return (f"No date is known for this {noun}, so as of any day ({day} too) it is "
-                    "left out of lists and pictures.")
+            return (
+                f"No date is known for this {noun}, so as of any day ({day} too) it is "
+                "left out of lists and pictures."
+            )
         if fact.start > self.day:
             return f"Not yet {verb} as of {day}: parkld dates it from {_since(fact)}."
         if fact.end is not None and fact.end < self.day:
@@ -86,8 +88,10 @@ class Held:
 
     def filter(self, desc: Description) -> Description:
         """*desc* without the related rows and incoming links of hidden resources."""
-        related = {key: [row for row in rows if not self._hides_row(key, row)]
-                   for key, rows in desc.related.items()}
+        related = {
+            key: [row for row in rows if not self._hides_row(key, row)]
+            for key, rows in desc.related.items()
+        }
         incoming = []
         for group in desc.incoming:
             items = tuple(item for item in group.items if not self.hides(item[0]))
@@ -96,13 +100,15 @@ class Held:
             # A single page holds the whole group, so its count can be exact; a paged group
             # keeps the count over all dates (counting per day would need every page).
             total = len(items) if group.pages == 1 else group.total
-            incoming.append(IncomingGroup(group.predicate, total, group.page, group.page_size,
-                                          items))
+            incoming.append(
+                IncomingGroup(group.predicate, total, group.page, group.page_size, items)
+            )
         return replace(desc, related=related, incoming=incoming)
 
     def _hides_row(self, key: str, row: Mapping[str, Term]) -> bool:
-        return any(name in row and self.hides(row[name].value)
-                   for name in ROW_SUBJECTS.get(key, ()))
+        return any(
+            name in row and self.hides(row[name].value) for name in ROW_SUBJECTS.get(key, ())
+        )
 
 
 def _since(fact: facts.Dated) -> str:
@@ -131,8 +137,11 @@ def held_on(store: Store, day: dt.date) -> Held:
     alliances = {f.alliance for f in on_day if isinstance(f, facts.Membership)}
     alliances |= {r.about for r in records}
     return Held(
-        day=day, dated=every, holding=frozenset(f.iri for f in on_day),
+        day=day,
+        dated=every,
+        holding=frozenset(f.iri for f in on_day),
         all_parks=frozenset(p.iri for p in facts.parks(store, None)),
         parks=frozenset(p.iri for p in facts.parks(store, day)),
-        status=status, alliances=frozenset(alliances),
+        status=status,
+        alliances=frozenset(alliances),
     )

@@ -114,11 +114,11 @@ class Index:
         for prefix, ns in project_prefixes(self.base).items():
             if iri.startswith(ns) and len(ns) > len(best):
                 best = ns
-                short = f"{prefix}:{iri[len(ns):]}"
+                short = f"{prefix}:{iri[len(ns) :]}"
         if best:
             return short
         if iri.startswith(self.base):
-            return iri[len(self.base):]
+            return iri[len(self.base) :]
         return iri
 
     def sources_of(self, graph: str) -> list[SourceInfo]:
@@ -138,8 +138,9 @@ def build_index(store: Store, base: str) -> Index:
     """
     index = Index(base)
     _add_names(index, store.select(queries.load("linked_labels")).rows)
-    index.search_entries = [(normalise(name.text), iri, name)
-                            for iri, names in index.names.items() for name in names]
+    index.search_entries = [
+        (normalise(name.text), iri, name) for iri, names in index.names.items() for name in names
+    ]
     _add_types(index, store.select(queries.load("linked_types")).rows)
     _add_sources(index, store.select(queries.load("linked_graph_sources")).rows)
     return index
@@ -147,8 +148,10 @@ def build_index(store: Store, base: str) -> Index:
 
 def class_counts(store: Store) -> dict[str, int]:
     """Resources per class IRI, counting instances of subclasses (rdfs:subClassOf*) too."""
-    return {row["class"].value: int(row["n"].value)
-            for row in store.select(queries.load("linked_class_counts")).rows}
+    return {
+        row["class"].value: int(row["n"].value)
+        for row in store.select(queries.load("linked_class_counts")).rows
+    }
 
 
 def index_for(store: Store, base: str, iris: Iterable[str], graphs: Iterable[str]) -> Index:
@@ -158,8 +161,12 @@ def index_for(store: Store, base: str, iris: Iterable[str], graphs: Iterable[str
     resources bound as values, so the cost follows the page, not the dataset.
     """
     index = Index(base)
-    _add_sources(index, store.select_each(queries.load("linked_graph_sources_of"), "g",
-                                          [ox.NamedNode(g) for g in graphs]).rows)
+    _add_sources(
+        index,
+        store.select_each(
+            queries.load("linked_graph_sources_of"), "g", [ox.NamedNode(g) for g in graphs]
+        ).rows,
+    )
     wanted = [ox.NamedNode(iri) for iri in iris]
     wanted += [ox.NamedNode(s.iri) for ss in index.graph_sources.values() for s in ss]
     _add_names(index, store.select_each(queries.load("linked_labels_of"), "s", wanted).rows)
@@ -173,7 +180,8 @@ def _add_names(index: Index, rows: Iterable[Mapping[str, Term]]) -> None:
         label = row["label"]
         if isinstance(label, ox.Literal) and isinstance(row["s"], ox.NamedNode):
             names[row["s"].value].append(
-                Name(label.value, label.language or "", row["kind"].value == "display"))
+                Name(label.value, label.language or "", row["kind"].value == "display")
+            )
     index.names = dict(names)
 
 
@@ -189,7 +197,11 @@ def _add_sources(index: Index, rows: Iterable[Mapping[str, Term]]) -> None:
     for row in rows:
         url = row.get("url")
         issued = row.get("issued")
-        sources[row["g"].value].append(SourceInfo(
-            row["source"].value, url.value if url is not None else None,
-            issued.value if issued is not None else None))
+        sources[row["g"].value].append(
+            SourceInfo(
+                row["source"].value,
+                url.value if url is not None else None,
+                issued.value if issued is not None else None,
+            )
+        )
     index.graph_sources = dict(sources)

@@ -16,8 +16,21 @@ from parkld.mediatypes import Format
 
 #: First path segments of entity IRIs (``<base><type>/<slug>``).
 ENTITY_TYPES: tuple[str, ...] = (
-    "park", "organisation", "alliance", "membership", "agreement", "provision", "event",
-    "person", "place", "source", "claim", "status", "graph", "evidence", "signature",
+    "park",
+    "organisation",
+    "alliance",
+    "membership",
+    "agreement",
+    "provision",
+    "event",
+    "person",
+    "place",
+    "source",
+    "claim",
+    "status",
+    "graph",
+    "evidence",
+    "signature",
     "plan",
 )
 #: Whole-document resources: the ontology, the shapes and the SKOS vocabularies.
@@ -26,13 +39,21 @@ DOCUMENTS: tuple[str, ...] = ("ontology", "shapes", "vocab", "dataset")
 #: Representations of a resource, in negotiation order: on a tie (``*/*``, no Accept) the
 #: first wins, so curl gets Turtle while browsers, which name text/html, get HTML.
 RESOURCE_FORMATS: tuple[Format, ...] = (
-    mediatypes.TURTLE, mediatypes.HTML, mediatypes.JSONLD, mediatypes.RDFXML,
-    mediatypes.NTRIPLES, mediatypes.TRIG, mediatypes.NQUADS,
+    mediatypes.TURTLE,
+    mediatypes.HTML,
+    mediatypes.JSONLD,
+    mediatypes.RDFXML,
+    mediatypes.NTRIPLES,
+    mediatypes.TRIG,
+    mediatypes.NQUADS,
 )
 #: What negotiation may answer besides: plain JSON (the compacted JSON-LD) and the JSON-LD
 #: profile variants, which have no file of their own (``?format=jsonld-expanded``).
 NEGOTIABLE_FORMATS: tuple[Format, ...] = (
-    *RESOURCE_FORMATS, mediatypes.JSON, mediatypes.JSONLD_EXPANDED, mediatypes.JSONLD_FLATTENED,
+    *RESOURCE_FORMATS,
+    mediatypes.JSON,
+    mediatypes.JSONLD_EXPANDED,
+    mediatypes.JSONLD_FLATTENED,
 )
 _EXTENSIONS = {f.extension: f for f in RESOURCE_FORMATS}
 
@@ -99,7 +120,7 @@ def local_path(iri: str, base: str) -> str | None:
     """
     if not iri.startswith(base):
         return None
-    rest = iri[len(base):]
+    rest = iri[len(base) :]
     return "/" + rest
 
 

@@ -48,8 +48,27 @@ XSD_STRING = XSD + "string"
 _TERM = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 # Namespaces whose local names become terms first when two vocabularies share a name
 # (pld:Place beats schema:Place, which stays a compact IRI).
-_PRIORITY = ("pld", "rdfs", "wgs84", "skos", "org", "prov", "dct", "schema", "foaf", "owl",
-             "dcat", "void", "time", "vann", "sh", "plds", "rdf", "xsd", "wd")
+_PRIORITY = (
+    "pld",
+    "rdfs",
+    "wgs84",
+    "skos",
+    "org",
+    "prov",
+    "dct",
+    "schema",
+    "foaf",
+    "owl",
+    "dcat",
+    "void",
+    "time",
+    "vann",
+    "sh",
+    "plds",
+    "rdf",
+    "xsd",
+    "wd",
+)
 
 
 @dataclass(frozen=True)
@@ -73,8 +92,7 @@ class Context:
         body: dict[str, Any] = dict(self.prefixes)
         body["type"] = "@type"
         for term in sorted(self.terms.values(), key=lambda t: t.name):
-            body[term.name] = ({"@id": term.iri, "@type": term.coerce} if term.coerce
-                               else term.iri)
+            body[term.name] = {"@id": term.iri, "@type": term.coerce} if term.coerce else term.iri
         return {"@context": body}
 
     def key(self, iri: str) -> str:
@@ -87,13 +105,17 @@ class Context:
     def curie(self, iri: str) -> str:
         """``prefix:local`` when a prefix covers *iri* with a plain local name, else *iri*."""
         for prefix, ns in self.prefixes.items():
-            if iri.startswith(ns) and _TERM.fullmatch(iri[len(ns):]):
-                return f"{prefix}:{iri[len(ns):]}"
+            if iri.startswith(ns) and _TERM.fullmatch(iri[len(ns) :]):
+                return f"{prefix}:{iri[len(ns) :]}"
         return iri
 
 
-def build_context(base: str, ontology: Iterable[tuple[str, str, str]],
-                  kinds: Iterable[tuple[str, str, str]], classes: Iterable[str]) -> Context:
+def build_context(
+    base: str,
+    ontology: Iterable[tuple[str, str, str]],
+    kinds: Iterable[tuple[str, str, str]],
+    classes: Iterable[str],
+) -> Context:
     """The context from the ontology's triples, the object kinds of every property in use
     (property, ``iri``/``literal``, datatype) and the classes in use."""
     prefixes = project_prefixes(base)
@@ -103,9 +125,8 @@ def build_context(base: str, ontology: Iterable[tuple[str, str, str]],
     for s, p, o in ontology:
         if not s.startswith(pld):
             continue
-        if p == RDF_TYPE and o in (OWL + "Class", OWL + "ObjectProperty",
-                                   OWL + "DatatypeProperty"):
-            declared[s] = o[len(OWL):]
+        if p == RDF_TYPE and o in (OWL + "Class", OWL + "ObjectProperty", OWL + "DatatypeProperty"):
+            declared[s] = o[len(OWL) :]
         elif p == RDFS + "range":
             ranges[s] = o
     seen: dict[str, set[tuple[str, str]]] = defaultdict(set)
@@ -149,21 +170,29 @@ def build_context(base: str, ontology: Iterable[tuple[str, str, str]],
 def context_from_store(store: Store, base: str) -> Context:
     """The context for what *store* holds: the ontology, plus every property and class used."""
     graph = ox.NamedNode(resources.ontology_graph(base))
-    ontology = [(r["s"].value, r["p"].value, r["o"].value)
-                for r in store.select(queries.load("linked_graph"), {"g": graph}).rows]
+    ontology = [
+        (r["s"].value, r["p"].value, r["o"].value)
+        for r in store.select(queries.load("linked_graph"), {"g": graph}).rows
+    ]
     # Virtuoso leaves ?dt unbound where DATATYPE() has no answer (language-tagged strings):
     # counted as rdf:langString, so such a property is never coerced to one datatype.
-    kinds = [(r["p"].value, r["kind"].value if "kind" in r else "literal",
-              r["dt"].value if "dt" in r and r["dt"].value else
-              ("" if "kind" in r and r["kind"].value == "iri" else RDF_LANG_STRING))
-             for r in store.select(queries.load("linked_predicate_kinds")).rows]
+    kinds = [
+        (
+            r["p"].value,
+            r["kind"].value if "kind" in r else "literal",
+            r["dt"].value
+            if "dt" in r and r["dt"].value
+            else ("" if "kind" in r and r["kind"].value == "iri" else RDF_LANG_STRING),
+        )
+        for r in store.select(queries.load("linked_predicate_kinds")).rows
+    ]
     classes = [r["c"].value for r in store.select(queries.load("linked_classes")).rows]
     return build_context(base, ontology, kinds, classes)
 
 
 def _local(iri: str) -> str:
     cut = max(iri.rfind("#"), iri.rfind("/"))
-    return iri[cut + 1:]
+    return iri[cut + 1 :]
 
 
 # --- writing -------------------------------------------------------------------------------
@@ -181,8 +210,9 @@ class _Writer:
     def __init__(self, context: Context | None) -> None:
         self.context = context  # None: expanded form
 
-    def node(self, subject: ox.NamedNode | ox.BlankNode,
-             statements: list[tuple[ox.NamedNode, Any]]) -> Node:
+    def node(
+        self, subject: ox.NamedNode | ox.BlankNode, statements: list[tuple[ox.NamedNode, Any]]
+    ) -> Node:
         node: Node = {"@id": _id(subject)}
         types: list[str] = []
         props: dict[str, list[Any]] = defaultdict(list)
@@ -194,7 +224,8 @@ class _Writer:
             props[key].append(self._value(obj, coerce))
         if types:
             node["type" if self.context else "@type"] = _one_or_many(
-                sorted(set(types)), self.context is None)
+                sorted(set(types)), self.context is None
+            )
         for key in sorted(props):
             node[key] = _one_or_many(props[key], self.context is None)
         return node
@@ -220,7 +251,8 @@ class _Writer:
             return {"@value": obj.value, "@language": obj.language}
         datatype = obj.datatype.value
         if self.context is not None and (
-                (coerce is None and datatype == XSD_STRING) or coerce == datatype):
+            (coerce is None and datatype == XSD_STRING) or coerce == datatype
+        ):
             return obj.value  # the term (or plain JSON) already says the type
         if datatype == XSD_STRING:
             return {"@value": obj.value}
@@ -251,8 +283,9 @@ def _nodes(writer: _Writer, subjects: dict[Any, list[tuple[Any, Any]]]) -> Itera
         yield writer.node(subject, subjects[subject])
 
 
-def document(quads: Iterable[ox.Quad], context: Context, *, profile: str = COMPACTED,
-             top: str | None = None) -> Any:
+def document(
+    quads: Iterable[ox.Quad], context: Context, *, profile: str = COMPACTED, top: str | None = None
+) -> Any:
     """The JSON-LD document of *quads* in *profile* (see the module docstring).
 
     *top* is the IRI of the described resource: in compacted form its default-graph node is
@@ -273,8 +306,9 @@ def document(quads: Iterable[ox.Quad], context: Context, *, profile: str = COMPA
     return {**head, **main, **({"@included": rest} if rest else {})}
 
 
-def serialise(quads: Iterable[ox.Quad], context: Context, *, profile: str = COMPACTED,
-              top: str | None = None) -> bytes:
+def serialise(
+    quads: Iterable[ox.Quad], context: Context, *, profile: str = COMPACTED, top: str | None = None
+) -> bytes:
     """:func:`document` as pretty, stable JSON."""
     doc = document(quads, context, profile=profile, top=top)
     return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode()

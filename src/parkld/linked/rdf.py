@@ -47,14 +47,18 @@ def description_quads(desc: Description, index: Index) -> list[ox.Quad]:
         for x, graphs in group.items:
             linked.add(x)
             for g in graphs:
-                quads.append(ox.Quad(ox.NamedNode(x), ox.NamedNode(group.predicate), subject,
-                                     ox.NamedNode(g)))
+                quads.append(
+                    ox.Quad(
+                        ox.NamedNode(x), ox.NamedNode(group.predicate), subject, ox.NamedNode(g)
+                    )
+                )
     # Labels of what the resource links to, so a reader needs no second request.
     for iri in sorted(linked - {desc.iri}):
         for name in index.names.get(iri, ()):
             if name.display:
-                quads.append(ox.Quad(ox.NamedNode(iri), RDFS_LABEL, _literal(name.text, name.lang),
-                                     DEFAULT))
+                quads.append(
+                    ox.Quad(ox.NamedNode(iri), RDFS_LABEL, _literal(name.text, name.lang), DEFAULT)
+                )
     quads.extend(provenance_quads(desc.graphs(), index))
     return quads
 
@@ -75,8 +79,7 @@ def canonical(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     statements always serialise to the same bytes (the store's blank-node labels change with
     every load)."""
     data = list(quads)
-    if any(isinstance(t, ox.BlankNode) for q in data
-           for t in (q.subject, q.object, q.graph_name)):
+    if any(isinstance(t, ox.BlankNode) for q in data for t in (q.subject, q.object, q.graph_name)):
         dataset = ox.Dataset(data)
         dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
         data = list(dataset)
@@ -97,8 +100,7 @@ def provenance_quads(graphs: Iterable[str], index: Index) -> list[ox.Quad]:
             quads.append(ox.Quad(ox.NamedNode(g), PROV_DERIVED, node, ox.NamedNode(g)))
             for name in index.names.get(source.iri, ()):
                 if name.display:
-                    quads.append(ox.Quad(node, RDFS_LABEL, _literal(name.text, name.lang),
-                                         DEFAULT))
+                    quads.append(ox.Quad(node, RDFS_LABEL, _literal(name.text, name.lang), DEFAULT))
             if source.url:
                 quads.append(ox.Quad(node, SCHEMA_URL, ox.NamedNode(source.url), DEFAULT))
     return quads
@@ -108,21 +110,30 @@ def _literal(text: str, lang: str) -> ox.Literal:
     return ox.Literal(text, language=lang) if lang else ox.Literal(text)
 
 
-def document_triples(desc: Description, index: Index, document_iri: str,
-                     trig_iri: str) -> list[ox.Triple]:
+def document_triples(
+    desc: Description, index: Index, document_iri: str, trig_iri: str
+) -> list[ox.Triple]:
     """The provenance section of a graph-format description (see the module docstring)."""
     doc = ox.NamedNode(document_iri)
-    triples = [ox.Triple(doc, RDF_TYPE, FOAF_DOCUMENT),
-               ox.Triple(doc, FOAF_TOPIC, ox.NamedNode(desc.iri)),
-               ox.Triple(doc, RDFS_SEE_ALSO, ox.NamedNode(trig_iri))]
+    triples = [
+        ox.Triple(doc, RDF_TYPE, FOAF_DOCUMENT),
+        ox.Triple(doc, FOAF_TOPIC, ox.NamedNode(desc.iri)),
+        ox.Triple(doc, RDFS_SEE_ALSO, ox.NamedNode(trig_iri)),
+    ]
     sources = sorted({s.iri for g in desc.graphs() for s in index.sources_of(g)})
     triples += [ox.Triple(doc, PROV_DERIVED, ox.NamedNode(s)) for s in sources]
     return triples
 
 
-def serialise(quads: list[ox.Quad], fmt: Format, base: str,
-              extra_triples: Iterable[ox.Triple] = (), *, context: jsonld.Context | None = None,
-              top: str | None = None) -> bytes:
+def serialise(
+    quads: list[ox.Quad],
+    fmt: Format,
+    base: str,
+    extra_triples: Iterable[ox.Triple] = (),
+    *,
+    context: jsonld.Context | None = None,
+    top: str | None = None,
+) -> bytes:
     """*quads* in *fmt*: dataset formats keep graphs (and add the merged default graph),
     graph formats merge them (no duplicates). JSON-LD is compacted with *context* (required
     for it), *top* being the described resource."""
@@ -132,10 +143,12 @@ def serialise(quads: list[ox.Quad], fmt: Format, base: str,
     quads = canonical(quads)
     if fmt.media_type in (mediatypes.JSONLD.media_type, mediatypes.JSON.media_type):
         assert context is not None, "JSON-LD needs the context"
-        return jsonld.serialise(quads, context, profile=fmt.profile or jsonld.COMPACTED,
-                                top=top)
-    prefixes = project_prefixes(base) if fmt in (mediatypes.TURTLE, mediatypes.TRIG,
-                                                 mediatypes.RDFXML) else None
+        return jsonld.serialise(quads, context, profile=fmt.profile or jsonld.COMPACTED, top=top)
+    prefixes = (
+        project_prefixes(base)
+        if fmt in (mediatypes.TURTLE, mediatypes.TRIG, mediatypes.RDFXML)
+        else None
+    )
     if fmt.kind is mediatypes.Kind.DATASET:
         data: list[ox.Quad] | list[ox.Triple] = quads
     else:

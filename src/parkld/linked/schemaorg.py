@@ -16,12 +16,27 @@ from parkld.linked.index import Index
 
 WGS84 = "http://www.w3.org/2003/01/geo/wgs84_pos#"
 PLD_TO_SCHEMA = {
-    "Park": "Place", "SciencePark": "Place", "TechnologyPark": "Place", "HighTechZone": "Place",
-    "InnovationDistrict": "Place", "Incubator": "Place", "UnidentifiedPark": "Place",
-    "Organisation": "Organization", "Alliance": "Organization", "Agreement": "CreativeWork",
-    "Declaration": "CreativeWork", "Event": "Event", "Fair": "Event", "Summit": "Event",
-    "Forum": "Event", "Person": "Person", "Place": "Place", "City": "City",
-    "Country": "Country", "Region": "AdministrativeArea", "SourceDocument": "CreativeWork",
+    "Park": "Place",
+    "SciencePark": "Place",
+    "TechnologyPark": "Place",
+    "HighTechZone": "Place",
+    "InnovationDistrict": "Place",
+    "Incubator": "Place",
+    "UnidentifiedPark": "Place",
+    "Organisation": "Organization",
+    "Alliance": "Organization",
+    "Agreement": "CreativeWork",
+    "Declaration": "CreativeWork",
+    "Event": "Event",
+    "Fair": "Event",
+    "Summit": "Event",
+    "Forum": "Event",
+    "Person": "Person",
+    "Place": "Place",
+    "City": "City",
+    "Country": "Country",
+    "Region": "AdministrativeArea",
+    "SourceDocument": "CreativeWork",
     "Quotation": "Quotation",
 }
 
@@ -29,11 +44,20 @@ PLD_TO_SCHEMA = {
 def schema_document(desc: Description, index: Index, url: str) -> dict[str, Any]:
     """``{"@context": "https://schema.org", "@id": …, "@type": …, "name": …}`` for *desc*."""
     pld = index.base + "ontology#"
-    types = sorted({PLD_TO_SCHEMA[t[len(pld):]] for t in index.types.get(desc.iri, ())
-                    if t.startswith(pld) and t[len(pld):] in PLD_TO_SCHEMA}) or ["Thing"]
-    doc: dict[str, Any] = {"@context": "https://schema.org", "@id": desc.iri,
-                           "@type": types[0] if len(types) == 1 else types,
-                           "name": index.label(desc.iri), "url": url}
+    types = sorted(
+        {
+            PLD_TO_SCHEMA[t[len(pld) :]]
+            for t in index.types.get(desc.iri, ())
+            if t.startswith(pld) and t[len(pld) :] in PLD_TO_SCHEMA
+        }
+    ) or ["Thing"]
+    doc: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@id": desc.iri,
+        "@type": types[0] if len(types) == 1 else types,
+        "name": index.label(desc.iri),
+        "url": url,
+    }
     names = sorted({n.text for n in index.names.get(desc.iri, ()) if n.display} - {doc["name"]})
     if names:
         doc["alternateName"] = names
@@ -50,8 +74,7 @@ def schema_document(desc: Description, index: Index, url: str) -> dict[str, Any]
                 doc[key] = days[0]  # sources may disagree; the page shows every date
         places = [o.value for o in desc.values(pld + "place") if isinstance(o, ox.NamedNode)]
         if places:
-            doc["location"] = [{"@type": "Place", "@id": p, "name": index.label(p)}
-                               for p in places]
+            doc["location"] = [{"@type": "Place", "@id": p, "name": index.label(p)} for p in places]
             if len(places) == 1:
                 doc["location"] = doc["location"][0]
     return doc
@@ -64,8 +87,7 @@ def _geo(desc: Description) -> dict[str, Any] | None:
     if not lat or not long:
         return None
     try:
-        return {"@type": "GeoCoordinates", "latitude": float(lat[0]),
-                "longitude": float(long[0])}
+        return {"@type": "GeoCoordinates", "latitude": float(lat[0]), "longitude": float(long[0])}
     except ValueError:
         return None
 
@@ -79,10 +101,16 @@ def script_json(doc: dict[str, Any]) -> str:
 def dataset_document(base: str, licence: str, dumps: list[tuple[str, str]]) -> dict[str, Any]:
     """The landing page's schema.org ``Dataset``: name, licence and download links."""
     return {
-        "@context": "https://schema.org", "@type": "Dataset", "@id": base + "dataset",
-        "name": "parkld: technology parks, alliances and agreements", "url": base,
-        "license": licence, "isAccessibleForFree": True,
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "@id": base + "dataset",
+        "name": "parkld: technology parks, alliances and agreements",
+        "url": base,
+        "license": licence,
+        "isAccessibleForFree": True,
         "creator": {"@type": "Organization", "name": "parkld contributors"},
-        "distribution": [{"@type": "DataDownload", "contentUrl": url, "encodingFormat": media}
-                         for url, media in dumps],
+        "distribution": [
+            {"@type": "DataDownload", "contentUrl": url, "encodingFormat": media}
+            for url, media in dumps
+        ],
     }

@@ -64,6 +64,12 @@ def search(index: Index, text: str, *, limit: int = MAX_RESULTS, offset: int = 0
         if iri not in best or key < best[iri][0]:
             best[iri] = (key, name)
     ordered = sorted(best.items(), key=lambda item: (item[1][0], item[0]))
-    page = ordered[offset:offset + limit]
-    return Results([Hit(iri, name, index.label(iri), tuple(sorted(index.types.get(iri, ()))))
-                    for iri, (_, name) in page], len(ordered), offset)
+    page = ordered[offset : offset + limit]
+    return Results(
+        [
+            Hit(iri, name, index.label(iri), tuple(sorted(index.types.get(iri, ()))))
+            for iri, (_, name) in page
+        ],
+        len(ordered),
+        offset,
+    )

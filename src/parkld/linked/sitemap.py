@@ -15,7 +15,7 @@ def page_paths(index: Index) -> list[str]:
     """Root-relative paths of every page: fixed pages, then each entity (hash IRIs omitted)."""
     paths = list(FIXED_PATHS)
     for iri in index.entities():
-        rest = iri[len(index.base):]
+        rest = iri[len(index.base) :]
         if "#" in rest or rest in ("ontology", "shapes"):
             continue  # ontology terms live on the ontology page
         paths.append("/" + rest)
@@ -27,8 +27,10 @@ def page_paths(index: Index) -> list[str]:
 def sitemap_xml(index: Index, site: str, lastmod: dt.date | None = None) -> bytes:
     """A sitemaps.org urlset with *site* (``https://host``, no trailing slash) before each path
     and, given *lastmod* (when the data last changed), that date on every URL."""
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
     mod = f"<lastmod>{lastmod.isoformat()}</lastmod>" if lastmod else ""
     lines += [f"  <url><loc>{escape(site + p)}</loc>{mod}</url>" for p in page_paths(index)]
     lines.append("</urlset>")

@@ -25,13 +25,22 @@ XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
 XSD_NON_NEGATIVE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#nonNegativeInteger")
 VCARD = "http://www.w3.org/2006/vcard/ns#"
-KEYWORDS = ("technology parks", "science parks", "high-tech zones", "alliances",
-            "agreements", "linked data")
+KEYWORDS = (
+    "technology parks",
+    "science parks",
+    "high-tech zones",
+    "alliances",
+    "agreements",
+    "linked data",
+)
 WIKIDATA = "http://www.wikidata.org/entity/"
 DEFAULT_LICENCE = "https://creativecommons.org/licenses/by/4.0/"
-EXAMPLES = ("park/sophia-antipolis", "park/chengdu-hi-tech-zone",
-            "alliance/first-class-hi-tech-parks-confederation",
-            "agreement/sophia-antipolis-chengdu-sister-parks-2016")
+EXAMPLES = (
+    "park/sophia-antipolis",
+    "park/chengdu-hi-tech-zone",
+    "alliance/first-class-hi-tech-parks-confederation",
+    "agreement/sophia-antipolis-chengdu-sister-parks-2016",
+)
 
 
 @dataclass(frozen=True)
@@ -60,9 +69,14 @@ def dataset_iri(base: str) -> str:
     return base + "dataset"
 
 
-def void_triples(store: Store, index: Index, *, endpoint: str | None = None,
-                 sizes: dict[str, int] | None = None,
-                 modified: dt.date | None = None) -> list[ox.Triple]:
+def void_triples(
+    store: Store,
+    index: Index,
+    *,
+    endpoint: str | None = None,
+    sizes: dict[str, int] | None = None,
+    modified: dt.date | None = None,
+) -> list[ox.Triple]:
     """The VoID + DCAT description of the dataset.
 
     *endpoint* is the SPARQL endpoint to name (the one the service description of the
@@ -73,8 +87,9 @@ def void_triples(store: Store, index: Index, *, endpoint: str | None = None,
     ds = ox.NamedNode(dataset_iri(base))
     triples: list[ox.Triple] = []
 
-    def add(s: ox.NamedNode | ox.BlankNode, p: str, o: ox.NamedNode | ox.BlankNode | ox.Literal
-            ) -> None:
+    def add(
+        s: ox.NamedNode | ox.BlankNode, p: str, o: ox.NamedNode | ox.BlankNode | ox.Literal
+    ) -> None:
         triples.append(ox.Triple(s, ox.NamedNode(p), o))
 
     def count(n: int) -> ox.Literal:
@@ -82,12 +97,20 @@ def void_triples(store: Store, index: Index, *, endpoint: str | None = None,
 
     add(ds, RDF_TYPE.value, ox.NamedNode(VOID + "Dataset"))
     add(ds, RDF_TYPE.value, ox.NamedNode(DCAT + "Dataset"))
-    add(ds, DCT + "title", ox.Literal("parkld: technology parks, alliances and agreements",
-                                      language="en"))
-    add(ds, DCT + "description", ox.Literal(
-        "An open linked-data knowledge graph of technology parks, the alliances they form and "
-        "the agreements they sign; every statement names the source document it comes from.",
-        language="en"))
+    add(
+        ds,
+        DCT + "title",
+        ox.Literal("parkld: technology parks, alliances and agreements", language="en"),
+    )
+    add(
+        ds,
+        DCT + "description",
+        ox.Literal(
+            "An open linked-data knowledge graph of technology parks, the alliances they form and "
+            "the agreements they sign; every statement names the source document it comes from.",
+            language="en",
+        ),
+    )
     add(ds, DCT + "license", ox.NamedNode(licence(store, base)))
     publisher = ox.BlankNode("publisher")
     add(ds, DCT + "publisher", publisher)
@@ -120,14 +143,23 @@ def void_triples(store: Store, index: Index, *, endpoint: str | None = None,
         add(ds, DCAT + "distribution", dist)
         add(dist, RDF_TYPE.value, ox.NamedNode(DCAT + "Distribution"))
         add(dist, DCAT + "downloadURL", url)
-        add(dist, DCAT + "mediaType",
-            ox.NamedNode(f"https://www.iana.org/assignments/media-types/{dump.media_type}"))
+        add(
+            dist,
+            DCAT + "mediaType",
+            ox.NamedNode(f"https://www.iana.org/assignments/media-types/{dump.media_type}"),
+        )
         if dump.gzip:
-            add(dist, DCAT + "compressFormat",
-                ox.NamedNode("https://www.iana.org/assignments/media-types/application/gzip"))
+            add(
+                dist,
+                DCAT + "compressFormat",
+                ox.NamedNode("https://www.iana.org/assignments/media-types/application/gzip"),
+            )
         if sizes and dump.name in sizes:
-            add(dist, DCAT + "byteSize",
-                ox.Literal(str(sizes[dump.name]), datatype=XSD_NON_NEGATIVE))
+            add(
+                dist,
+                DCAT + "byteSize",
+                ox.Literal(str(sizes[dump.name]), datatype=XSD_NON_NEGATIVE),
+            )
         if day is not None:  # a dump is made, so issued, by the build that changed the data
             add(dist, DCT + "issued", day)
             add(dist, DCT + "modified", day)
@@ -145,8 +177,9 @@ def void_triples(store: Store, index: Index, *, endpoint: str | None = None,
 
 def licence(store: Store, base: str) -> str:
     """The dataset's licence IRI: the ontology's ``dct:license``, else CC BY 4.0."""
-    rows = store.select(queries.load("linked_licence"),
-                        {"s": ox.NamedNode(resources.ontology_graph(base))}).rows
+    rows = store.select(
+        queries.load("linked_licence"), {"s": ox.NamedNode(resources.ontology_graph(base))}
+    ).rows
     return rows[0]["licence"].value if rows else DEFAULT_LICENCE
 
 

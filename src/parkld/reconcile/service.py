@@ -28,12 +28,21 @@ from parkld.store import Store
 
 WGS84 = "http://www.w3.org/2003/01/geo/wgs84_pos#"
 #: Reconciliation types (id → ontology class local name); each includes its subclasses.
-TYPES: dict[str, str] = {"Park": "Park", "Alliance": "Alliance", "Agreement": "Agreement",
-                         "Place": "Place", "Organisation": "Organisation"}
+TYPES: dict[str, str] = {
+    "Park": "Park",
+    "Alliance": "Alliance",
+    "Agreement": "Agreement",
+    "Place": "Place",
+    "Organisation": "Organisation",
+}
 #: Properties a query may compare and data extension may fetch (id → name).
-PROPERTIES: dict[str, str] = {"country": "country", "city": "city",
-                              "coordinates": "coordinates (lat,long)",
-                              "parkKind": "kind of park", "wikidata": "Wikidata item"}
+PROPERTIES: dict[str, str] = {
+    "country": "country",
+    "city": "city",
+    "coordinates": "coordinates (lat,long)",
+    "parkKind": "kind of park",
+    "wikidata": "Wikidata item",
+}
 MAX_QUERIES = 100
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 5
@@ -47,7 +56,8 @@ class Facts:
     """What reconciliation compares for each candidate: property id → values."""
 
     values: dict[str, dict[str, list[ox.NamedNode | ox.Literal]]] = field(
-        default_factory=lambda: defaultdict(lambda: defaultdict(list)))
+        default_factory=lambda: defaultdict(lambda: defaultdict(list))
+    )
 
     def of(self, iri: str, pid: str) -> list[ox.NamedNode | ox.Literal]:
         return self.values.get(iri, {}).get(pid, [])
@@ -103,12 +113,18 @@ def catalogue(store: Store, index: Index) -> Catalogue:
 
 def facts(store: Store, base: str, iris: Iterable[str]) -> Facts:
     """Country, city, coordinates, park kind and Wikidata link of *iris*."""
-    names = {base + "ontology#country": "country", base + "ontology#city": "city",
-             WGS84 + "lat": "lat", WGS84 + "long": "long",
-             base + "ontology#parkKind": "parkKind", base + "ontology#wikidata": "wikidata"}
+    names = {
+        base + "ontology#country": "country",
+        base + "ontology#city": "city",
+        WGS84 + "lat": "lat",
+        WGS84 + "long": "long",
+        base + "ontology#parkKind": "parkKind",
+        base + "ontology#wikidata": "wikidata",
+    }
     found = Facts()
-    rows = store.select_each(queries.load("reconcile_facts"), "s",
-                             [ox.NamedNode(i) for i in iris]).rows
+    rows = store.select_each(
+        queries.load("reconcile_facts"), "s", [ox.NamedNode(i) for i in iris]
+    ).rows
     for row in rows:
         pid = names.get(row["p"].value)
         obj = row["o"]
@@ -119,9 +135,10 @@ def facts(store: Store, base: str, iris: Iterable[str]) -> Facts:
 
 # --- identifiers ---------------------------------------------------------------------------
 
+
 def entity_id(iri: str, base: str) -> str:
     """The reconciliation id of an entity: its IRI relative to the base."""
-    return iri[len(base):] if iri.startswith(base) else iri
+    return iri[len(base) :] if iri.startswith(base) else iri
 
 
 def entity_iri(ident: str, base: str) -> str:
@@ -133,7 +150,7 @@ def type_id(value: str, base: str) -> str:
     """A type as a query names it: ``Park``, ``pld:Park`` or the class IRI."""
     for prefix in (base + "ontology#", "pld:"):
         if value.startswith(prefix):
-            value = value[len(prefix):]
+            value = value[len(prefix) :]
     if value not in TYPES:
         raise BadRequest(f"unknown type {value!r}; types are {', '.join(TYPES)}")
     return value
@@ -141,8 +158,10 @@ def type_id(value: str, base: str) -> str:
 
 # --- manifest ------------------------------------------------------------------------------
 
+
 def manifest(base: str, service_url: str) -> dict[str, Any]:
     """The service manifest; *service_url* is where this server answers (no trailing /)."""
+
     def service(path: str) -> dict[str, str]:
         return {"service_url": service_url, "service_path": path}
 
@@ -156,17 +175,25 @@ def manifest(base: str, service_url: str) -> dict[str, Any]:
         "defaultTypes": [{"id": t, "name": t} for t in TYPES],
         "view": {"url": service_url + "/{{id}}"},
         "feature_view": {"url": service_url + "/reconcile/docs#{{id}}"},
-        "preview": {"url": service_url + "/reconcile/preview?id={{id}}", "width": 420,
-                    "height": 140},
-        "suggest": {"entity": service("/reconcile/suggest/entity"),
-                    "type": service("/reconcile/suggest/type"),
-                    "property": service("/reconcile/suggest/property")},
-        "extend": {"propose_properties": service("/reconcile/propose_properties"),
-                   "property_settings": []},
+        "preview": {
+            "url": service_url + "/reconcile/preview?id={{id}}",
+            "width": 420,
+            "height": 140,
+        },
+        "suggest": {
+            "entity": service("/reconcile/suggest/entity"),
+            "type": service("/reconcile/suggest/type"),
+            "property": service("/reconcile/suggest/property"),
+        },
+        "extend": {
+            "propose_properties": service("/reconcile/propose_properties"),
+            "property_settings": [],
+        },
     }
 
 
 # --- queries -------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Query:
@@ -212,29 +239,40 @@ def _query(key: str, q: Any, base: str) -> Query:
         if not isinstance(p, dict) or not isinstance(p.get("pid"), str) or "v" not in p:
             raise BadRequest(f"query {key!r}: each property needs 'pid' and 'v'")
         if p["pid"] not in PROPERTIES:
-            raise BadRequest(f"query {key!r}: unknown property {p['pid']!r}; properties are "
-                             + ", ".join(PROPERTIES))
+            raise BadRequest(
+                f"query {key!r}: unknown property {p['pid']!r}; properties are "
+                + ", ".join(PROPERTIES)
+            )
         values = p["v"] if isinstance(p["v"], list) else [p["v"]]
         props.append((p["pid"], tuple(values)))
-    return Query(q["query"], tuple(type_id(t, base) for t in raw_types),
-                 min(int(limit), MAX_LIMIT), tuple(props))
+    return Query(
+        q["query"],
+        tuple(type_id(t, base) for t in raw_types),
+        min(int(limit), MAX_LIMIT),
+        tuple(props),
+    )
 
 
 def reconcile(store: Store, cat: Catalogue, batch: Mapping[str, Query]) -> dict[str, Any]:
     """Answer a batch: for each query id, its candidates best first."""
     base = cat.index.base
     scored = {key: _candidates(cat, q) for key, q in batch.items()}
-    needs_facts = {iri for key, q in batch.items() if q.properties
-                   for iri, _ in scored[key][: q.limit * 4]}
+    needs_facts = {
+        iri for key, q in batch.items() if q.properties for iri, _ in scored[key][: q.limit * 4]
+    }
     known = facts(store, base, sorted(needs_facts)) if needs_facts else Facts()
     answer: dict[str, Any] = {}
     for key, q in batch.items():
         ranked = []
         for iri, name_score in scored[key][: q.limit * 4 if q.properties else q.limit]:
-            prop_scores = [_property_score(cat.index, known, iri, pid, vs)
-                           for pid, vs in q.properties]
-            score = name_score if not prop_scores else (
-                0.75 * name_score + 0.25 * sum(prop_scores) / len(prop_scores))
+            prop_scores = [
+                _property_score(cat.index, known, iri, pid, vs) for pid, vs in q.properties
+            ]
+            score = (
+                name_score
+                if not prop_scores
+                else (0.75 * name_score + 0.25 * sum(prop_scores) / len(prop_scores))
+            )
             ranked.append((score, name_score, prop_scores, iri))
         ranked.sort(key=lambda r: (-r[0], r[3]))
         ranked = ranked[: q.limit]
@@ -242,14 +280,20 @@ def reconcile(store: Store, cat: Catalogue, batch: Mapping[str, Query]) -> dict[
         for n, (score, name_score, prop_scores, iri) in enumerate(ranked):
             unique = n == 0 and (len(ranked) == 1 or ranked[1][1] < 1.0)
             match = name_score == 1.0 and unique and all(s == 1.0 for s in prop_scores)
-            results.append({
-                "id": entity_id(iri, base), "name": cat.index.label(iri),
-                "score": round(100 * score, 1), "match": match,
-                "type": [{"id": t, "name": t} for t in sorted(cat.types.get(iri, ()))],
-                "features": [{"id": "name", "value": round(name_score, 3)}]
-                + [{"id": pid, "value": round(s, 3)}
-                   for (pid, _), s in zip(q.properties, prop_scores, strict=True)],
-            })
+            results.append(
+                {
+                    "id": entity_id(iri, base),
+                    "name": cat.index.label(iri),
+                    "score": round(100 * score, 1),
+                    "match": match,
+                    "type": [{"id": t, "name": t} for t in sorted(cat.types.get(iri, ()))],
+                    "features": [{"id": "name", "value": round(name_score, 3)}]
+                    + [
+                        {"id": pid, "value": round(s, 3)}
+                        for (pid, _), s in zip(q.properties, prop_scores, strict=True)
+                    ],
+                }
+            )
         answer[key] = {"result": results}
     return answer
 
@@ -269,8 +313,9 @@ def _candidates(cat: Catalogue, q: Query) -> list[tuple[str, float]]:
     return sorted(best.items(), key=lambda item: (-item[1], item[0]))
 
 
-def _property_score(index: Index, known: Facts, iri: str, pid: str,
-                    values: tuple[Any, ...]) -> float:
+def _property_score(
+    index: Index, known: Facts, iri: str, pid: str, values: tuple[Any, ...]
+) -> float:
     """1 when a given value matches the candidate's, partly for near names or places."""
     best = 0.0
     for v in values:
@@ -288,8 +333,11 @@ def _property_score(index: Index, known: Facts, iri: str, pid: str,
             continue
         text = normalise(str(v))
         for h in have:
-            names = [normalise(n.text) for n in index.names.get(h.value, ())] \
-                if isinstance(h, ox.NamedNode) else [normalise(h.value)]
+            names = (
+                [normalise(n.text) for n in index.names.get(h.value, ())]
+                if isinstance(h, ox.NamedNode)
+                else [normalise(h.value)]
+            )
             names.append(normalise(h.value.rsplit("/", 1)[-1]))
             best = max(best, *(similarity(text, n) for n in names))
     return best
@@ -305,18 +353,29 @@ def _point(value: Any) -> tuple[float, float] | None:
 
 # --- suggest, preview, extend --------------------------------------------------------------
 
-def suggest_entities(cat: Catalogue, prefix: str, types: tuple[str, ...] = (),
-                     limit: int = 10) -> dict[str, Any]:
+
+def suggest_entities(
+    cat: Catalogue, prefix: str, types: tuple[str, ...] = (), limit: int = 10
+) -> dict[str, Any]:
     """Entities with a name containing every word typed so far (the site's label search,
     same folding and order), of *types* if given."""
     wanted = set(types)
-    found = [(h.iri, 0.0) for h in search(cat.index, prefix[:MAX_TEXT], limit=10 * limit).hits
-             if h.iri in cat.types and (not wanted or cat.types[h.iri] & wanted)][:limit]
-    return {"result": [{
-        "id": entity_id(iri, cat.index.base), "name": cat.index.label(iri),
-        "description": ", ".join(sorted(cat.types.get(iri, ()))),
-        "notable": [{"id": t, "name": t} for t in sorted(cat.types.get(iri, ()))],
-    } for iri, _ in found]}
+    found = [
+        (h.iri, 0.0)
+        for h in search(cat.index, prefix[:MAX_TEXT], limit=10 * limit).hits
+        if h.iri in cat.types and (not wanted or cat.types[h.iri] & wanted)
+    ][:limit]
+    return {
+        "result": [
+            {
+                "id": entity_id(iri, cat.index.base),
+                "name": cat.index.label(iri),
+                "description": ", ".join(sorted(cat.types.get(iri, ()))),
+                "notable": [{"id": t, "name": t} for t in sorted(cat.types.get(iri, ()))],
+            }
+            for iri, _ in found
+        ]
+    }
 
 
 def suggest_types(prefix: str) -> dict[str, Any]:
@@ -328,8 +387,13 @@ def suggest_types(prefix: str) -> dict[str, Any]:
 def suggest_properties(prefix: str) -> dict[str, Any]:
     """The properties whose id or name contains *prefix*."""
     p = normalise(prefix)
-    return {"result": [{"id": pid, "name": name} for pid, name in PROPERTIES.items()
-                       if p in normalise(pid) or p in normalise(name)]}
+    return {
+        "result": [
+            {"id": pid, "name": name}
+            for pid, name in PROPERTIES.items()
+            if p in normalise(pid) or p in normalise(name)
+        ]
+    }
 
 
 def propose_properties(type_name: str, base: str, limit: int = 10) -> dict[str, Any]:
@@ -348,10 +412,14 @@ def preview(store: Store, cat: Catalogue, ident: str) -> dict[str, Any] | None:
     if iri not in cat.types:
         return None
     known = facts(store, base, [iri])
-    return {"iri": iri, "id": entity_id(iri, base), "name": cat.index.label(iri),
-            "types": sorted(cat.types[iri]),
-            "country": [cat.index.label(v.value) for v in known.of(iri, "country")],
-            "city": [cat.index.label(v.value) for v in known.of(iri, "city")]}
+    return {
+        "iri": iri,
+        "id": entity_id(iri, base),
+        "name": cat.index.label(iri),
+        "types": sorted(cat.types[iri]),
+        "country": [cat.index.label(v.value) for v in known.of(iri, "country")],
+        "city": [cat.index.label(v.value) for v in known.of(iri, "city")],
+    }
 
 
 def parse_extend(raw: str, base: str) -> tuple[list[str], list[str]]:
@@ -360,8 +428,11 @@ def parse_extend(raw: str, base: str) -> tuple[list[str], list[str]]:
         ext = json.loads(raw)
     except ValueError as exc:
         raise BadRequest(f"extend is not JSON: {exc}") from None
-    if not isinstance(ext, dict) or not isinstance(ext.get("ids"), list) or not isinstance(
-            ext.get("properties"), list):
+    if (
+        not isinstance(ext, dict)
+        or not isinstance(ext.get("ids"), list)
+        or not isinstance(ext.get("properties"), list)
+    ):
         raise BadRequest("extend needs 'ids' (a list) and 'properties' (a list)")
     ids = ext["ids"]
     if not all(isinstance(i, str) for i in ids) or len(ids) > 1000:
@@ -370,8 +441,9 @@ def parse_extend(raw: str, base: str) -> tuple[list[str], list[str]]:
     for p in ext["properties"]:
         pid = p.get("id") if isinstance(p, dict) else None
         if pid not in PROPERTIES:
-            raise BadRequest(f"extend: unknown property {pid!r}; properties are "
-                             + ", ".join(PROPERTIES))
+            raise BadRequest(
+                f"extend: unknown property {pid!r}; properties are " + ", ".join(PROPERTIES)
+            )
         pids.append(pid)
     return ids, pids
 
@@ -391,8 +463,10 @@ def extend(store: Store, cat: Catalogue, ids: list[str], pids: list[str]) -> dic
             elif pid == "wikidata":
                 row[pid] = [{"str": v.value.rsplit("/", 1)[-1]} for v in known.of(iri, pid)]
             else:
-                row[pid] = [{"id": entity_id(v.value, base), "name": cat.index.label(v.value)}
-                            for v in known.of(iri, pid)]
+                row[pid] = [
+                    {"id": entity_id(v.value, base), "name": cat.index.label(v.value)}
+                    for v in known.of(iri, pid)
+                ]
         rows[ident] = row
     meta: list[dict[str, Any]] = []
     for pid in pids:

@@ -24,8 +24,18 @@ from parkld.errors import Forbidden
 from parkld.sparql import lexer
 
 QUERY_FORMS = ("select", "ask", "construct", "describe")
-UPDATE_KEYWORDS = ("insert", "delete", "load", "clear", "create", "drop", "copy", "move",
-                   "add", "with")
+UPDATE_KEYWORDS = (
+    "insert",
+    "delete",
+    "load",
+    "clear",
+    "create",
+    "drop",
+    "copy",
+    "move",
+    "add",
+    "with",
+)
 
 
 @dataclass(frozen=True)
@@ -90,8 +100,16 @@ def _analyse(text: str, base_iri: str | None) -> Analysis:
                 services.append(target.value)
             else:
                 unresolved = unresolved or (target.text if target else "(nothing)")
-    return Analysis(form, dict(canon.prefixes), canon.base, tuple(services), unresolved,
-                    has_from, has_load, canon.text)
+    return Analysis(
+        form,
+        dict(canon.prefixes),
+        canon.base,
+        tuple(services),
+        unresolved,
+        has_from,
+        has_load,
+        canon.text,
+    )
 
 
 def _after_prologue(toks: tuple[lexer.Token, ...]) -> int:

@@ -65,8 +65,16 @@ class Outcome:
 
 _ERRORS: dict[str, type[ParkldError]] = {
     cls.__name__: cls
-    for cls in (QuerySyntaxError, BadRequest, NotAcceptable, StoreUnavailable, Forbidden,
-                UpstreamError, QueryTimeout, ParkldError)
+    for cls in (
+        QuerySyntaxError,
+        BadRequest,
+        NotAcceptable,
+        StoreUnavailable,
+        Forbidden,
+        UpstreamError,
+        QueryTimeout,
+        ParkldError,
+    )
 }
 
 
@@ -85,7 +93,8 @@ def query_arguments(job: Job) -> dict[str, Any]:
     if job.dataset_given:
         return {
             "default_graph": [ox.NamedNode(g) for g in job.default_graphs]
-            if job.default_graphs else ox.DefaultGraph(),
+            if job.default_graphs
+            else ox.DefaultGraph(),
             "named_graphs": [ox.NamedNode(g) for g in job.named_graphs],
         }
     # No flag: the stored default graph is the merge of the named graphs, each triple once

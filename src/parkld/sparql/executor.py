@@ -87,8 +87,7 @@ def to_response(outcome: Outcome, found: analysis.Analysis) -> QueryResponse:
     raise_error(outcome)
     fmt = mediatypes.by_name(outcome.format)
     assert fmt is not None
-    form = found.form if outcome.form == "construct" and found.form == "describe" \
-        else outcome.form
+    form = found.form if outcome.form == "construct" and found.form == "describe" else outcome.form
     return QueryResponse(outcome.body, fmt, form, outcome.count, outcome.truncated)
 
 
@@ -117,9 +116,15 @@ class _Worker:
 class WorkerPool:
     """A fixed number of killable query worker processes over one store directory."""
 
-    def __init__(self, store_dir: Path, size: int = 2, *,
-                 start_method: str = "forkserver",
-                 memory_mb: int = DEFAULT_MEMORY_MB, network: bool = True) -> None:
+    def __init__(
+        self,
+        store_dir: Path,
+        size: int = 2,
+        *,
+        start_method: str = "forkserver",
+        memory_mb: int = DEFAULT_MEMORY_MB,
+        network: bool = True,
+    ) -> None:
         self.store_dir = store_dir
         self.size = max(1, size)
         self.memory_mb = memory_mb
@@ -140,8 +145,11 @@ class WorkerPool:
         # workers share this process's pages, where the fork server costs a Python start-up
         # and two processes (~0.3 s and ~17 MiB per web worker). Replacements, started while
         # the web worker runs threads, always come from the fork server.
-        first = multiprocessing.get_context("fork") \
-            if start_method == "forkserver" and single_threaded() else self._ctx
+        first = (
+            multiprocessing.get_context("fork")
+            if start_method == "forkserver" and single_threaded()
+            else self._ctx
+        )
         # Launch every worker before waiting for any: they open the store side by side, so a
         # server's cold start pays for one boot, not one per worker.
         for launched in [self._launch(first) for _ in range(self.size)]:
@@ -157,7 +165,8 @@ class WorkerPool:
         process = ctx.Process(  # type: ignore[attr-defined]
             target=worker.serve,
             args=(child, str(self.store_dir), self.memory_mb, self.network),
-            name="parkld-query-worker", daemon=True,
+            name="parkld-query-worker",
+            daemon=True,
         )
         process.start()
         child.close()
@@ -199,8 +208,9 @@ class WorkerPool:
         if not self._closed:
             # Boot the replacement in the background: the client waiting for the timeout
             # error should not also wait for a new process.
-            threading.Thread(target=self._add_worker, name="parkld-pool-refill",
-                             daemon=True).start()
+            threading.Thread(
+                target=self._add_worker, name="parkld-pool-refill", daemon=True
+            ).start()
 
     def _add_worker(self) -> None:
         try:
@@ -214,8 +224,9 @@ class WorkerPool:
         try:
             return to_response(self.submit(job, request.timeout), found)
         except QuerySyntaxError as exc:
-            raise QuerySyntaxError(lexer.original_position(exc.message, request.query,
-                                                           request.base_iri)) from exc
+            raise QuerySyntaxError(
+                lexer.original_position(exc.message, request.query, request.base_iri)
+            ) from exc
 
     def submit(self, job: Job, timeout: float) -> Outcome:
         """Send *job* to an idle worker; kill the worker if no answer comes within *timeout*."""
@@ -232,11 +243,21 @@ class WorkerPool:
             w.conn.send(job)
             if not w.conn.poll(timeout):
                 self.killed += 1
-                log.warning("query stopped after %.1f s (worker %d killed)",
-                            time.monotonic() - started, w.pid)
+                log.warning(
+                    "query stopped after %.1f s (worker %d killed)",
+                    time.monotonic() - started,
+                    w.pid,
+                )
                 self._replace(w, kill=True)
-                calls = (" It calls SERVICE " + ", ".join(f"<{s}>" for s in job.services)
-                         + ", which may be what was slow.") if job.services else ""
+                calls = (
+                    (
+                        " It calls SERVICE "
+                        + ", ".join(f"<{s}>" for s in job.services)
+                        + ", which may be what was slow."
+                    )
+                    if job.services
+                    else ""
+                )
                 raise QueryTimeout(
                     f"the query ran longer than {timeout:g} s and was stopped "
                     f"(PARKLD_QUERY_TIMEOUT); simplify it or add a LIMIT.{calls}"
@@ -255,15 +276,26 @@ class WorkerPool:
             self._replace(w, kill=True)  # a worker that met MemoryError may be in a bad state
             raise QueryAborted(
                 f"the query was stopped: it needed more than {self.memory_mb} MiB "
-                "(PARKLD_QUERY_MEMORY_MB); simplify it or add a LIMIT")
+                "(PARKLD_QUERY_MEMORY_MB); simplify it or add a LIMIT"
+            )
         self._idle.put(w)
         return outcome
 
     def check_update(self, update: str, timeout: float, base_iri: str | None = None) -> None:
         """Let a worker parse (and try) *update* on an empty store first: its syntax error
         (400), a crash or a timeout happen there, never in the web process that applies it."""
-        raise_error(self.submit(Job(query=update, result_formats=(), graph_formats=(),
-                                    base_iri=base_iri, update_probe=True), timeout))
+        raise_error(
+            self.submit(
+                Job(
+                    query=update,
+                    result_formats=(),
+                    graph_formats=(),
+                    base_iri=base_iri,
+                    update_probe=True,
+                ),
+                timeout,
+            )
+        )
 
     def close(self) -> None:
         """Stop every worker (idle ones get EOF and exit; busy ones are killed)."""

@@ -34,15 +34,17 @@ MAX_DEPTH = 64
 #: Most tokens in one query or update: bounds the parse and plan cost of one request.
 MAX_TOKENS = 20_000
 
-_BASE = ("A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF"
-         "\u200C-\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD"
-         "\U00010000-\U000EFFFF")
+_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff"
+    "\u200c-\u200d\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd"
+    "\U00010000-\U000effff"
+)
 _U = _BASE + "_"
-_CH = _U + "\\-0-9\u00B7\u0300-\u036F\u203F-\u2040"
+_CH = _U + "\\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
 _PREFIX = f"[{_BASE}](?:[{_CH}.]*[{_CH}])?"
 _PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
 _LOCAL = f"(?:[{_U}:0-9]|{_PLX})(?:(?:[{_CH}.:]|{_PLX})*(?:[{_CH}:]|{_PLX}))?"
-_VARNAME = f"[{_U}0-9][{_U}0-9\u00B7\u0300-\u036F\u203F-\u2040]*"
+_VARNAME = f"[{_U}0-9][{_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*"
 _EXP = r"[eE][+-]?[0-9]+"
 
 _TOKEN = re.compile(
@@ -137,9 +139,8 @@ def tokenize(text: str, *, max_tokens: int = MAX_TOKENS, max_depth: int = MAX_DE
     while pos < end:
         m = match_at(text, pos)
         if m is None:
-            snippet = text[pos:pos + 12].replace("\n", " ")
-            raise BadRequest(f"malformed query: unexpected {snippet!r} at "
-                             f"{_position(text, pos)}")
+            snippet = text[pos : pos + 12].replace("\n", " ")
+            raise BadRequest(f"malformed query: unexpected {snippet!r} at {_position(text, pos)}")
         kind = m.lastgroup or ""
         raw = m.group()
         pos = m.end()
@@ -149,8 +150,10 @@ def tokenize(text: str, *, max_tokens: int = MAX_TOKENS, max_depth: int = MAX_DE
         if kind == "iri":
             value = _decode(raw[1:-1], m.start(), allow_echar=False)
             if _IRI_FORBIDDEN.search(value):
-                raise BadRequest(f"malformed query: the IRI {raw} at {_position(text, m.start())}"
-                                 " holds a character an IRI cannot contain")
+                raise BadRequest(
+                    f"malformed query: the IRI {raw} at {_position(text, m.start())}"
+                    " holds a character an IRI cannot contain"
+                )
         elif kind == "lstring":
             kind, value = "string", _decode(raw[3:-3], m.start(), allow_echar=True)
         elif kind == "string":
@@ -158,15 +161,19 @@ def tokenize(text: str, *, max_tokens: int = MAX_TOKENS, max_depth: int = MAX_DE
         elif kind == "word":
             value = raw.lower()
             if value not in KEYWORDS:
-                raise BadRequest(f"malformed query: {raw!r} at {_position(text, m.start())} is "
-                                 "not a SPARQL keyword or function (write a space between "
-                                 "a keyword and what follows it)")
+                raise BadRequest(
+                    f"malformed query: {raw!r} at {_position(text, m.start())} is "
+                    "not a SPARQL keyword or function (write a space between "
+                    "a keyword and what follows it)"
+                )
         elif kind == "punct":
             if raw in _OPEN:
                 depth += 1
                 if depth > max_depth:
-                    raise BadRequest(f"the query nests brackets more than {max_depth} deep "
-                                     f"(at {_position(text, m.start())}); flatten it")
+                    raise BadRequest(
+                        f"the query nests brackets more than {max_depth} deep "
+                        f"(at {_position(text, m.start())}); flatten it"
+                    )
             elif raw in _CLOSE:
                 depth -= 1
         found.append(Token(kind, raw, m.start(), value))
@@ -223,29 +230,36 @@ def canonical(text: str, base_iri: str | None = None) -> Canonical:
     n = len(toks)
     while i < n:
         tok = toks[i]
-        if tok.is_word("prefix") and i + 2 < n and toks[i + 1].kind == "pname" \
-                and toks[i + 1].text.endswith(":") and toks[i + 2].kind == "iri":
+        if (
+            tok.is_word("prefix")
+            and i + 2 < n
+            and toks[i + 1].kind == "pname"
+            and toks[i + 1].text.endswith(":")
+            and toks[i + 2].kind == "iri"
+        ):
             name, iri = toks[i + 1].text[:-1], toks[i + 2].value
             if not is_absolute(iri) and base:
                 iri = urljoin(base, iri)
             prefixes[name] = iri
             out += [tok.text, toks[i + 1].text, f"<{toks[i + 2].value}>"]
-            expanded += toks[i:i + 3]
+            expanded += toks[i : i + 3]
             i += 3
             continue
         if tok.is_word("base") and i + 1 < n and toks[i + 1].kind == "iri":
             iri = toks[i + 1].value
             base = iri if is_absolute(iri) or not base else urljoin(base, iri)
             out += [tok.text, f"<{iri}>"]
-            expanded += toks[i:i + 2]
+            expanded += toks[i : i + 2]
             i += 2
             continue
         if tok.kind == "pname":
             prefix, _, local = tok.text.partition(":")
             namespace = prefixes.get(prefix)
             if namespace is None:
-                raise BadRequest(f"malformed query: the prefix {prefix + ':'!r} of {tok.text} "
-                                 f"at {_position(text, tok.start)} is not declared")
+                raise BadRequest(
+                    f"malformed query: the prefix {prefix + ':'!r} of {tok.text} "
+                    f"at {_position(text, tok.start)} is not declared"
+                )
             iri = namespace + re.sub(r"\\(.)", r"\1", local)
             if _IRI_FORBIDDEN.search(iri):
                 raise BadRequest(f"malformed query: {tok.text} expands to an invalid IRI")
@@ -309,5 +323,4 @@ def original_position(message: str, text: str, base_iri: str | None = None) -> s
         # Within (or just after) the token: the same distance into what was written.
         offset = tok.start + min(column - at, len(tok.text))
     line, col = _line_column(text, offset)
-    return message[:match.start()] + f"error at line {line}, column {col}" \
-        + message[match.end():]
+    return message[: match.start()] + f"error at line {line}, column {col}" + message[match.end() :]

@@ -31,8 +31,10 @@ class RateLimiter:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
             db.execute("PRAGMA journal_mode=WAL")
-            db.execute("CREATE TABLE IF NOT EXISTS hits (client TEXT, window INTEGER, n INTEGER,"
-                       " PRIMARY KEY (client, window))")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS hits (client TEXT, window INTEGER, n INTEGER,"
+                " PRIMARY KEY (client, window))"
+            )
             self._local.db = db
         return db
 
@@ -45,7 +47,8 @@ class RateLimiter:
         db = self._db()
         row = db.execute(
             "INSERT INTO hits VALUES (?, ?, 1) ON CONFLICT (client, window) "
-            "DO UPDATE SET n = n + 1 RETURNING n", (client, window),
+            "DO UPDATE SET n = n + 1 RETURNING n",
+            (client, window),
         ).fetchone()
         if window % 10 == 0 and row[0] == 1:  # now and then, forget old windows
             db.execute("DELETE FROM hits WHERE window < ?", (window - 1,))
@@ -53,4 +56,6 @@ class RateLimiter:
             retry_after = max(1, int((window + 1) * WINDOW - now + 0.999))
             raise TooManyRequests(
                 f"more than {self.per_minute} requests per minute from {client} "
-                "(PARKLD_RATE_LIMIT_PER_MINUTE); retry later", retry_after)
+                "(PARKLD_RATE_LIMIT_PER_MINUTE); retry later",
+                retry_after,
+            )

@@ -46,14 +46,21 @@ def json_term(term: Value) -> dict[str, Any]:
         elif term.datatype.value != XSD_STRING:
             out["datatype"] = term.datatype.value
         return out
-    return {"type": "triple", "value": {
-        "subject": json_term(term.subject), "predicate": json_term(term.predicate),
-        "object": json_term(term.object)}}
+    return {
+        "type": "triple",
+        "value": {
+            "subject": json_term(term.subject),
+            "predicate": json_term(term.predicate),
+            "object": json_term(term.object),
+        },
+    }
 
 
 def _json_rows(variables: Sequence[str], rows: Sequence[Row]) -> bytes:
-    doc = {"head": {"vars": list(variables)},
-           "results": {"bindings": [{k: json_term(v) for k, v in row.items()} for row in rows]}}
+    doc = {
+        "head": {"vars": list(variables)},
+        "results": {"bindings": [{k: json_term(v) for k, v in row.items()} for row in rows]},
+    }
     return json.dumps(doc, ensure_ascii=False).encode()
 
 
@@ -61,8 +68,17 @@ def _json_rows(variables: Sequence[str], rows: Sequence[Row]) -> bytes:
 # Our own two escapes rather than xml.sax.saxutils's: that module imports urllib.request
 # (~35 ms), which every query worker's start-up would pay for.
 _TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-_ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
-                               "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
+_ATTR_ESCAPES = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        '"': "&quot;",
+        "\n": "&#10;",
+        "\r": "&#13;",
+        "\t": "&#9;",
+    }
+)
 
 
 def escape(text: str) -> str:
@@ -88,14 +104,18 @@ def _xml_term(term: Value) -> str:
         else:
             attr = ""
         return f"<literal{attr}>{escape(term.value)}</literal>"
-    return (f"<triple><subject>{_xml_term(term.subject)}</subject>"
-            f"<predicate>{_xml_term(term.predicate)}</predicate>"
-            f"<object>{_xml_term(term.object)}</object></triple>")
+    return (
+        f"<triple><subject>{_xml_term(term.subject)}</subject>"
+        f"<predicate>{_xml_term(term.predicate)}</predicate>"
+        f"<object>{_xml_term(term.object)}</object></triple>"
+    )
 
 
 def _xml_doc(head: str, body: str) -> bytes:
-    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="{RESULTS_NS}">'
-            f"<head>{head}</head>{body}</sparql>\n").encode()
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="{RESULTS_NS}">'
+        f"<head>{head}</head>{body}</sparql>\n"
+    ).encode()
 
 
 def _xml_rows(variables: Sequence[str], rows: Sequence[Row]) -> bytes:
@@ -103,8 +123,9 @@ def _xml_rows(variables: Sequence[str], rows: Sequence[Row]) -> bytes:
     parts = ["<results>"]
     for row in rows:
         parts.append("<result>")
-        parts.extend(f"<binding name={quoteattr(k)}>{_xml_term(v)}</binding>"
-                     for k, v in row.items())
+        parts.extend(
+            f"<binding name={quoteattr(k)}>{_xml_term(v)}</binding>" for k, v in row.items()
+        )
         parts.append("</result>")
     parts.append("</results>")
     return _xml_doc(head, "".join(parts))
@@ -136,16 +157,19 @@ def _tsv_value(term: Value) -> str:
 
 def _tsv_rows(variables: Sequence[str], rows: Sequence[Row]) -> bytes:
     lines = ["\t".join(f"?{v}" for v in variables)]
-    lines += ["\t".join(_tsv_value(row[v]) if v in row else "" for v in variables)
-              for row in rows]
+    lines += ["\t".join(_tsv_value(row[v]) if v in row else "" for v in variables) for row in rows]
     return ("\n".join(lines) + "\n").encode()
 
 
 # -- public -------------------------------------------------------------------------------
 def write_solutions(variables: Sequence[str], rows: Sequence[Row], fmt: Format) -> bytes:
     """SELECT results in one of :data:`mediatypes.RESULT_FORMATS`."""
-    writer = {mediatypes.SPARQL_JSON: _json_rows, mediatypes.SPARQL_XML: _xml_rows,
-              mediatypes.SPARQL_CSV: _csv_rows, mediatypes.SPARQL_TSV: _tsv_rows}[fmt]
+    writer = {
+        mediatypes.SPARQL_JSON: _json_rows,
+        mediatypes.SPARQL_XML: _xml_rows,
+        mediatypes.SPARQL_CSV: _csv_rows,
+        mediatypes.SPARQL_TSV: _tsv_rows,
+    }[fmt]
     return writer(variables, rows)
 
 
@@ -160,8 +184,9 @@ def write_boolean(value: bool, fmt: Format) -> bytes:
     return f"{word}\n".encode()
 
 
-def write_triples(triples: Sequence[ox.Triple], fmt: Format,
-                  prefixes: Mapping[str, str] | None = None) -> bytes:
+def write_triples(
+    triples: Sequence[ox.Triple], fmt: Format, prefixes: Mapping[str, str] | None = None
+) -> bytes:
     """A graph in one of :data:`mediatypes.GRAPH_FORMATS` (TriG/N-Quads: the default graph)."""
     assert isinstance(fmt.oxigraph, ox.RdfFormat)
     offered = {**COMMON_PREFIXES, **(prefixes or {})}

@@ -14,26 +14,42 @@ RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 RDFS_SEE_ALSO = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso")
 
 #: Result formats the endpoint writes, as W3C ``formats:`` IRIs.
-RESULT_FORMAT_IRIS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
-                      "SPARQL_Results_TSV", "Turtle", "JSON-LD", "N-Triples", "RDF_XML",
-                      "TriG", "N-Quads")
+RESULT_FORMAT_IRIS = (
+    "SPARQL_Results_JSON",
+    "SPARQL_Results_XML",
+    "SPARQL_Results_CSV",
+    "SPARQL_Results_TSV",
+    "Turtle",
+    "JSON-LD",
+    "N-Triples",
+    "RDF_XML",
+    "TriG",
+    "N-Quads",
+)
 
 
 def _sd(local: str) -> ox.NamedNode:
     return ox.NamedNode(SD + local)
 
 
-def describe_service(endpoint: str, graph_names: Iterable[str], *, federation: bool,
-                     update: bool, dataset_iri: str | None = None,
-                     void_url: str | None = None) -> list[ox.Triple]:
+def describe_service(
+    endpoint: str,
+    graph_names: Iterable[str],
+    *,
+    federation: bool,
+    update: bool,
+    dataset_iri: str | None = None,
+    void_url: str | None = None,
+) -> list[ox.Triple]:
     """Triples describing the endpoint at *endpoint* and its dataset.
 
     With *dataset_iri* the default dataset is that resource (the one VoID describes) rather
     than a blank node, and *void_url* (the VoID document) is its ``rdfs:seeAlso``.
     """
     service = ox.BlankNode("service")
-    dataset: ox.NamedNode | ox.BlankNode = (ox.NamedNode(dataset_iri) if dataset_iri
-                                            else ox.BlankNode("dataset"))
+    dataset: ox.NamedNode | ox.BlankNode = (
+        ox.NamedNode(dataset_iri) if dataset_iri else ox.BlankNode("dataset")
+    )
     default = ox.BlankNode("defaultGraph")
     out = [
         ox.Triple(service, RDF_TYPE, _sd("Service")),
@@ -52,8 +68,10 @@ def describe_service(endpoint: str, graph_names: Iterable[str], *, federation: b
         out.append(ox.Triple(service, _sd("supportedLanguage"), _sd("SPARQL11Update")))
     if federation:
         out.append(ox.Triple(service, _sd("feature"), _sd("BasicFederatedQuery")))
-    out += [ox.Triple(service, _sd("resultFormat"), ox.NamedNode(FORMATS + name))
-            for name in RESULT_FORMAT_IRIS]
+    out += [
+        ox.Triple(service, _sd("resultFormat"), ox.NamedNode(FORMATS + name))
+        for name in RESULT_FORMAT_IRIS
+    ]
     for i, name in enumerate(sorted(graph_names)):
         named = ox.BlankNode(f"namedGraph{i}")
         graph = ox.BlankNode(f"graph{i}")

@@ -87,8 +87,7 @@ def isolate_network() -> bool:
     return True
 
 
-def serve(conn: Connection, store_dir: str, memory_mb: int = 0,
-          network: bool = True) -> None:
+def serve(conn: Connection, store_dir: str, memory_mb: int = 0, network: bool = True) -> None:
     """Answer jobs until the parent closes the pipe."""
     _die_with_parent()
     if not network and not isolate_network():
@@ -97,8 +96,18 @@ def serve(conn: Connection, store_dir: str, memory_mb: int = 0,
     # when its pipe closes or it is killed. A worker forked from a gunicorn worker inherits
     # its handlers, which must not run here: back to the defaults.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for name in ("SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGWINCH", "SIGCHLD",
-                 "SIGTTIN", "SIGTTOU", "SIGABRT"):
+    for name in (
+        "SIGTERM",
+        "SIGHUP",
+        "SIGQUIT",
+        "SIGUSR1",
+        "SIGUSR2",
+        "SIGWINCH",
+        "SIGCHLD",
+        "SIGTTIN",
+        "SIGTTOU",
+        "SIGABRT",
+    ):
         signal.signal(getattr(signal, name), signal.SIG_DFL)
     with contextlib.suppress(ValueError):
         signal.set_wakeup_fd(-1)  # the parent's wake-up pipe is not ours to write to

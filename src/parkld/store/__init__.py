@@ -5,8 +5,7 @@ from __future__ import annotations
 from parkld.config import Settings
 from parkld.store.base import Bindings, QueryRequest, QueryResponse, Solutions, Store, Term
 
-__all__ = ["Bindings", "QueryRequest", "QueryResponse", "Solutions", "Store", "Term",
-           "open_store"]
+__all__ = ["Bindings", "QueryRequest", "QueryResponse", "Solutions", "Store", "Term", "open_store"]
 
 
 def open_store(settings: Settings) -> Store:
@@ -17,6 +16,9 @@ def open_store(settings: Settings) -> Store:
         return RemoteStore(settings)
     from parkld.store.embedded import EmbeddedStore
 
-    return EmbeddedStore(settings.store_dir, query_workers=settings.query_workers,
-                         query_memory_mb=settings.query_memory_mb,
-                         query_network=bool(settings.service_allowlist))
+    return EmbeddedStore(
+        settings.store_dir,
+        query_workers=settings.query_workers,
+        query_memory_mb=settings.query_memory_mb,
+        query_network=bool(settings.service_allowlist),
+    )

@@ -77,8 +77,9 @@ class Store(ABC):
     def select(self, query: str, bindings: Bindings | None = None) -> Solutions:
         """Run a SELECT over the merge of all graphs (``GRAPH ?g`` reaches each one)."""
 
-    def select_each(self, query: str, name: str,
-                    terms: Iterable[ox.NamedNode | ox.Literal]) -> Solutions:
+    def select_each(
+        self, query: str, name: str, terms: Iterable[ox.NamedNode | ox.Literal]
+    ) -> Solutions:
         """Run a SELECT once for all of *terms* bound in turn to ``?name``; rows concatenated.
 
         The terms travel as a ``VALUES`` block written from RDF terms (never text a user
@@ -88,7 +89,7 @@ class Store(ABC):
         variables: list[str] = []
         rows: list[dict[str, Term]] = []
         for start in range(0, len(unique), VALUES_BATCH):
-            found = self.select(with_values(query, name, unique[start:start + VALUES_BATCH]))
+            found = self.select(with_values(query, name, unique[start : start + VALUES_BATCH]))
             variables = found.variables
             rows.extend(found.rows)
         return Solutions(variables, rows)

@@ -78,8 +78,11 @@ def _release(store: ox.Store) -> None:
 def rederive_default(store: ox.Store) -> None:
     """Make the default graph of *store* the merge of its named graphs again."""
     default = ox.DefaultGraph()
-    merged = {q.triple for q in store.quads_for_pattern(None, None, None, None)
-              if not isinstance(q.graph_name, ox.DefaultGraph)}
+    merged = {
+        q.triple
+        for q in store.quads_for_pattern(None, None, None, None)
+        if not isinstance(q.graph_name, ox.DefaultGraph)
+    }
     present = {q.triple for q in store.quads_for_pattern(None, None, None, default)}
     for t in present - merged:
         store.remove(ox.Quad(t.subject, t.predicate, t.object, default))
@@ -88,8 +91,11 @@ def rederive_default(store: ox.Store) -> None:
 
 def named_quads(store: ox.Store) -> Iterator[ox.Quad]:
     """The quads of the named graphs (the default graph is derived from them)."""
-    return (q for q in store.quads_for_pattern(None, None, None, None)
-            if not isinstance(q.graph_name, ox.DefaultGraph))
+    return (
+        q
+        for q in store.quads_for_pattern(None, None, None, None)
+        if not isinstance(q.graph_name, ox.DefaultGraph)
+    )
 
 
 def substitutions(
@@ -104,9 +110,15 @@ def substitutions(
 class EmbeddedStore(Store):
     """A pyoxigraph database directory, shared by every process of one server."""
 
-    def __init__(self, store_dir: Path, *, executor: QueryExecutorLike | None = None,
-                 query_workers: int = 2, query_memory_mb: int = 1024,
-                 query_network: bool = True) -> None:
+    def __init__(
+        self,
+        store_dir: Path,
+        *,
+        executor: QueryExecutorLike | None = None,
+        query_workers: int = 2,
+        query_memory_mb: int = 1024,
+        query_network: bool = True,
+    ) -> None:
         self.store_dir = store_dir
         self.query_workers = query_workers
         self.query_memory_mb = query_memory_mb
@@ -174,9 +186,12 @@ class EmbeddedStore(Store):
             if self._executor is None or self._executor_pid != os.getpid():
                 from parkld.sparql.executor import WorkerPool
 
-                self._executor = WorkerPool(self.store_dir, self.query_workers,
-                                            memory_mb=self.query_memory_mb,
-                                            network=self.query_network)
+                self._executor = WorkerPool(
+                    self.store_dir,
+                    self.query_workers,
+                    memory_mb=self.query_memory_mb,
+                    network=self.query_network,
+                )
                 self._executor_pid = os.getpid()
             return self._executor
 
@@ -248,7 +263,8 @@ class EmbeddedStore(Store):
                 raise BadRequest(
                     "the update writes to the default graph, which is the merge of the named "
                     "graphs (each triple once): write into a named graph with GRAPH <…> or "
-                    "WITH <…>; nothing was changed")
+                    "WITH <…>; nothing was changed"
+                )
             _check_conforms(store)
 
         self._write(change)
@@ -307,8 +323,12 @@ def _clone(source: Path, target: Path) -> None:
                 pass
         shutil.copy2(src, dst)
 
-    shutil.copytree(source, target, copy_function=link_or_copy,
-                    ignore=shutil.ignore_patterns("LOCK", COMPLETE, LOCK_FILE))
+    shutil.copytree(
+        source,
+        target,
+        copy_function=link_or_copy,
+        ignore=shutil.ignore_patterns("LOCK", COMPLETE, LOCK_FILE),
+    )
 
 
 def _switch(store_dir: Path, target: Path) -> None:
@@ -322,8 +342,9 @@ def _switch(store_dir: Path, target: Path) -> None:
 def _prune_versions(store_dir: Path, keep: Path) -> None:
     """Remove old write versions of *keep*'s build (the build itself stays for reuse)."""
     stem = keep.name.split(WRITE_SUFFIX, 1)[0]
-    versions = sorted((store_dir / "builds").glob(f"{stem}{WRITE_SUFFIX}*"),
-                      key=_version_number, reverse=True)
+    versions = sorted(
+        (store_dir / "builds").glob(f"{stem}{WRITE_SUFFIX}*"), key=_version_number, reverse=True
+    )
     for old in versions[KEEP_VERSIONS:]:
         if old != keep:
             shutil.rmtree(old, ignore_errors=True)

@@ -82,7 +82,7 @@ def check_syntax(query: str, parser: ox.Store, base_iri: str | None = None) -> S
     # An ASK without SERVICE is parsed as written (same error positions as the embedded
     # store; evaluating it on the empty parser store costs nothing).
     if found.form == "ask" and any(t.is_word("service") for t in tokens(query)):
-        text = query[:found.form_at] + "SELECT (1 AS ?parkldAskProbe)" + query[found.form_at + 3:]
+        text = query[: found.form_at] + "SELECT (1 AS ?parkldAskProbe)" + query[found.form_at + 3 :]
     try:
         parser.query(text, base_iri=base_iri)
     except SyntaxError as exc:
@@ -133,8 +133,10 @@ def with_bindings(query: str, bindings: Bindings | None, found: Shape) -> str:
     if not bindings:
         return query
     names = list(bindings)
-    block = (f" VALUES ({' '.join('?' + n for n in names)}) "
-             f"{{ ({' '.join(term_text(bindings[n]) for n in names)}) }} ")
+    block = (
+        f" VALUES ({' '.join('?' + n for n in names)}) "
+        f"{{ ({' '.join(term_text(bindings[n]) for n in names)}) }} "
+    )
     return _open_group(query, block, found)
 
 
@@ -152,4 +154,4 @@ def with_values(query: str, name: str, terms: Sequence[ox.NamedNode | ox.Literal
 def _open_group(query: str, block: str, found: Shape) -> str:
     if found.group_at is None:  # e.g. DESCRIBE ?x with no WHERE clause
         return f"{query}\nWHERE {{{block}}}"
-    return query[:found.group_at] + block + query[found.group_at:]
+    return query[: found.group_at] + block + query[found.group_at :]

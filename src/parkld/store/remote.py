@@ -67,6 +67,7 @@ _GRAPH_KEYWORD = re.compile(r"(?<![\w:/#<-])GRAPH(?![\w-])", re.IGNORECASE)
 def _mentions_graph(text: str) -> bool:
     return _GRAPH_KEYWORD.search(text) is not None
 
+
 # Virtuoso echoes the request's dataset in X-SPARQL-named-graph, folded over one header line
 # per graph; past ~100 graphs Python's HTTP client (limit: 100 header lines) dropped the
 # connection and every query failed. One graph per source document makes hundreds normal.
@@ -76,11 +77,13 @@ http.client._MAXHEADERS = max(http.client._MAXHEADERS, 10_000)  # type: ignore[a
 STAGING_PREFIX = "urn:parkld:staging:"
 #: Graphs a store keeps for itself (Virtuoso's schemas, service description, DAV); hidden
 #: from parkld's dataset so they never show up in the union or in statistics.
-SYSTEM_GRAPHS = frozenset({
-    "http://www.openlinksw.com/schemas/virtrdf#",
-    "http://www.w3.org/ns/ldp#",
-    "http://www.w3.org/2002/07/owl#",
-})
+SYSTEM_GRAPHS = frozenset(
+    {
+        "http://www.openlinksw.com/schemas/virtrdf#",
+        "http://www.w3.org/ns/ldp#",
+        "http://www.w3.org/2002/07/owl#",
+    }
+)
 _SYSTEM_PATTERN = re.compile(r"^https?://[^/]+/(sparql|DAV/)$")
 #: How long the list of visible graphs is reused before asking the store again.
 GRAPH_LIST_TTL = 5.0
@@ -90,14 +93,19 @@ CONNECT_TIMEOUT = 5.0
 #: Triples per update request when loading a staging graph.
 CHUNK_TRIPLES = 2000
 
+
 class StoreCredentialsError(StoreUnavailable):
     """The store refused parkld's credentials: a deployment problem, reported as such."""
 
 
 def is_hidden(graph: str) -> bool:
     """True for bookkeeping, staging and store-system graphs."""
-    return (graph in (META_GRAPH, MERGED_GRAPH) or graph.startswith(STAGING_PREFIX)
-            or graph in SYSTEM_GRAPHS or bool(_SYSTEM_PATTERN.match(graph)))
+    return (
+        graph in (META_GRAPH, MERGED_GRAPH)
+        or graph.startswith(STAGING_PREFIX)
+        or graph in SYSTEM_GRAPHS
+        or bool(_SYSTEM_PATTERN.match(graph))
+    )
 
 
 def staging_graph(graph: str) -> str:
@@ -168,36 +176,55 @@ class RemoteStore(Store):
         self.update_url = settings.store_update_url
         self.timeout = settings.store_timeout
         self.session = requests.Session()
-        adapter = HTTPAdapter(pool_connections=2, pool_maxsize=max(4, settings.threads),
-                              max_retries=0)
+        adapter = HTTPAdapter(
+            pool_connections=2, pool_maxsize=max(4, settings.threads), max_retries=0
+        )
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self.session.headers["User-Agent"] = "parkld (remote store client)"
-        self.auth = (_ChallengeAuth(settings.store_user, settings.store_password)
-                     if settings.store_user else None)
+        self.auth = (
+            _ChallengeAuth(settings.store_user, settings.store_password)
+            if settings.store_user
+            else None
+        )
         # Parsing only: user queries are checked here, never evaluated.
         self._parser = ox.Store()
         self._graphs: tuple[float, list[str]] | None = None
         self._graphs_lock = threading.Lock()
 
     # -- HTTP ------------------------------------------------------------------------------
-    def _post(self, url: str, data: Mapping[str, str | Sequence[str]], accept: str,
-              read_timeout: float, *, auth: AuthBase | None = None) -> requests.Response:
+    def _post(
+        self,
+        url: str,
+        data: Mapping[str, str | Sequence[str]],
+        accept: str,
+        read_timeout: float,
+        *,
+        auth: AuthBase | None = None,
+    ) -> requests.Response:
         """POST a protocol request and map every failure to a parkld error."""
         try:
             response = self.session.post(
-                url, data=data, headers={"Accept": accept}, auth=auth,
+                url,
+                data=data,
+                headers={"Accept": accept},
+                auth=auth,
                 timeout=(min(CONNECT_TIMEOUT, read_timeout), read_timeout),
             )
         except requests.ConnectTimeout as exc:
-            raise StoreUnavailable(f"the SPARQL store at {url} does not accept connections "
-                                   f"(no answer within {CONNECT_TIMEOUT:g} s)") from exc
+            raise StoreUnavailable(
+                f"the SPARQL store at {url} does not accept connections "
+                f"(no answer within {CONNECT_TIMEOUT:g} s)"
+            ) from exc
         except requests.ReadTimeout as exc:
-            raise QueryTimeout(f"the SPARQL store did not answer within {read_timeout:g} s; "
-                               "the query was abandoned") from exc
+            raise QueryTimeout(
+                f"the SPARQL store did not answer within {read_timeout:g} s; "
+                "the query was abandoned"
+            ) from exc
         except requests.ConnectionError as exc:
-            raise StoreUnavailable(f"the SPARQL store at {url} is unreachable "
-                                   f"(is it running?): {_reason(exc)}") from exc
+            raise StoreUnavailable(
+                f"the SPARQL store at {url} is unreachable (is it running?): {_reason(exc)}"
+            ) from exc
         except requests.RequestException as exc:
             raise StoreUnavailable(f"request to the SPARQL store failed: {exc}") from exc
         status = response.status_code
@@ -205,29 +232,41 @@ class RemoteStore(Store):
             raise StoreCredentialsError(
                 f"the SPARQL store at {url} refused parkld's credentials (HTTP {status}); "
                 "check PARKLD_STORE_USER and PARKLD_STORE_PASSWORD"
-                + ("" if auth else " (none are set)"))
+                + ("" if auth else " (none are set)")
+            )
         if status == 404:
-            raise StoreUnavailable(f"no SPARQL endpoint at {url} (HTTP 404); "
-                                   "check PARKLD_STORE_QUERY_URL / PARKLD_STORE_UPDATE_URL")
+            raise StoreUnavailable(
+                f"no SPARQL endpoint at {url} (HTTP 404); "
+                "check PARKLD_STORE_QUERY_URL / PARKLD_STORE_UPDATE_URL"
+            )
         if status in (502, 503, 504) or status == 429:
             raise StoreUnavailable(f"the SPARQL store at {url} is unavailable (HTTP {status})")
         if status >= 400 and "estimated execution time" in response.text[:300]:
             # Virtuoso refuses up front a query it estimates would run past its limit.
-            raise QueryTimeout(f"the store refused a query it estimates would run too long: "
-                               f"{_message(response)}")
+            raise QueryTimeout(
+                f"the store refused a query it estimates would run too long: {_message(response)}"
+            )
         if status >= 400:
-            raise UpstreamError(f"the SPARQL store refused the request (HTTP {status}): "
-                                f"{_message(response)}")
+            raise UpstreamError(
+                f"the SPARQL store refused the request (HTTP {status}): {_message(response)}"
+            )
         # Virtuoso's "anytime" answers: a result cut by its time limit, sent as a success.
         if response.headers.get("X-SQL-State", "").upper() == "S1TAT":
             raise QueryTimeout("the query ran past its time limit and was stopped by the store")
         return response
 
-    def _dataset(self, request_default: Sequence[str] = (), request_named: Sequence[str] = (),
-                 has_dataset: bool = False, uses_graph: bool = True) -> dict[str, list[str]]:
+    def _dataset(
+        self,
+        request_default: Sequence[str] = (),
+        request_named: Sequence[str] = (),
+        has_dataset: bool = False,
+        uses_graph: bool = True,
+    ) -> dict[str, list[str]]:
         if request_default or request_named:
-            return {"default-graph-uri": list(request_default),
-                    "named-graph-uri": list(request_named)}
+            return {
+                "default-graph-uri": list(request_default),
+                "named-graph-uri": list(request_named),
+            }
         if has_dataset:
             return {}
         if not uses_graph:
@@ -241,8 +280,15 @@ class RemoteStore(Store):
         names = graphs or [META_GRAPH + "#none"]
         return {"default-graph-uri": [MERGED_GRAPH], "named-graph-uri": names}
 
-    def _query(self, query: str, accept: str, read_timeout: float, *,
-               dataset: Mapping[str, Sequence[str]], server_timeout: float) -> requests.Response:
+    def _query(
+        self,
+        query: str,
+        accept: str,
+        read_timeout: float,
+        *,
+        dataset: Mapping[str, Sequence[str]],
+        server_timeout: float,
+    ) -> requests.Response:
         data: dict[str, str | Sequence[str]] = {"query": query, **dataset}
         # Virtuoso and Fuseki stop a query at ``timeout`` (ms); other stores ignore it.
         data["timeout"] = str(int(server_timeout * 1000))
@@ -250,8 +296,9 @@ class RemoteStore(Store):
         # its hashes from the authenticated endpoint it writes to.
         return self._post(self.query_url, data, accept, read_timeout, auth=self.auth)
 
-    def _prepare(self, query: str, bindings: Bindings | None,
-                 base_iri: str | None = None) -> tuple[str, querytext.Shape]:
+    def _prepare(
+        self, query: str, bindings: Bindings | None, base_iri: str | None = None
+    ) -> tuple[str, querytext.Shape]:
         """Check syntax locally (no evaluation) and add the bindings; trusted queries only."""
         found = querytext.check_syntax(query, self._parser, base_iri)
         return querytext.with_bindings(query, bindings, found), found
@@ -263,15 +310,24 @@ class RemoteStore(Store):
             raise UpstreamError("the SPARQL store sent results that are not SPARQL JSON") from exc
         return doc
 
-    def _select_rows(self, query: str, bindings: Bindings | None, *, timeout: float,
-                     dataset: Mapping[str, Sequence[str]] | None = None
-                     ) -> tuple[list[str], Iterator[dict[str, Term]], bool | None]:
+    def _select_rows(
+        self,
+        query: str,
+        bindings: Bindings | None,
+        *,
+        timeout: float,
+        dataset: Mapping[str, Sequence[str]] | None = None,
+    ) -> tuple[list[str], Iterator[dict[str, Term]], bool | None]:
         text, found = self._prepare(query, bindings)
         response = self._query(
-            text, mediatypes.SPARQL_JSON.media_type, timeout + TIMEOUT_MARGIN,
-            dataset=dataset if dataset is not None else self._dataset(
-                has_dataset=found.has_dataset, uses_graph=_mentions_graph(text)),
-            server_timeout=timeout)
+            text,
+            mediatypes.SPARQL_JSON.media_type,
+            timeout + TIMEOUT_MARGIN,
+            dataset=dataset
+            if dataset is not None
+            else self._dataset(has_dataset=found.has_dataset, uses_graph=_mentions_graph(text)),
+            server_timeout=timeout,
+        )
         doc = self._results(response)
         if "boolean" in doc:
             return [], iter(()), bool(doc["boolean"])
@@ -299,13 +355,22 @@ class RemoteStore(Store):
             raise QuerySyntaxError("expected a CONSTRUCT or DESCRIBE query")
         return list(self._triples(text, found, self.timeout))
 
-    def _triples(self, text: str, found: querytext.Shape, timeout: float,
-                 dataset: Mapping[str, Sequence[str]] | None = None) -> Iterator[ox.Triple]:
+    def _triples(
+        self,
+        text: str,
+        found: querytext.Shape,
+        timeout: float,
+        dataset: Mapping[str, Sequence[str]] | None = None,
+    ) -> Iterator[ox.Triple]:
         response = self._query(
-            text, mediatypes.NTRIPLES.media_type, timeout + TIMEOUT_MARGIN,
-            dataset=dataset if dataset is not None else self._dataset(
-                has_dataset=found.has_dataset, uses_graph=_mentions_graph(text)),
-            server_timeout=timeout)
+            text,
+            mediatypes.NTRIPLES.media_type,
+            timeout + TIMEOUT_MARGIN,
+            dataset=dataset
+            if dataset is not None
+            else self._dataset(has_dataset=found.has_dataset, uses_graph=_mentions_graph(text)),
+            server_timeout=timeout,
+        )
         # A store that ignores Accept may send Turtle, which also reads N-Triples.
         turtle = "turtle" in response.headers.get("Content-Type", "")
         fmt = ox.RdfFormat.TURTLE if turtle else ox.RdfFormat.N_TRIPLES
@@ -323,32 +388,40 @@ class RemoteStore(Store):
 
     def run(self, request: QueryRequest) -> QueryResponse:
         # The embedded store's checks, in the same order and words, before any request.
-        found_names = analysis.check_query(request.query, request.service_allowlist,
-                                           request.base_iri)
+        found_names = analysis.check_query(
+            request.query, request.service_allowlist, request.base_iri
+        )
         # What is sent is the canonical text the checks read (parkld.sparql.lexer).
         querytext.check_builtins(found_names.canonical)
         try:
             text, found = self._prepare(found_names.canonical, None, request.base_iri)
         except QuerySyntaxError as exc:  # positions as in the text the user wrote
-            raise QuerySyntaxError(lexer.original_position(exc.message, request.query,
-                                                           request.base_iri)) from exc
+            raise QuerySyntaxError(
+                lexer.original_position(exc.message, request.query, request.base_iri)
+            ) from exc
         text = querytext.with_base(text, request.base_iri)
-        dataset = self._dataset(request.default_graphs, request.named_graphs, found.has_dataset,
-                                uses_graph=_mentions_graph(text))
+        dataset = self._dataset(
+            request.default_graphs,
+            request.named_graphs,
+            found.has_dataset,
+            uses_graph=_mentions_graph(text),
+        )
         cap = request.max_rows
         if found.form in ("construct", "describe"):
             if not request.graph_formats:
                 raise NotAcceptable("no acceptable RDF format for a CONSTRUCT/DESCRIBE result")
             gfmt = request.graph_formats[0]
-            triples = list(itertools.islice(
-                self._triples(text, found, request.timeout, dataset), cap + 1))
+            triples = list(
+                itertools.islice(self._triples(text, found, request.timeout, dataset), cap + 1)
+            )
             body = results.write_triples(triples[:cap], gfmt, found_names.prefixes)
             return QueryResponse(body, gfmt, found.form, len(triples[:cap]), len(triples) > cap)
         if not request.result_formats:
             raise NotAcceptable("no acceptable SPARQL results format for a SELECT/ASK result")
         fmt = request.result_formats[0]
         variables, rows, boolean = self._select_rows(
-            text, None, timeout=request.timeout, dataset=dataset)
+            text, None, timeout=request.timeout, dataset=dataset
+        )
         if boolean is not None:
             return QueryResponse(results.write_boolean(boolean, fmt), fmt, "ask", 1)
         kept = list(itertools.islice(rows, cap + 1))
@@ -368,12 +441,19 @@ class RemoteStore(Store):
         # GROUP BY, not DISTINCT: the same rows, but Virtuoso 7 answers ``SELECT DISTINCT ?g``
         # over GRAPH ?g by scanning every quad (~5 s for the shipped graph, measured) and
         # GROUP BY ?g from its graph index (~0.03 s). The list is refreshed every few seconds.
-        response = self._query("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
-                               mediatypes.SPARQL_JSON.media_type, self.timeout + TIMEOUT_MARGIN,
-                               dataset={}, server_timeout=self.timeout)
+        response = self._query(
+            "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+            mediatypes.SPARQL_JSON.media_type,
+            self.timeout + TIMEOUT_MARGIN,
+            dataset={},
+            server_timeout=self.timeout,
+        )
         rows = self._results(response).get("results", {}).get("bindings", [])
-        return sorted(v for row in rows if row.get("g", {}).get("type") == "uri"
-                      and not is_hidden(v := row["g"]["value"]))
+        return sorted(
+            v
+            for row in rows
+            if row.get("g", {}).get("type") == "uri" and not is_hidden(v := row["g"]["value"])
+        )
 
     def graph_names(self) -> list[str]:
         with self._graphs_lock:
@@ -388,8 +468,13 @@ class RemoteStore(Store):
         return super().quad_count() if self.graph_names() else 0
 
     def ping(self) -> None:
-        self._query("ASK {}", mediatypes.SPARQL_JSON.media_type, min(self.timeout, 5.0),
-                    dataset={}, server_timeout=min(self.timeout, 5.0))
+        self._query(
+            "ASK {}",
+            mediatypes.SPARQL_JSON.media_type,
+            min(self.timeout, 5.0),
+            dataset={},
+            server_timeout=min(self.timeout, 5.0),
+        )
 
     # -- writing -------------------------------------------------------------------------
     def update(self, update: str) -> None:
@@ -412,14 +497,17 @@ class RemoteStore(Store):
         parts = [f"DROP SILENT GRAPH {merged}"]
         if names:
             listed = ", ".join(querytext.term_text(ox.NamedNode(g)) for g in names)
-            parts.append(f"INSERT {{ GRAPH {merged} {{ ?s ?p ?o }} }} WHERE {{ "
-                         f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g IN ({listed})) }}")
+            parts.append(
+                f"INSERT {{ GRAPH {merged} {{ ?s ?p ?o }} }} WHERE {{ "
+                f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g IN ({listed})) }}"
+            )
         self._update(" ;\n".join(parts))
 
     def _update(self, update: str) -> None:
         if not self.update_url:
-            raise Forbidden("the remote store is read-only here: "
-                            "PARKLD_STORE_UPDATE_URL is not set")
+            raise Forbidden(
+                "the remote store is read-only here: PARKLD_STORE_UPDATE_URL is not set"
+            )
         self._post(self.update_url, {"update": update}, "*/*", self.timeout, auth=self.auth)
 
     def content_hashes(self) -> dict[str, str]:
@@ -430,12 +518,19 @@ class RemoteStore(Store):
         """Every hash in the bookkeeping graph, :data:`MERGED_GRAPH`'s included."""
         rows = self._select_rows(
             f"SELECT ?g ?h WHERE {{ GRAPH <{META_GRAPH}> {{ ?g <{HASH.value}> ?h }} }}",
-            None, timeout=self.timeout, dataset={})[1]
+            None,
+            timeout=self.timeout,
+            dataset={},
+        )[1]
         return {row["g"].value: row["h"].value for row in rows}
 
-    def stage(self, graph: str, triples: Sequence[ox.Triple],
-              progress: Callable[[int], None] | None = None,
-              chunk: int = CHUNK_TRIPLES) -> str:
+    def stage(
+        self,
+        graph: str,
+        triples: Sequence[ox.Triple],
+        progress: Callable[[int], None] | None = None,
+        chunk: int = CHUNK_TRIPLES,
+    ) -> str:
         """Load *triples* into the staging graph of *graph* (emptied first); return its IRI.
 
         Readers never look at staging graphs, so this may take many requests.
@@ -455,13 +550,17 @@ class RemoteStore(Store):
         readers see the old graph or the new, and the hash changes with the content.
         """
         g = f"<{graph}>"
-        parts = [f"DROP SILENT GRAPH {g}" if staging is None
-                 else f"MOVE SILENT GRAPH <{staging}> TO GRAPH {g}",
-                 f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {g} <{HASH.value}> ?h }} }}"]
+        parts = [
+            f"DROP SILENT GRAPH {g}"
+            if staging is None
+            else f"MOVE SILENT GRAPH <{staging}> TO GRAPH {g}",
+            f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {g} <{HASH.value}> ?h }} }}",
+        ]
         if content_hash is not None:
             literal = querytext.term_text(ox.Literal(content_hash))
-            parts.append(f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ {g} <{HASH.value}> "
-                         f"{literal} }} }}")
+            parts.append(
+                f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ {g} <{HASH.value}> {literal} }} }}"
+            )
         self._update(" ;\n".join(parts))
         self._graphs = None
 
@@ -469,8 +568,10 @@ class RemoteStore(Store):
         """Record *content_hash* for *graph* in the bookkeeping graph."""
         g = f"<{graph}>"
         literal = querytext.term_text(ox.Literal(content_hash))
-        self._update(f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {g} <{HASH.value}> ?h }} }} ;\n"
-                     f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ {g} <{HASH.value}> {literal} }} }}")
+        self._update(
+            f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {g} <{HASH.value}> ?h }} }} ;\n"
+            f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ {g} <{HASH.value}> {literal} }} }}"
+        )
 
     def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Triple]]) -> None:
         for graph, triples in graphs.items():
@@ -537,8 +638,13 @@ def insert_text(graph: str, triples: Sequence[ox.Triple]) -> str:
 
 def _reason(exc: Exception) -> str:
     text = str(exc)
-    for marker in ("Connection refused", "Name or service not known", "timed out",
-                   "Connection reset", "Remote end closed connection"):
+    for marker in (
+        "Connection refused",
+        "Name or service not known",
+        "timed out",
+        "Connection reset",
+        "Remote end closed connection",
+    ):
         if marker in text:
             return marker.lower()
     return text[:200]
@@ -551,5 +657,14 @@ def _message(response: requests.Response) -> str:
     return first[:500] or response.reason or "no message"
 
 
-__all__ = ["MERGED_GRAPH", "META_GRAPH", "STAGING_PREFIX", "RemoteStore", "StoreCredentialsError",
-           "bnode_safe_chunks", "insert_text", "is_hidden", "staging_graph"]
+__all__ = [
+    "MERGED_GRAPH",
+    "META_GRAPH",
+    "STAGING_PREFIX",
+    "RemoteStore",
+    "StoreCredentialsError",
+    "bnode_safe_chunks",
+    "insert_text",
+    "is_hidden",
+    "staging_graph",
+]

@@ -30,8 +30,12 @@ BLUEPRINTS = (
 )
 
 
-def create_app(settings: Settings | None = None, *, store: Store | None = None,
-               overrides: Mapping[str, Any] | None = None) -> Flask:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    store: Store | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Flask:
     """Build the app. Tests pass their own *settings* and *store*; production reads PARKLD_*."""
     settings = settings or config.from_env()
     if overrides:

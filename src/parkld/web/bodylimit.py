@@ -28,8 +28,9 @@ class ChunkedBodyLimit:
         self.app = app
         self.limit = limit
 
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]
-                 ) -> Iterable[bytes]:
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
         chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
         if not chunked or environ.get("CONTENT_LENGTH"):
             return self.app(environ, start_response)
@@ -45,12 +46,18 @@ class ChunkedBodyLimit:
                 size += len(part)
         except Exception as exc:  # each server has its own error for a bad chunk
             log.info("malformed chunked request body: %s", exc)
-            return _plain(start_response, "400 Bad Request",
-                          "400 Bad Request: the chunked request body is malformed\n")
+            return _plain(
+                start_response,
+                "400 Bad Request",
+                "400 Bad Request: the chunked request body is malformed\n",
+            )
         if size > self.limit:
-            return _plain(start_response, "413 Request Entity Too Large",
-                          f"413 Payload Too Large: the request body is larger than "
-                          f"{self.limit} bytes (PARKLD_MAX_BODY_BYTES)\n")
+            return _plain(
+                start_response,
+                "413 Request Entity Too Large",
+                f"413 Payload Too Large: the request body is larger than "
+                f"{self.limit} bytes (PARKLD_MAX_BODY_BYTES)\n",
+            )
         body = b"".join(parts)
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
@@ -61,8 +68,13 @@ class ChunkedBodyLimit:
 
 def _plain(start_response: Callable[..., Any], status: str, text: str) -> list[bytes]:
     body = text.encode()
-    start_response(status, [("Content-Type", "text/plain; charset=utf-8"),
-                            ("Content-Length", str(len(body))),
-                            ("X-Content-Type-Options", "nosniff"),
-                            ("Connection", "close")])
+    start_response(
+        status,
+        [
+            ("Content-Type", "text/plain; charset=utf-8"),
+            ("Content-Length", str(len(body))),
+            ("X-Content-Type-Options", "nosniff"),
+            ("Connection", "close"),
+        ],
+    )
     return [body]

@@ -38,21 +38,37 @@ def error_response(status: int, title: str, message: str) -> Response:
         from flask import current_app
 
         body = render_template_string(
-            _PAGE, status=status, title=title, message=message,
+            _PAGE,
+            status=status,
+            title=title,
+            message=message,
             has_static=current_app.has_static_folder,
         )
         response = Response(body, status=status, content_type="text/html; charset=utf-8")
     else:
-        response = Response(f"{status} {title}: {message}\n", status=status,
-                            content_type="text/plain; charset=utf-8")
+        response = Response(
+            f"{status} {title}: {message}\n",
+            status=status,
+            content_type="text/plain; charset=utf-8",
+        )
     response.vary.add("Accept")
     return response
 
 
-_TITLES = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 406: "Not Acceptable",
-           413: "Payload Too Large", 415: "Unsupported Media Type", 422: "Unprocessable Content",
-           429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway",
-           503: "Service Unavailable", 504: "Gateway Timeout"}
+_TITLES = {
+    400: "Bad Request",
+    403: "Forbidden",
+    404: "Not Found",
+    406: "Not Acceptable",
+    413: "Payload Too Large",
+    415: "Unsupported Media Type",
+    422: "Unprocessable Content",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+}
 
 
 @bp.app_errorhandler(ParkldError)
@@ -80,5 +96,6 @@ def handle_http_error(exc: HTTPException) -> Response:
 @bp.app_errorhandler(Exception)
 def handle_unexpected(exc: Exception) -> Response:
     log.exception("unexpected error while serving %s %s", request.method, request.path)
-    return error_response(500, "Internal Server Error",
-                          "the server met an unexpected error; it has been logged")
+    return error_response(
+        500, "Internal Server Error", "the server met an unexpected error; it has been logged"
+    )

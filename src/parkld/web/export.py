@@ -48,8 +48,14 @@ class ExportResult:
     resources: int
 
 
-def export_site(settings: Settings, store: Store, target: Path, *, site_url: str | None = None,
-                progress: Callable[[str], None] | None = None) -> ExportResult:
+def export_site(
+    settings: Settings,
+    store: Store,
+    target: Path,
+    *,
+    site_url: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> ExportResult:
     """Write the mirror into *target* (created; existing files are overwritten).
 
     *site_url* (default: the base IRI) prefixes the sitemap's URLs.
@@ -88,8 +94,7 @@ def export_site(settings: Settings, store: Store, target: Path, *, site_url: str
         report = f"/validation{path}"
         if client.head(f"{report}.ttl").status_code == 200:
             for fmt in RESOURCE_FORMATS:
-                fetch(f"{report}.{fmt.extension}",
-                      target / f"{report.lstrip('/')}.{fmt.extension}")
+                fetch(f"{report}.{fmt.extension}", target / f"{report.lstrip('/')}.{fmt.extension}")
     fetch("/", target / "index.html")
     say("writing pictures and network downloads")
     for page in PICTURE_PAGES:

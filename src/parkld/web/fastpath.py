@@ -51,8 +51,15 @@ DEFAULT_MEMO_BYTES = 32 * 1024 * 1024
 GENERATION_RECHECK = 0.5
 
 #: Request headers that make an answer personal or partial: such requests bypass the memo.
-_BYPASS = ("HTTP_AUTHORIZATION", "HTTP_COOKIE", "HTTP_RANGE", "HTTP_IF_RANGE",
-           "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
+_BYPASS = (
+    "HTTP_AUTHORIZATION",
+    "HTTP_COOKIE",
+    "HTTP_RANGE",
+    "HTTP_IF_RANGE",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+)
 #: Request headers in the key; an answer varying on anything else is not memoised.
 _KEYED = frozenset({"accept", "accept-encoding", "origin"})
 #: Query text whose answer can change while the store does not (or reaches the network).
@@ -61,8 +68,16 @@ _VOLATILE = re.compile(r"\b(now|rand|uuid|struuid|bnode)\s*\(|\bservice\b", re.I
 _KNOWN = tuple(dict.fromkeys(mt for f in mediatypes.ALL for mt in (f.media_type, *f.aliases)))
 _CODINGS = ("br", "gzip", "zstd", "deflate", "identity", "*")
 # Entity headers a 304 leaves out (RFC 9110 §15.4.5 keeps ETag, Vary, Cache-Control…).
-_NOT_IN_304 = frozenset({"content-type", "content-length", "content-encoding", "content-range",
-                         "content-disposition", "accept-ranges"})
+_NOT_IN_304 = frozenset(
+    {
+        "content-type",
+        "content-length",
+        "content-encoding",
+        "content-range",
+        "content-disposition",
+        "accept-ranges",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -131,10 +146,15 @@ def _etag_matches(header: str, etag: str) -> bool:
 class ResponseMemo:
     """The WSGI callable: answers from the memo, else asks *app* and keeps what may be kept."""
 
-    def __init__(self, app: WSGIApp, generation: Callable[[], str], *,
-                 max_bytes: int = DEFAULT_MEMO_BYTES,
-                 sparql_memoisable: Callable[[], bool] = lambda: True,
-                 recheck: float = GENERATION_RECHECK) -> None:
+    def __init__(
+        self,
+        app: WSGIApp,
+        generation: Callable[[], str],
+        *,
+        max_bytes: int = DEFAULT_MEMO_BYTES,
+        sparql_memoisable: Callable[[], bool] = lambda: True,
+        recheck: float = GENERATION_RECHECK,
+    ) -> None:
         self.app = app
         self.recheck = recheck
         self.max_bytes = max_bytes
@@ -218,19 +238,25 @@ class ResponseMemo:
                 return None
         elif path == "/search" or path.startswith("/reconcile"):
             return None  # answers per visitor input; little to gain from replay
-        return (environ.get("SCRIPT_NAME", ""), path, qs,
-                accept_variant(environ.get("HTTP_ACCEPT", "")),
-                encoding_class(environ.get("HTTP_ACCEPT_ENCODING", "")),
-                environ.get("HTTP_ORIGIN", ""),
-                # Some answers name the URL they were asked at (the sitemap, VoID's endpoint,
-                # a query's BASE, the query page), and a Host check must see every host.
-                environ.get("wsgi.url_scheme", ""), environ.get("HTTP_HOST", ""),
-                environ.get("HTTP_X_FORWARDED_HOST", ""),
-                environ.get("HTTP_X_FORWARDED_PROTO", ""),
-                environ.get("HTTP_X_FORWARDED_PREFIX", ""))
+        return (
+            environ.get("SCRIPT_NAME", ""),
+            path,
+            qs,
+            accept_variant(environ.get("HTTP_ACCEPT", "")),
+            encoding_class(environ.get("HTTP_ACCEPT_ENCODING", "")),
+            environ.get("HTTP_ORIGIN", ""),
+            # Some answers name the URL they were asked at (the sitemap, VoID's endpoint,
+            # a query's BASE, the query page), and a Host check must see every host.
+            environ.get("wsgi.url_scheme", ""),
+            environ.get("HTTP_HOST", ""),
+            environ.get("HTTP_X_FORWARDED_HOST", ""),
+            environ.get("HTTP_X_FORWARDED_PROTO", ""),
+            environ.get("HTTP_X_FORWARDED_PREFIX", ""),
+        )
 
-    def __call__(self, environ: dict[str, Any],
-                 start_response: Callable[..., Any]) -> Iterable[bytes]:
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
         if self.max_bytes <= 0:
             return self.app(environ, start_response)
         key = self._key(environ)
@@ -251,22 +277,31 @@ class ResponseMemo:
         return self._fill(gen, key, environ, start_response)
 
     @staticmethod
-    def _replay(entry: Entry, environ: dict[str, Any], start_response: Callable[..., Any],
-                head: bool) -> Iterable[bytes]:
+    def _replay(
+        entry: Entry, environ: dict[str, Any], start_response: Callable[..., Any], head: bool
+    ) -> Iterable[bytes]:
         inm = environ.get("HTTP_IF_NONE_MATCH")
         if inm is not None and entry.etag is not None and _etag_matches(inm, entry.etag):
-            start_response("304 Not Modified",
-                           [(k, v) for k, v in entry.headers if k.lower() not in _NOT_IN_304])
+            start_response(
+                "304 Not Modified",
+                [(k, v) for k, v in entry.headers if k.lower() not in _NOT_IN_304],
+            )
             return [b""]
         start_response(entry.status, list(entry.headers))
         return [b""] if head else [entry.body]
 
-    def _fill(self, gen: str, key: tuple[Any, ...], environ: dict[str, Any],
-              start_response: Callable[..., Any]) -> Iterable[bytes]:
+    def _fill(
+        self,
+        gen: str,
+        key: tuple[Any, ...],
+        environ: dict[str, Any],
+        start_response: Callable[..., Any],
+    ) -> Iterable[bytes]:
         seen: dict[str, Any] = {}
 
-        def capture(status: str, headers: list[tuple[str, str]],
-                    exc_info: Any = None) -> Callable[[bytes], object]:
+        def capture(
+            status: str, headers: list[tuple[str, str]], exc_info: Any = None
+        ) -> Callable[[bytes], object]:
             seen["status"], seen["headers"] = status, headers
             return start_response(status, headers, exc_info)  # type: ignore[no-any-return]
 
@@ -351,6 +386,9 @@ def memoised(app: Any, max_bytes: int | None = None) -> ResponseMemo:
     def sparql_ok() -> bool:
         return int(ext["settings"].rate_limit_per_minute) <= 0
 
-    return ResponseMemo(app, current_generation,
-                        max_bytes=memo_bytes_from_env() if max_bytes is None else max_bytes,
-                        sparql_memoisable=sparql_ok)
+    return ResponseMemo(
+        app,
+        current_generation,
+        max_bytes=memo_bytes_from_env() if max_bytes is None else max_bytes,
+        sparql_memoisable=sparql_ok,
+    )

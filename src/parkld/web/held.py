@@ -30,7 +30,8 @@ def held(day: dt.date) -> Held:
     """What held on *day*, for the current store generation."""
     # A few dozen days are plenty: readers walk a handful of dates, not every one.
     cache: GenerationCache[Held] = current_app.extensions.setdefault(
-        _STATE, GenerationCache[Held](64))
+        _STATE, GenerationCache[Held](64)
+    )
     store = get_store()
     return cache.get_or_make(generation(store), day, lambda: held_on(store, day))
 

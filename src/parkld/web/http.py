@@ -28,16 +28,28 @@ from parkld import mediatypes
 from parkld.web.state import get_settings
 
 #: Headers a cross-origin script may read.
-EXPOSED = ("Link, Content-Location, ETag, Last-Modified, Content-Range, Accept-Ranges, "
-           "Content-Disposition, X-Parkld-Result-Count, X-Parkld-Truncated, X-Parkld-Max-Rows, "
-           "Retry-After")
+EXPOSED = (
+    "Link, Content-Location, ETag, Last-Modified, Content-Range, Accept-Ranges, "
+    "Content-Disposition, X-Parkld-Result-Count, X-Parkld-Truncated, X-Parkld-Max-Rows, "
+    "Retry-After"
+)
 ALLOWED_HEADERS = "Accept, Accept-Language, Content-Type, Authorization, If-None-Match, Range"
 #: Text formats worth compressing, besides flask-compress's own list (HTML, CSS, JS, JSON…).
-TEXT_TYPES = sorted({f.media_type for f in mediatypes.ALL}
-                    | {"application/xml", "image/svg+xml", "application/geo+json",
-                       "application/javascript", "text/javascript", "text/plain",
-                       "text/css", "application/json", "application/graphml+xml",
-                       "text/vnd.graphviz"})
+TEXT_TYPES = sorted(
+    {f.media_type for f in mediatypes.ALL}
+    | {
+        "application/xml",
+        "image/svg+xml",
+        "application/geo+json",
+        "application/javascript",
+        "text/javascript",
+        "text/plain",
+        "text/css",
+        "application/json",
+        "application/graphml+xml",
+        "text/vnd.graphviz",
+    }
+)
 
 
 def install(app: Flask) -> None:
@@ -74,9 +86,13 @@ def _accepts_some_coding() -> bool:
 
 
 def _etag(response: Response) -> Response:
-    if (request.method not in ("GET", "HEAD") or response.status_code != 200
-            or response.is_streamed or response.direct_passthrough
-            or "ETag" in response.headers):
+    if (
+        request.method not in ("GET", "HEAD")
+        or response.status_code != 200
+        or response.is_streamed
+        or response.direct_passthrough
+        or "ETag" in response.headers
+    ):
         return response
     body = response.get_data()
     response.set_etag(hashlib.blake2b(body, digest_size=12).hexdigest())
@@ -98,7 +114,8 @@ def _cors(response: Response) -> Response:
         # setting (a comma-separated list is not a valid header value), except the context
         # document's deliberate "*".
         if response.headers.get("Access-Control-Allow-Origin") != "*" or request.path != (
-                "/context.jsonld"):
+            "/context.jsonld"
+        ):
             response.headers.pop("Access-Control-Allow-Origin", None)
         if origins:
             response.vary.add("Origin")

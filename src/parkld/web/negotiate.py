@@ -51,10 +51,15 @@ def rendered(body: bytes | str, content_type: str) -> Rendered:
 def _state() -> dict[str, Any]:
     # setdefault is atomic under the GIL: two threads racing here still share one state.
     state: dict[str, Any] = current_app.extensions.setdefault(
-        _STATE, {"responses": GenerationCache[Rendered](), "index": GenerationCache[Index](2),
-                 "descriptions": GenerationCache[Description](1024),
-                 "page_indexes": GenerationCache[Index](1024),
-                 "context": GenerationCache[Context](2)})
+        _STATE,
+        {
+            "responses": GenerationCache[Rendered](),
+            "index": GenerationCache[Index](2),
+            "descriptions": GenerationCache[Description](1024),
+            "page_indexes": GenerationCache[Index](1024),
+            "context": GenerationCache[Context](2),
+        },
+    )
     return state
 
 
@@ -79,8 +84,11 @@ def description_index(key: Hashable, desc: Description) -> Index:
     store = get_store()
     base = get_settings().base_iri
     cache: GenerationCache[Index] = _state()["page_indexes"]
-    return cache.get_or_make(generation(store), key, lambda: index_for(
-        store, base, sorted(desc.mentioned()), [*desc.graphs(), desc.iri]))
+    return cache.get_or_make(
+        generation(store),
+        key,
+        lambda: index_for(store, base, sorted(desc.mentioned()), [*desc.graphs(), desc.iri]),
+    )
 
 
 def last_modified(etag: str) -> dt.datetime:
@@ -89,8 +97,7 @@ def last_modified(etag: str) -> dt.datetime:
     an answer with *etag* (the same bytes keep the same date across cache refreshes)."""
     found = re.search(r"@(\d+)$", generation(get_store()))
     if found and int(found.group(1)) > 0:
-        return dt.datetime.fromtimestamp(int(found.group(1)) / 1e9, dt.UTC).replace(
-            microsecond=0)
+        return dt.datetime.fromtimestamp(int(found.group(1)) / 1e9, dt.UTC).replace(microsecond=0)
     seen: dict[str, dt.datetime] = _state().setdefault("first_seen", {})
     if len(seen) > 4096:
         seen.clear()
@@ -127,7 +134,8 @@ def choose(formats: Sequence[Format], explicit: Format | None = None) -> Format:
     found = _best(tuple(formats), accept)
     if found is None:
         raise NotAcceptable(
-            f"none of {', '.join(f.media_type for f in formats)} matches the Accept header")
+            f"none of {', '.join(f.media_type for f in formats)} matches the Accept header"
+        )
     return found
 
 
@@ -197,8 +205,15 @@ def _link_type(fmt: Format) -> str:
     return f'{fmt.media_type}"; profile="{fmt.profile}' if fmt.profile else fmt.media_type
 
 
-def respond(result: Rendered, *, path: str, formats: Sequence[Format], chosen: Format,
-            negotiated: bool, query: str = "") -> Response:
+def respond(
+    result: Rendered,
+    *,
+    path: str,
+    formats: Sequence[Format],
+    chosen: Format,
+    negotiated: bool,
+    query: str = "",
+) -> Response:
     """A conditional response with Vary, Link alternates and (if negotiated) Content-Location.
 
     *path* is the document's path without extension (``/park/x``); each representation lives
@@ -206,8 +221,11 @@ def respond(result: Rendered, *, path: str, formats: Sequence[Format], chosen: F
     """
     response = Response(result.body, content_type=result.content_type)
     response.vary.add("Accept")
-    links = [f'<{location(path, f, query)}>; rel="alternate"; type="{_link_type(f)}"'
-             for f in formats if f is not chosen]
+    links = [
+        f'<{location(path, f, query)}>; rel="alternate"; type="{_link_type(f)}"'
+        for f in formats
+        if f is not chosen
+    ]
     response.headers["Link"] = ", ".join(links)
     if negotiated:
         response.headers["Content-Location"] = location(path, chosen, query)

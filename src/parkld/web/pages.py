@@ -27,32 +27,105 @@ SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
 #: Properties shown as the page's key facts, per kind (local names in the pld: namespace, or
 #: full IRIs), in this order.
 FACTS: dict[str, tuple[str, ...]] = {
-    "park": ("parkKind", "city", "region", "country", "near", "partOf", "foundingDate",
-             "foundingYearMonth", "foundingYear", "foundedBy", "operatedBy", "website", "wikidata"),
-    "organisation": ("organisationKind", "actsFor", "country", "city", "foundingDate",
-                     "foundingYear", "website", "wikidata"),
-    "alliance": ("foundedBy", "foundingDate", "foundingYearMonth", "foundingYear", "place",
-                 "country", "atEvent", "website", "wikidata"),
-    "agreement": ("agreementKind", "party", "date", "yearMonth", "year", "place", "atEvent",
-                  "adoptedAt", "signatory", "provides"),
-    "evidence": ("quote", "http://purl.org/dc/terms/language", "https://schema.org/url",
-                 "retrievedOn", "http://purl.org/dc/terms/source"),
+    "park": (
+        "parkKind",
+        "city",
+        "region",
+        "country",
+        "near",
+        "partOf",
+        "foundingDate",
+        "foundingYearMonth",
+        "foundingYear",
+        "foundedBy",
+        "operatedBy",
+        "website",
+        "wikidata",
+    ),
+    "organisation": (
+        "organisationKind",
+        "actsFor",
+        "country",
+        "city",
+        "foundingDate",
+        "foundingYear",
+        "website",
+        "wikidata",
+    ),
+    "alliance": (
+        "foundedBy",
+        "foundingDate",
+        "foundingYearMonth",
+        "foundingYear",
+        "place",
+        "country",
+        "atEvent",
+        "website",
+        "wikidata",
+    ),
+    "agreement": (
+        "agreementKind",
+        "party",
+        "date",
+        "yearMonth",
+        "year",
+        "place",
+        "atEvent",
+        "adoptedAt",
+        "signatory",
+        "provides",
+    ),
+    "evidence": (
+        "quote",
+        "http://purl.org/dc/terms/language",
+        "https://schema.org/url",
+        "retrievedOn",
+        "http://purl.org/dc/terms/source",
+    ),
     "signature": ("signer", "function"),
     "provision": ("provisionKind",),
-    "event": ("date", "yearMonth", "year", "startDate", "endDate", "place", "partOfEvent",
-              "participantCount", "participantCountApproximate"),
+    "event": (
+        "date",
+        "yearMonth",
+        "year",
+        "startDate",
+        "endDate",
+        "place",
+        "partOfEvent",
+        "participantCount",
+        "participantCountApproximate",
+    ),
     "person": ("wikidata",),
     "place": ("partOf", "capitalOf", "country", "populationRank", "wikidata"),
     "plan": ("plannedBy", "http://purl.org/dc/terms/source"),
-    "source": ("https://schema.org/url", "http://purl.org/dc/terms/title",
-               "http://purl.org/dc/terms/publisher", "http://purl.org/dc/terms/creator",
-               "http://purl.org/dc/terms/issued", "http://purl.org/dc/terms/language"),
+    "source": (
+        "https://schema.org/url",
+        "http://purl.org/dc/terms/title",
+        "http://purl.org/dc/terms/publisher",
+        "http://purl.org/dc/terms/creator",
+        "http://purl.org/dc/terms/issued",
+        "http://purl.org/dc/terms/language",
+    ),
     "claim": ("speaker", "about", "text", "reportedSpeech", "http://purl.org/dc/terms/source"),
-    "status": ("about", "status", "date", "yearMonth", "year", "atEvent",
-               "http://purl.org/dc/terms/source"),
-    "membership": ("http://www.w3.org/ns/org#member", "http://www.w3.org/ns/org#organization",
-                   "http://www.w3.org/ns/org#role", "startDate", "yearMonth", "year", "endDate",
-                   "atEvent"),
+    "status": (
+        "about",
+        "status",
+        "date",
+        "yearMonth",
+        "year",
+        "atEvent",
+        "http://purl.org/dc/terms/source",
+    ),
+    "membership": (
+        "http://www.w3.org/ns/org#member",
+        "http://www.w3.org/ns/org#organization",
+        "http://www.w3.org/ns/org#role",
+        "startDate",
+        "yearMonth",
+        "year",
+        "endDate",
+        "atEvent",
+    ),
 }
 #: Agreement properties whose values are compared source by source.
 CLAIMS = ("date", "yearMonth", "year", "place", "atEvent", "adoptedAt", "party")
@@ -174,13 +247,18 @@ class PageView:
     def sources(self) -> list[tuple[int, SourceInfo]]:
         """The numbered source documents this page draws on."""
         infos = {s.iri: s for g in self.desc.graphs() for s in self.index.sources_of(g)}
-        return sorted(((n, infos[iri]) for iri, n in self.source_numbers.items()),
-                      key=lambda item: item[0])
+        return sorted(
+            ((n, infos[iri]) for iri, n in self.source_numbers.items()), key=lambda item: item[0]
+        )
 
     def marks(self, graphs: list[str] | tuple[str, ...]) -> list[tuple[int, str]]:
         """``[(n, source IRI)]`` for the graphs a statement comes from (ontology: none)."""
-        found = {(self.source_numbers[s.iri], s.iri) for g in graphs
-                 for s in self.index.sources_of(g) if s.iri in self.source_numbers}
+        found = {
+            (self.source_numbers[s.iri], s.iri)
+            for g in graphs
+            for s in self.index.sources_of(g)
+            if s.iri in self.source_numbers
+        }
         return sorted(found)
 
     def graph_note(self, graphs: list[str] | tuple[str, ...]) -> list[str]:
@@ -204,9 +282,10 @@ class PageView:
 
     def names(self) -> list[Statement]:
         """Every name in every language (rdfs:label, skos:prefLabel), sorted by language."""
-        return sorted((st for st in self.desc.statements
-                       if st.predicate in (RDFS_LABEL, SKOS_PREF)),
-                      key=lambda st: (self.lang(st.object), st.object.value))
+        return sorted(
+            (st for st in self.desc.statements if st.predicate in (RDFS_LABEL, SKOS_PREF)),
+            key=lambda st: (self.lang(st.object), st.object.value),
+        )
 
     def grouped(self) -> list[tuple[str, list[Statement]]]:
         """All statements grouped by property, type first, then by property label."""
@@ -223,9 +302,16 @@ class PageView:
             iri = self.prop(name)
             cells: list[list[Term]] = []
             for info in sources:
-                cells.append([st.object for st in self.desc.statements if st.predicate == iri
-                              and any(s.iri == info.iri for g in st.graphs
-                                      for s in self.index.sources_of(g))])
+                cells.append(
+                    [
+                        st.object
+                        for st in self.desc.statements
+                        if st.predicate == iri
+                        and any(
+                            s.iri == info.iri for g in st.graphs for s in self.index.sources_of(g)
+                        )
+                    ]
+                )
             if any(cells):
                 rows.append((iri, cells))
         return sources, rows
@@ -236,9 +322,18 @@ class PageView:
         merged: dict[str, Membership] = {}
         for row in self.desc.related.get(key, []):
             m = row["m"].value
-            item = merged.setdefault(m, Membership(
-                m, row["other"].value, [], _value(row, "start"), _value(row, "end"),
-                _value(row, "event"), []))
+            item = merged.setdefault(
+                m,
+                Membership(
+                    m,
+                    row["other"].value,
+                    [],
+                    _value(row, "start"),
+                    _value(row, "end"),
+                    _value(row, "event"),
+                    [],
+                ),
+            )
             if "role" in row and row["role"].value not in item.roles:
                 item.roles.append(row["role"].value)
             if row["g"].value not in item.graphs:
@@ -248,14 +343,18 @@ class PageView:
     def people(self) -> list[Membership]:
         """Members that are persons (a park's chief executive…)."""
         person = self.pld + "Person"
-        return [m for m in self.memberships("members")
-                if person in self.index.types.get(m.other, ())]
+        return [
+            m for m in self.memberships("members") if person in self.index.types.get(m.other, ())
+        ]
 
     def organisations_members(self) -> list[Membership]:
         """Members that are not persons (an alliance's parks)."""
         person = self.pld + "Person"
-        return [m for m in self.memberships("members")
-                if person not in self.index.types.get(m.other, ())]
+        return [
+            m
+            for m in self.memberships("members")
+            if person not in self.index.types.get(m.other, ())
+        ]
 
     def rows(self, key: str, by: str) -> list[dict[str, Any]]:
         """Rows of a related query merged per *by* (the row's resource), as plain values.
@@ -279,11 +378,24 @@ class PageView:
             if row["claim"].value != claim:
                 continue
             quote = row["quote"]
-            lang = (quote.language if isinstance(quote, ox.Literal) else None) or \
-                _value(row, "lang") or ""
-            item = found.setdefault(row["ev"].value, Evidence(
-                row["ev"].value, quote.value, lang, _value(row, "url"),
-                _value(row, "retrieved"), _value(row, "source"), _value(row, "note"), []))
+            lang = (
+                (quote.language if isinstance(quote, ox.Literal) else None)
+                or _value(row, "lang")
+                or ""
+            )
+            item = found.setdefault(
+                row["ev"].value,
+                Evidence(
+                    row["ev"].value,
+                    quote.value,
+                    lang,
+                    _value(row, "url"),
+                    _value(row, "retrieved"),
+                    _value(row, "source"),
+                    _value(row, "note"),
+                    [],
+                ),
+            )
             if row["g"].value not in item.graphs:
                 item.graphs.append(row["g"].value)
         return list(found.values())
@@ -304,11 +416,16 @@ class PageView:
                 elif p == sh + "conforms":
                     conforms = o.value == "true"
             elif p.startswith(sh):
-                results[s][p[len(sh):]] = o.value
+                results[s][p[len(sh) :]] = o.value
         order = {"Violation": 0, "Warning": 1, "Info": 2}
-        rows = sorted(results.values(), key=lambda r: (
-            order.get(r.get("resultSeverity", "").rsplit("#", 1)[-1], 3),
-            r.get("resultPath", ""), r.get("resultMessage", "")))
+        rows = sorted(
+            results.values(),
+            key=lambda r: (
+                order.get(r.get("resultSeverity", "").rsplit("#", 1)[-1], 3),
+                r.get("resultPath", ""),
+                r.get("resultMessage", ""),
+            ),
+        )
         for r in rows:
             r["severity"] = r.get("resultSeverity", sh + "Violation").rsplit("#", 1)[-1]
         return about, conforms, rows
@@ -331,9 +448,12 @@ RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 SH = "http://www.w3.org/ns/shacl#"
 DOC_SECTIONS = (
-    ("Classes", OWL + "Class"), ("Object properties", OWL + "ObjectProperty"),
-    ("Datatype properties", OWL + "DatatypeProperty"), ("Concept schemes", SKOS + "ConceptScheme"),
-    ("Concepts", SKOS + "Concept"), ("Node shapes", SH + "NodeShape"),
+    ("Classes", OWL + "Class"),
+    ("Object properties", OWL + "ObjectProperty"),
+    ("Datatype properties", OWL + "DatatypeProperty"),
+    ("Concept schemes", SKOS + "ConceptScheme"),
+    ("Concepts", SKOS + "Concept"),
+    ("Node shapes", SH + "NodeShape"),
     ("Property shapes", SH + "PropertyShape"),
 )
 
@@ -367,14 +487,20 @@ def document_sections(view: PageView) -> list[tuple[str, list[DocTerm]]]:
 
     def facts(iri: str) -> list[tuple[str, Term, list[tuple[str, Term]]]]:
         rows = sorted(by_subject[iri], key=lambda f: (f[0] != RDF_TYPE, f[0]))
-        return [(p, o, sorted(blanks.get(o.value, [])) if isinstance(o, ox.BlankNode) else [])
-                for p, o in rows]
+        return [
+            (p, o, sorted(blanks.get(o.value, [])) if isinstance(o, ox.BlankNode) else [])
+            for p, o in rows
+        ]
 
     sections = []
     for title, cls in DOC_SECTIONS:
-        terms = [DocTerm(iri, iri.rsplit("#", 1)[-1] if "#" in iri else iri.rsplit("/", 1)[-1],
-                         facts(iri))
-                 for iri in sorted(by_subject, key=view.label) if cls in types[iri]]
+        terms = [
+            DocTerm(
+                iri, iri.rsplit("#", 1)[-1] if "#" in iri else iri.rsplit("/", 1)[-1], facts(iri)
+            )
+            for iri in sorted(by_subject, key=view.label)
+            if cls in types[iri]
+        ]
         if terms:
             sections.append((title, terms))
     return sections

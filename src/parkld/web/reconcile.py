@@ -25,9 +25,11 @@ def current_catalogue() -> Catalogue:
     """The reconciliation catalogue of the current store generation."""
     store = get_store()
     cache: GenerationCache[Catalogue] = current_app.extensions.setdefault(
-        "parkld.reconcile", GenerationCache[Catalogue](2))
-    return cache.get_or_make(generation(store), "catalogue",
-                             lambda: service.catalogue(store, current_index()))
+        "parkld.reconcile", GenerationCache[Catalogue](2)
+    )
+    return cache.get_or_make(
+        generation(store), "catalogue", lambda: service.catalogue(store, current_index())
+    )
 
 
 def _service_url() -> str:
@@ -74,8 +76,7 @@ def _limit_arg(default: int = 10) -> int:
 def suggest_entity() -> Response:
     """Entities for a ``prefix`` typed so far (optionally of ``type``)."""
     prefix = request.args.get("prefix", "")
-    return _json(service.suggest_entities(current_catalogue(), prefix, _types_arg(),
-                                          _limit_arg()))
+    return _json(service.suggest_entities(current_catalogue(), prefix, _types_arg(), _limit_arg()))
 
 
 @bp.get("/reconcile/suggest/type")
@@ -91,8 +92,11 @@ def suggest_property() -> Response:
 @bp.get("/reconcile/propose_properties")
 def propose_properties() -> Response:
     """What data extension can add to entities of ``type``."""
-    return _json(service.propose_properties(request.args.get("type", ""),
-                                            get_settings().base_iri, _limit_arg()))
+    return _json(
+        service.propose_properties(
+            request.args.get("type", ""), get_settings().base_iri, _limit_arg()
+        )
+    )
 
 
 @bp.get("/reconcile/preview")
@@ -102,14 +106,21 @@ def preview() -> Response:
     card = service.preview(get_store(), current_catalogue(), ident) if ident else None
     if card is None:
         raise NotFound(f"no entity {ident!r} to preview")
-    return Response(render_template("reconcile_preview.html", card=card,
-                                    site=_service_url()),
-                    content_type="text/html; charset=utf-8")
+    return Response(
+        render_template("reconcile_preview.html", card=card, site=_service_url()),
+        content_type="text/html; charset=utf-8",
+    )
 
 
 @bp.get("/reconcile/docs")
 def docs() -> Response:
     """What the service offers, for people adding it to OpenRefine."""
-    return Response(render_template("reconcile_docs.html", url=_service_url() + "/reconcile",
-                                    types=service.TYPES, properties=service.PROPERTIES),
-                    content_type="text/html; charset=utf-8")
+    return Response(
+        render_template(
+            "reconcile_docs.html",
+            url=_service_url() + "/reconcile",
+            types=service.TYPES,
+            properties=service.PROPERTIES,
+        ),
+        content_type="text/html; charset=utf-8",
+    )

@@ -39,12 +39,26 @@ from parkld.web.state import get_settings, get_store
 bp = Blueprint("resources", __name__)
 
 KIND_NAMES = {
-    "park": "Park", "organisation": "Organisation", "alliance": "Alliance",
-    "membership": "Membership", "agreement": "Agreement", "provision": "Provision",
-    "event": "Event", "person": "Person", "place": "Place", "source": "Source document",
-    "claim": "Claim", "status": "Status", "graph": "Source graph", "vocab": "Vocabulary",
-    "ontology": "Ontology", "shapes": "Shapes", "dataset": "Dataset",
-    "evidence": "Evidence", "signature": "Signature", "plan": "Plan",
+    "park": "Park",
+    "organisation": "Organisation",
+    "alliance": "Alliance",
+    "membership": "Membership",
+    "agreement": "Agreement",
+    "provision": "Provision",
+    "event": "Event",
+    "person": "Person",
+    "place": "Place",
+    "source": "Source document",
+    "claim": "Claim",
+    "status": "Status",
+    "graph": "Source graph",
+    "vocab": "Vocabulary",
+    "ontology": "Ontology",
+    "shapes": "Shapes",
+    "dataset": "Dataset",
+    "evidence": "Evidence",
+    "signature": "Signature",
+    "plan": "Plan",
     "validation": "Validation report",
 }
 
@@ -63,12 +77,19 @@ def resource(path: str) -> Response:
     fmt = choose(NEGOTIABLE_FORMATS, target.format)
     page_property, page = _paging()
     day = as_of_arg()
-    query = as_of_query(day, **{"in": page_property,
-                                "page": page if page_property is not None else None})
+    query = as_of_query(
+        day, **{"in": page_property, "page": page if page_property is not None else None}
+    )
     key = ("resource", target.path, fmt.name, page_property, page, day)
     result = cached(key, lambda: _render(target, fmt, page_property, page, query, day))
-    return respond(result, path="/" + target.path, formats=NEGOTIABLE_FORMATS, chosen=fmt,
-                   negotiated=target.format is None, query=query)
+    return respond(
+        result,
+        path="/" + target.path,
+        formats=NEGOTIABLE_FORMATS,
+        chosen=fmt,
+        negotiated=target.format is None,
+        query=query,
+    )
 
 
 def _paging() -> tuple[str | None, int]:
@@ -82,8 +103,9 @@ def _paging() -> tuple[str | None, int]:
     return prop, int(raw)
 
 
-def _render(target: Target, fmt: Format, prop: str | None, page: int, query: str,
-            day: dt.date | None) -> Rendered:
+def _render(
+    target: Target, fmt: Format, prop: str | None, page: int, query: str, day: dt.date | None
+) -> Rendered:
     settings = get_settings()
     base = settings.base_iri
     iri = target.iri(base)
@@ -98,8 +120,9 @@ def _render(target: Target, fmt: Format, prop: str | None, page: int, query: str
 
         desc = resource_reports.describe(current_path(settings.store_dir), iri)
     else:
-        desc = cached_description(key, lambda: describe(
-            get_store(), iri, kind, base=base, page_property=prop, page=page))
+        desc = cached_description(
+            key, lambda: describe(get_store(), iri, kind, base=base, page_property=prop, page=page)
+        )
     index = description_index(key, desc)
     # As of a day, HTML and RDF alike leave out what did not hold then (one description
     # for both, so a researcher's download matches the page); documents are not dated.
@@ -107,19 +130,23 @@ def _render(target: Target, fmt: Format, prop: str | None, page: int, query: str
     if as_of is not None:
         desc = as_of.filter(desc)
     if fmt is mediatypes.HTML:
-        return rendered(render_page(desc, index, "/" + target.path, query, as_of),
-                        fmt.content_type)
+        return rendered(render_page(desc, index, "/" + target.path, query, as_of), fmt.content_type)
     quads = rdf.description_quads(desc, index)
     doc = f"{base}{target.path}.{fmt.extension}{query}"
-    extra = rdf.document_triples(desc, index, doc, f"{base}{target.path}.trig{query}") \
-        if not desc.document else []
+    extra = (
+        rdf.document_triples(desc, index, doc, f"{base}{target.path}.trig{query}")
+        if not desc.document
+        else []
+    )
     context = current_context() if fmt.media_type.endswith("json") else None
-    return rendered(rdf.serialise(quads, fmt, base, extra, context=context, top=iri),
-                    fmt.content_type)
+    return rendered(
+        rdf.serialise(quads, fmt, base, extra, context=context, top=iri), fmt.content_type
+    )
 
 
-def render_page(desc: Description, index: Index, path: str, query: str = "",
-                as_of: Held | None = None) -> str:
+def render_page(
+    desc: Description, index: Index, path: str, query: str = "", as_of: Held | None = None
+) -> str:
     """The HTML page of a description (the ontology and shapes have their own template).
 
     *as_of*: the description was cut to that day; links then keep ``?asOf=`` and the page
@@ -127,12 +154,22 @@ def render_page(desc: Description, index: Index, path: str, query: str = "",
     """
     view = PageView(desc, index, as_of)
     url = index.base + path.lstrip("/")
-    template = "validation.html" if desc.kind == "validation" else \
-        "document.html" if desc.document else "resource.html"
+    template = (
+        "validation.html"
+        if desc.kind == "validation"
+        else "document.html"
+        if desc.document
+        else "resource.html"
+    )
     return render_template(
-        template, view=view, desc=desc, kind_name=KIND_NAMES.get(desc.kind, desc.kind),
-        path=path, query=query,
+        template,
+        view=view,
+        desc=desc,
+        kind_name=KIND_NAMES.get(desc.kind, desc.kind),
+        path=path,
+        query=query,
         formats=[f for f in RESOURCE_FORMATS if f is not mediatypes.HTML],
         schema_json=script_json(schema_document(desc, index, url)),
-        document_sections=document_sections, as_of=as_of.day if as_of else None,
+        document_sections=document_sections,
+        as_of=as_of.day if as_of else None,
     )

@@ -36,12 +36,22 @@ from parkld.web.state import get_settings, get_store
 
 bp = Blueprint("site", __name__)
 
-VOID_FORMATS = tuple(f for f in NEGOTIABLE_FORMATS
-                     if f.kind is mediatypes.Kind.GRAPH or f is mediatypes.HTML
-                     or f.media_type.endswith("json"))
+VOID_FORMATS = tuple(
+    f
+    for f in NEGOTIABLE_FORMATS
+    if f.kind is mediatypes.Kind.GRAPH or f is mediatypes.HTML or f.media_type.endswith("json")
+)
 LANDING_FORMATS = (mediatypes.HTML, *(f for f in VOID_FORMATS if f is not mediatypes.HTML))
-PLD_CLASSES = ("Park", "Alliance", "Agreement", "Event", "Person", "Organisation",
-               "Place", "SourceDocument")
+PLD_CLASSES = (
+    "Park",
+    "Alliance",
+    "Agreement",
+    "Event",
+    "Person",
+    "Organisation",
+    "Place",
+    "SourceDocument",
+)
 
 
 @bp.route("/", methods=["GET", "HEAD"])
@@ -56,11 +66,14 @@ def landing() -> Response:
         return void_document(fmt)
     day = as_of_arg()  # before the cache: a bad asOf is a 400 even when a page is cached
     result = cached(("landing", day), lambda: _render_landing(day))
-    response = respond(result, path="/index", formats=(mediatypes.HTML,),
-                       chosen=mediatypes.HTML, negotiated=False)
+    response = respond(
+        result, path="/index", formats=(mediatypes.HTML,), chosen=mediatypes.HTML, negotiated=False
+    )
     response.headers["Link"] = ", ".join(
         f'</.well-known/void.{f.extension}>; rel="alternate"; type="{f.media_type}"'
-        for f in LANDING_FORMATS if f is not mediatypes.HTML and not f.profile)
+        for f in LANDING_FORMATS
+        if f is not mediatypes.HTML and not f.profile
+    )
     return response
 
 
@@ -74,23 +87,37 @@ def _render_landing(day: dt.date | None) -> Rendered:
     pld = index.base + "ontology#"
     per_class = class_counts(store)
     counts = {name: per_class.get(pld + name, 0) for name in PLD_CLASSES}
-    parks = sorted((iri for iri, ts in index.types.items() if pld + "Park" in ts),
-                   key=index.label)
-    alliances = sorted((iri for iri, ts in index.types.items() if pld + "Alliance" in ts),
-                       key=index.label)
+    parks = sorted((iri for iri, ts in index.types.items() if pld + "Park" in ts), key=index.label)
+    alliances = sorted(
+        (iri for iri, ts in index.types.items() if pld + "Alliance" in ts), key=index.label
+    )
     status: dict[str, str] = {}
     if as_of is not None:
         parks = [p for p in parks if not as_of.hides(p)]
         alliances = [a for a in alliances if a in as_of.alliances]
         status = {a: as_of.status[a].status for a in alliances if a in as_of.status}
     html = render_template(
-        "index.html", as_of=day, as_of_query=as_of_query(day), status=status,
-        triples=store.triple_count(), graphs=len(index.graph_sources),
-        entities=len(index.entities()), counts=counts, parks=parks, alliances=alliances,
-        examples=example_queries(), label=index.label, base=index.base,
-        schema_json=script_json(dataset_document(
-            index.base, licence(store, index.base),
-            [(f"{index.base}dumps/{d.name}", d.media_type) for d in DUMPS])))
+        "index.html",
+        as_of=day,
+        as_of_query=as_of_query(day),
+        status=status,
+        triples=store.triple_count(),
+        graphs=len(index.graph_sources),
+        entities=len(index.entities()),
+        counts=counts,
+        parks=parks,
+        alliances=alliances,
+        examples=example_queries(),
+        label=index.label,
+        base=index.base,
+        schema_json=script_json(
+            dataset_document(
+                index.base,
+                licence(store, index.base),
+                [(f"{index.base}dumps/{d.name}", d.media_type) for d in DUMPS],
+            )
+        ),
+    )
     return rendered(html, mediatypes.HTML.content_type)
 
 
@@ -100,8 +127,14 @@ def example_queries() -> list[tuple[str, str]]:
     directory = resources.examples_dir()
     for path in sorted(Path(directory).glob("*.rq")) if directory.is_dir() else []:
         text = path.read_text(encoding="utf-8")
-        first = next((ln.lstrip("# ").strip() for ln in text.splitlines()
-                      if ln.startswith("#") and ln.strip("# ")), path.stem)
+        first = next(
+            (
+                ln.lstrip("# ").strip()
+                for ln in text.splitlines()
+                if ln.startswith("#") and ln.strip("# ")
+            ),
+            path.stem,
+        )
         found.append((first, text))
     return found
 
@@ -117,20 +150,43 @@ def search_page() -> Response:
         raise BadRequest("page must be a positive integer") from None
     found = search(index, text, offset=(page - 1) * MAX_RESULTS)
     hits = found.hits
-    wants_json = request.args.get("format") == "json" or request.accept_mimetypes.best_match(
-        ["text/html", "application/json"], default="text/html") == "application/json"
+    wants_json = (
+        request.args.get("format") == "json"
+        or request.accept_mimetypes.best_match(
+            ["text/html", "application/json"], default="text/html"
+        )
+        == "application/json"
+    )
     if wants_json:
-        response = jsonify([{"iri": h.iri, "label": h.label, "matched": h.matched.text,
-                             "lang": h.matched.lang, "types": list(h.types)} for h in hits])
+        response = jsonify(
+            [
+                {
+                    "iri": h.iri,
+                    "label": h.label,
+                    "matched": h.matched.text,
+                    "lang": h.matched.lang,
+                    "types": list(h.types),
+                }
+                for h in hits
+            ]
+        )
         # The list stays the body (clients read it as is); the true total and paging travel
         # in headers.
         response.headers["X-Total-Count"] = str(found.total)
     else:
-        response = Response(render_template("search.html", q=text, hits=hits,
-                                            total=found.total, page=page,
-                                            pages=-(-found.total // MAX_RESULTS),
-                                            label=index.label, base=index.base),
-                            content_type=mediatypes.HTML.content_type)
+        response = Response(
+            render_template(
+                "search.html",
+                q=text,
+                hits=hits,
+                total=found.total,
+                page=page,
+                pages=-(-found.total // MAX_RESULTS),
+                label=index.label,
+                base=index.base,
+            ),
+            content_type=mediatypes.HTML.content_type,
+        )
     response.vary.add("Accept")
     return response
 
@@ -160,21 +216,29 @@ def void_document(explicit: Format | None, path: str = "/dataset") -> Response:
         modified = last_modified(dump_rendered(DUMPS[0]).etag).date()
         triples = void_triples(store, index, endpoint=endpoint, sizes=sizes, modified=modified)
         if fmt is mediatypes.HTML:
-            html = render_template("void.html", triples=triples, label=index.label,
-                                   short=index.short, base=index.base,
-                                   dataset=dataset_iri(index.base), dumps=DUMPS,
-                                   formats=[f for f in VOID_FORMATS
-                                            if f is not fmt and not f.profile])
+            html = render_template(
+                "void.html",
+                triples=triples,
+                label=index.label,
+                short=index.short,
+                base=index.base,
+                dataset=dataset_iri(index.base),
+                dumps=DUMPS,
+                formats=[f for f in VOID_FORMATS if f is not fmt and not f.profile],
+            )
             return rendered(html, fmt.content_type)
         import pyoxigraph as ox
 
         quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
-        return rendered(rdf.serialise(quads, fmt, index.base, context=current_context(),
-                                      top=dataset_iri(index.base)), fmt.content_type)
+        return rendered(
+            rdf.serialise(
+                quads, fmt, index.base, context=current_context(), top=dataset_iri(index.base)
+            ),
+            fmt.content_type,
+        )
 
     result = cached(("void", fmt.name, endpoint), make)
-    return respond(result, path=path, formats=VOID_FORMATS, chosen=fmt,
-                   negotiated=explicit is None)
+    return respond(result, path=path, formats=VOID_FORMATS, chosen=fmt, negotiated=explicit is None)
 
 
 @bp.route("/dumps/<name>", methods=["GET", "HEAD"])
@@ -193,8 +257,10 @@ def dump(name: str) -> Response:
     encoding = None
     if not found.gzip and _accepts_gzip():
         plain = result
-        result = cached(("dump.gz", name), lambda: rendered(
-            gzip.compress(plain.body, mtime=0), plain.content_type))
+        result = cached(
+            ("dump.gz", name),
+            lambda: rendered(gzip.compress(plain.body, mtime=0), plain.content_type),
+        )
         encoding = "gzip"
     response = Response(result.body, content_type=result.content_type)
     if encoding:
@@ -212,9 +278,13 @@ def dump_rendered(found: Dump) -> Rendered:
     """A dump's bytes, made once per store generation."""
     base = get_settings().base_iri
     media = "application/gzip" if found.gzip else found.format.content_type
-    return cached(("dump", found.name), lambda: rendered(
-        dumps_mod.render_dump(dumps_mod.all_quads(get_store()), found, base, current_context()),
-        media))
+    return cached(
+        ("dump", found.name),
+        lambda: rendered(
+            dumps_mod.render_dump(dumps_mod.all_quads(get_store()), found, base, current_context()),
+            media,
+        ),
+    )
 
 
 def endpoint_url() -> str:
@@ -231,10 +301,19 @@ def _accepts_gzip() -> bool:
 def context() -> Response:
     """The JSON-LD @context of the ontology (terms → IRIs)."""
     base = get_settings().base_iri
-    result = cached(("context",), lambda: rendered(
-        dumps_mod.context_bytes(get_store(), base, current_context()), "application/ld+json"))
-    response = respond(result, path="/context", formats=(mediatypes.JSONLD,),
-                       chosen=mediatypes.JSONLD, negotiated=False)
+    result = cached(
+        ("context",),
+        lambda: rendered(
+            dumps_mod.context_bytes(get_store(), base, current_context()), "application/ld+json"
+        ),
+    )
+    response = respond(
+        result,
+        path="/context",
+        formats=(mediatypes.JSONLD,),
+        chosen=mediatypes.JSONLD,
+        negotiated=False,
+    )
     response.headers.pop("Link", None)
     response.headers["Access-Control-Allow-Origin"] = "*"  # contexts are fetched cross-origin
     return response
@@ -251,8 +330,9 @@ def sitemap() -> Response:
         return rendered(sitemap_xml(current_index(), site, day), "application/xml; charset=utf-8")
 
     result = cached(("sitemap", site), make)
-    response = respond(result, path="/sitemap", formats=(), chosen=mediatypes.HTML,
-                       negotiated=False)
+    response = respond(
+        result, path="/sitemap", formats=(), chosen=mediatypes.HTML, negotiated=False
+    )
     response.headers.pop("Link", None)
     return response
 
@@ -260,7 +340,7 @@ def sitemap() -> Response:
 @bp.route("/robots.txt", methods=["GET", "HEAD"])
 def robots() -> Response:
     """Crawlers are welcome everywhere; the sitemap lists every page."""
-    body = (f"User-agent: *\nAllow: /\n\nSitemap: {public_base()}sitemap.xml\n")
+    body = f"User-agent: *\nAllow: /\n\nSitemap: {public_base()}sitemap.xml\n"
     response = Response(body, content_type="text/plain; charset=utf-8")
     response.headers["Cache-Control"] = "public, max-age=86400"
     return response

@@ -47,8 +47,10 @@ UPDATE = "application/sparql-update"
 EXPOSED = "X-Parkld-Result-Count, X-Parkld-Truncated, X-Parkld-Max-Rows, Retry-After"
 #: A ``format=xml``/``json`` means the matching RDF syntax when the result is a graph, and back.
 _COUNTERPART = {
-    "json": mediatypes.JSONLD, "xml": mediatypes.RDFXML,
-    "jsonld": mediatypes.SPARQL_JSON, "rdfxml": mediatypes.SPARQL_XML,
+    "json": mediatypes.JSONLD,
+    "xml": mediatypes.RDFXML,
+    "jsonld": mediatypes.SPARQL_JSON,
+    "rdfxml": mediatypes.SPARQL_XML,
 }
 #: Prefixes offered on the HTML page (the parkld ones first).
 PAGE_PREFIXES = {
@@ -119,13 +121,17 @@ def read_operation() -> Operation:
         if "update" in args:
             raise BadRequest("SPARQL Update must be sent with POST")
         text = _one(args.getlist("query"), "query")
-        return Operation("query" if text is not None else None, text or "",
-                         tuple(args.getlist("default-graph-uri")),
-                         tuple(args.getlist("named-graph-uri")))
+        return Operation(
+            "query" if text is not None else None,
+            text or "",
+            tuple(args.getlist("default-graph-uri")),
+            tuple(args.getlist("named-graph-uri")),
+        )
     limit = get_settings().max_body_bytes
     if request.content_length is not None and request.content_length > limit:
-        raise PayloadTooLarge(f"the request body is larger than {limit} bytes "
-                              "(PARKLD_MAX_BODY_BYTES)")
+        raise PayloadTooLarge(
+            f"the request body is larger than {limit} bytes (PARKLD_MAX_BODY_BYTES)"
+        )
     mime, options = _media_type(request.headers.get("Content-Type"))
     if mime == FORM:
         _check_charset(options)
@@ -136,11 +142,16 @@ def read_operation() -> Operation:
         updates = form.getlist("update") + args.getlist("update")
         if queries and updates:
             raise BadRequest("give either 'query' or 'update', not both")
-        graphs = (tuple(form.getlist("default-graph-uri") + args.getlist("default-graph-uri")),
-                  tuple(form.getlist("named-graph-uri") + args.getlist("named-graph-uri")))
-        using = tuple(form.getlist("using-graph-uri") + args.getlist("using-graph-uri")
-                      + form.getlist("using-named-graph-uri")
-                      + args.getlist("using-named-graph-uri"))
+        graphs = (
+            tuple(form.getlist("default-graph-uri") + args.getlist("default-graph-uri")),
+            tuple(form.getlist("named-graph-uri") + args.getlist("named-graph-uri")),
+        )
+        using = tuple(
+            form.getlist("using-graph-uri")
+            + args.getlist("using-graph-uri")
+            + form.getlist("using-named-graph-uri")
+            + args.getlist("using-named-graph-uri")
+        )
         if updates:
             return Operation("update", _one(updates, "update") or "", using_graphs=using)
         text = _one(queries, "query")
@@ -149,8 +160,12 @@ def read_operation() -> Operation:
         return Operation("query", text, *graphs)
     if mime == QUERY:
         _check_charset(options)
-        return Operation("query", _utf8_body(), tuple(args.getlist("default-graph-uri")),
-                         tuple(args.getlist("named-graph-uri")))
+        return Operation(
+            "query",
+            _utf8_body(),
+            tuple(args.getlist("default-graph-uri")),
+            tuple(args.getlist("named-graph-uri")),
+        )
     if mime == UPDATE:
         _check_charset(options)
         using = tuple(args.getlist("using-graph-uri") + args.getlist("using-named-graph-uri"))
@@ -180,8 +195,10 @@ def _ranked_by_header(header: str) -> tuple[tuple[Format, ...], tuple[Format, ..
     clients send few distinct headers and ranking ten formats costs more than a small query's
     own work in this process."""
     accept = parse_accept_header(header, MIMEAccept)
-    return (tuple(ranked(accept, mediatypes.RESULT_FORMATS)),
-            tuple(ranked(accept, mediatypes.GRAPH_FORMATS)))
+    return (
+        tuple(ranked(accept, mediatypes.RESULT_FORMATS)),
+        tuple(ranked(accept, mediatypes.GRAPH_FORMATS)),
+    )
 
 
 def negotiate(form: str | None) -> tuple[list[Format], list[Format]]:
@@ -192,9 +209,10 @@ def negotiate(form: str | None) -> tuple[list[Format], list[Format]]:
     if asked:
         fmt = mediatypes.by_name(asked)
         if fmt is None or fmt.kind is Kind.PAGE:
-            raise NotAcceptable("unknown format; use one of "
-                                + ", ".join(f.name for f in mediatypes.ALL if f.kind
-                                            is not Kind.PAGE))
+            raise NotAcceptable(
+                "unknown format; use one of "
+                + ", ".join(f.name for f in mediatypes.ALL if f.kind is not Kind.PAGE)
+            )
         other = _COUNTERPART.get(fmt.name)
         if fmt.kind is Kind.RESULTS:
             result_formats = [fmt]
@@ -212,10 +230,14 @@ def negotiate(form: str | None) -> tuple[list[Format], list[Format]]:
     wanted = graph_formats if form in ("construct", "describe") else result_formats
     if form in QUERY_FORMS and not wanted:
         kinds = "RDF" if form in ("construct", "describe") else "SPARQL results"
-        raise NotAcceptable(f"cannot answer a {form.upper()} in any format the Accept header "
-                            f"allows; this endpoint writes {kinds} as " + ", ".join(
-                                f.media_type for f in (mediatypes.GRAPH_FORMATS if kinds == "RDF"
-                                                       else mediatypes.RESULT_FORMATS)))
+        raise NotAcceptable(
+            f"cannot answer a {form.upper()} in any format the Accept header "
+            f"allows; this endpoint writes {kinds} as "
+            + ", ".join(
+                f.media_type
+                for f in (mediatypes.GRAPH_FORMATS if kinds == "RDF" else mediatypes.RESULT_FORMATS)
+            )
+        )
     return result_formats, graph_formats
 
 
@@ -243,8 +265,9 @@ def query_response(answer: QueryResponse, max_rows: int) -> Response:
     if answer.truncated:
         response.headers["X-Parkld-Truncated"] = "true"
         response.headers["X-Parkld-Max-Rows"] = str(max_rows)
-        response.headers["Warning"] = (f'199 parkld "result truncated to the first {max_rows} '
-                                       'rows (PARKLD_MAX_ROWS)"')
+        response.headers["Warning"] = (
+            f'199 parkld "result truncated to the first {max_rows} rows (PARKLD_MAX_ROWS)"'
+        )
     return response
 
 
@@ -257,54 +280,74 @@ def service_description() -> Response:
         fmt = mediatypes.by_name(asked)
         formats = [fmt] if fmt in mediatypes.GRAPH_FORMATS and fmt is not None else []
     if not formats:
-        raise NotAcceptable("the service description is RDF: ask for "
-                            + ", ".join(f.media_type for f in mediatypes.GRAPH_FORMATS))
+        raise NotAcceptable(
+            "the service description is RDF: ask for "
+            + ", ".join(f.media_type for f in mediatypes.GRAPH_FORMATS)
+        )
     triples = describe_service(
-        public_base() + "sparql", get_store().graph_names(),
+        public_base() + "sparql",
+        get_store().graph_names(),
         federation=bool(settings.service_allowlist),
         update=settings.update_enabled,
         # The default dataset is the one VoID describes (linked, so clients find it).
-        dataset_iri=settings.base_iri + "dataset", void_url=public_base() + ".well-known/void",
+        dataset_iri=settings.base_iri + "dataset",
+        void_url=public_base() + ".well-known/void",
     )
-    sd = {"sd": "http://www.w3.org/ns/sparql-service-description#",
-          "formats": "http://www.w3.org/ns/formats/"}
-    return Response(results.write_triples(triples, formats[0], sd),
-                    content_type=formats[0].content_type)
+    sd = {
+        "sd": "http://www.w3.org/ns/sparql-service-description#",
+        "formats": "http://www.w3.org/ns/formats/",
+    }
+    return Response(
+        results.write_triples(triples, formats[0], sd), content_type=formats[0].content_type
+    )
 
 
-def run_query(op: Operation, result_formats: list[Format],
-              graph_formats: list[Format]) -> QueryResponse:
+def run_query(
+    op: Operation, result_formats: list[Format], graph_formats: list[Format]
+) -> QueryResponse:
     """Hand a query to the store with the configured limits."""
     settings = get_settings()
-    return get_store().run(QueryRequest(
-        op.text, result_formats=result_formats, graph_formats=graph_formats,
-        default_graphs=op.default_graphs, named_graphs=op.named_graphs,
-        timeout=settings.query_timeout, max_rows=settings.max_rows,
-        service_allowlist=settings.service_allowlist,
-        # Relative IRIs in a query resolve against the endpoint's URL, as the protocol's
-        # tests expect (``CONSTRUCT { <s> <p> 1 } WHERE {}``): the configured one, not Host.
-        base_iri=public_base() + "sparql",
-    ))
+    return get_store().run(
+        QueryRequest(
+            op.text,
+            result_formats=result_formats,
+            graph_formats=graph_formats,
+            default_graphs=op.default_graphs,
+            named_graphs=op.named_graphs,
+            timeout=settings.query_timeout,
+            max_rows=settings.max_rows,
+            service_allowlist=settings.service_allowlist,
+            # Relative IRIs in a query resolve against the endpoint's URL, as the protocol's
+            # tests expect (``CONSTRUCT { <s> <p> 1 } WHERE {}``): the configured one, not Host.
+            base_iri=public_base() + "sparql",
+        )
+    )
 
 
 def run_update(op: Operation) -> Response:
     """Apply an update: only when enabled, with the bearer token, never LOAD."""
     settings = get_settings()
     if not settings.update_enabled:
-        raise Forbidden("this endpoint is read-only: SPARQL Update is disabled "
-                        "(PARKLD_UPDATE_ENABLED)")
+        raise Forbidden(
+            "this endpoint is read-only: SPARQL Update is disabled (PARKLD_UPDATE_ENABLED)"
+        )
     given = request.headers.get("Authorization", "")
     scheme, _, token = given.partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(
-            token.strip().encode(), settings.update_token.encode()):
-        response = Response("401 Unauthorized: SPARQL Update needs "
-                            "'Authorization: Bearer <PARKLD_UPDATE_TOKEN>'\n", status=401,
-                            content_type="text/plain; charset=utf-8")
+        token.strip().encode(), settings.update_token.encode()
+    ):
+        response = Response(
+            "401 Unauthorized: SPARQL Update needs 'Authorization: Bearer <PARKLD_UPDATE_TOKEN>'\n",
+            status=401,
+            content_type="text/plain; charset=utf-8",
+        )
         response.headers["WWW-Authenticate"] = 'Bearer realm="parkld"'
         return response
     if op.using_graphs:
-        raise BadRequest("using-graph-uri / using-named-graph-uri are not supported; "
-                         "write USING / WITH in the update instead")
+        raise BadRequest(
+            "using-graph-uri / using-named-graph-uri are not supported; "
+            "write USING / WITH in the update instead"
+        )
     found = analysis.check_update(op.text, settings.service_allowlist)
     if found.form != "update":
         raise BadRequest("this is not a SPARQL Update; send a query as 'query', not 'update'")
@@ -336,8 +379,14 @@ def example_queries(directory: Path) -> list[Example]:
     found = []
     for path in sorted(directory.glob("*.rq")) if directory.is_dir() else []:
         text = path.read_text(encoding="utf-8")
-        title = next((line.lstrip("#").strip() for line in text.splitlines()
-                      if line.startswith("#") and line.lstrip("#").strip()), path.stem)
+        title = next(
+            (
+                line.lstrip("#").strip()
+                for line in text.splitlines()
+                if line.startswith("#") and line.lstrip("#").strip()
+            ),
+            path.stem,
+        )
         found.append(Example(path.stem, title, text))
     return found
 
@@ -347,8 +396,9 @@ def _cell(term: dict[str, Any], base_iri: str) -> dict[str, str]:
     if kind == "uri":
         # Ours link to their local page; others only when http(s): a ``javascript:`` IRI in
         # a result is shown as text, never as a link that would run it.
-        href = "/" + value[len(base_iri):] if value.startswith(base_iri) \
-            else link_target(value) or ""
+        href = (
+            "/" + value[len(base_iri) :] if value.startswith(base_iri) else link_target(value) or ""
+        )
         return {"kind": "iri", "value": value, "href": href}
     if kind == "bnode":
         return {"kind": "bnode", "value": f"_:{value}"}
@@ -374,8 +424,10 @@ def _table(answer: QueryResponse, base_iri: str) -> dict[str, Any]:
         return {"head": head, "rows": rows}
     doc = json.loads(answer.body)
     head = doc["head"]["vars"]
-    rows = [[_cell(b[v], base_iri) if v in b else {"kind": "empty", "value": ""} for v in head]
-            for b in doc["results"]["bindings"]]
+    rows = [
+        [_cell(b[v], base_iri) if v in b else {"kind": "empty", "value": ""} for v in head]
+        for b in doc["results"]["bindings"]
+    ]
     return {"head": head, "rows": rows}
 
 
@@ -383,17 +435,24 @@ def page(op: Operation) -> Response:
     """The query page; with a query, its results as a table (rendered here: works without JS)."""
     settings = get_settings()
     context: dict[str, Any] = {
-        "query": op.text, "examples": example_queries(resources.examples_dir()),
-        "prefixes": PAGE_PREFIXES, "endpoint": request.script_root + "/sparql",
-        "max_rows": settings.max_rows, "timeout": settings.query_timeout,
+        "query": op.text,
+        "examples": example_queries(resources.examples_dir()),
+        "prefixes": PAGE_PREFIXES,
+        "endpoint": request.script_root + "/sparql",
+        "max_rows": settings.max_rows,
+        "timeout": settings.query_timeout,
     }
     status = 200
     if op.kind == "query" and op.text.strip():
         try:
             answer = run_query(op, [mediatypes.SPARQL_JSON], [mediatypes.NTRIPLES])
-            context.update(table=_table(answer, settings.base_iri), count=answer.count,
-                           truncated=answer.truncated, form=answer.form,
-                           base_iri=settings.base_iri)
+            context.update(
+                table=_table(answer, settings.base_iri),
+                count=answer.count,
+                truncated=answer.truncated,
+                form=answer.form,
+                base_iri=settings.base_iri,
+            )
             if answer.form == "select":  # the pictures (map, network) draw from the JSON
                 context["results_json"] = json.loads(answer.body)
         except ParkldError as exc:
@@ -413,8 +472,9 @@ def _limiter() -> RateLimiter:
     limiter: RateLimiter | None = ext.get("sparql.ratelimiter")
     if limiter is None:
         settings = get_settings()
-        limiter = RateLimiter(settings.store_dir / "ratelimit.sqlite3",
-                              settings.rate_limit_per_minute)
+        limiter = RateLimiter(
+            settings.store_dir / "ratelimit.sqlite3", settings.rate_limit_per_minute
+        )
         ext["sparql.ratelimiter"] = limiter
     return limiter
 
@@ -458,7 +518,6 @@ def protocol_headers(response: Response) -> Response:
         response.headers["Access-Control-Expose-Headers"] = EXPOSED
         if request.method == "OPTIONS":
             response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-            response.headers["Access-Control-Allow-Headers"] = (
-                "Accept, Content-Type, Authorization")
+            response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, Authorization"
             response.headers["Access-Control-Max-Age"] = "86400"
     return response

@@ -70,17 +70,25 @@ class WikidataClient:
 
     def __post_init__(self) -> None:
         if not self.user_agent.strip():
-            raise ConfigError("PARKLD_WIKIDATA_USER_AGENT must not be empty (Wikimedia's "
-                              "User-Agent policy asks every client to identify itself)")
+            raise ConfigError(
+                "PARKLD_WIKIDATA_USER_AGENT must not be empty (Wikimedia's "
+                "User-Agent policy asks every client to identify itself)"
+            )
         if not self.endpoint.startswith(("http://", "https://")):
             raise ConfigError(f"Wikidata endpoint must be an http(s) URL, got {self.endpoint!r}")
         if self.timeout <= 0:
             raise ConfigError("PARKLD_WIKIDATA_TIMEOUT must be positive")
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, endpoint: str | None = None,
-                      use_cache: bool = True, refresh: bool = False,
-                      show_progress: bool = True) -> WikidataClient:
+    def from_settings(
+        cls,
+        settings: Settings,
+        *,
+        endpoint: str | None = None,
+        use_cache: bool = True,
+        refresh: bool = False,
+        show_progress: bool = True,
+    ) -> WikidataClient:
         """A client configured from the ``wikidata_*`` settings (``endpoint`` overrides)."""
         return cls(
             endpoint=endpoint or settings.wikidata_endpoint,
@@ -102,9 +110,15 @@ class WikidataClient:
             return rows
         return self._parse(body)
 
-    def select_batched(self, template: str, variables: Sequence[str],
-                       rows: Sequence[Sequence[ox.NamedNode | ox.Literal]], *,
-                       batch_size: int = 50, label: str = "querying Wikidata") -> list[Row]:
+    def select_batched(
+        self,
+        template: str,
+        variables: Sequence[str],
+        rows: Sequence[Sequence[ox.NamedNode | ox.Literal]],
+        *,
+        batch_size: int = 50,
+        label: str = "querying Wikidata",
+    ) -> list[Row]:
         """Run *template* once per batch of *rows*, each batch as a ``VALUES`` block.
 
         *template* is parkld's own query text with the marker ``#VALUES#`` where the block goes;
@@ -112,13 +126,14 @@ class WikidataClient:
         """
         if VALUES_MARKER not in template:
             raise ValueError("query template lacks the #VALUES# marker")
-        batches = [rows[i:i + batch_size] for i in range(0, len(rows), batch_size)]
+        batches = [rows[i : i + batch_size] for i in range(0, len(rows), batch_size)]
         progress = Progress(len(batches), label, enabled=self.show_progress)
         found: list[Row] = []
         try:
             for batch in batches:
-                found += self.select(template.replace(VALUES_MARKER,
-                                                      values_block(variables, batch)))
+                found += self.select(
+                    template.replace(VALUES_MARKER, values_block(variables, batch))
+                )
                 progress.advance()
         finally:
             progress.close()
@@ -135,12 +150,14 @@ class WikidataClient:
                 if attempt > self.retries:
                     raise UpstreamError(
                         f"Wikidata endpoint {self.endpoint}: {exc.message} "
-                        f"(gave up after {attempt} attempts)") from None
+                        f"(gave up after {attempt} attempts)"
+                    ) from None
                 wait = exc.wait if exc.wait is not None else self.backoff * 2 ** (attempt - 1)
                 if wait > self.max_wait:
                     raise UpstreamError(
                         f"Wikidata endpoint {self.endpoint}: {exc.message}; asked to wait "
-                        f"{wait:.0f} s, more than the {self.max_wait:.0f} s limit") from None
+                        f"{wait:.0f} s, more than the {self.max_wait:.0f} s limit"
+                    ) from None
                 log.info("Wikidata: %s; retrying in %.1f s", exc.message, wait)
                 self.sleep(wait)
 
@@ -159,8 +176,9 @@ class WikidataClient:
         except urllib.error.HTTPError as exc:
             status = exc.code
             if status in RETRY_STATUSES:
-                raise _Retryable(f"HTTP {status} {exc.reason}",
-                                 _retry_after(exc.headers.get("Retry-After"))) from None
+                raise _Retryable(
+                    f"HTTP {status} {exc.reason}", _retry_after(exc.headers.get("Retry-After"))
+                ) from None
             raise UpstreamError(
                 f"Wikidata endpoint {self.endpoint} answered HTTP {status} {exc.reason}"
             ) from None
@@ -171,17 +189,18 @@ class WikidataClient:
                 raise _Retryable("HTTP 500 Internal Server Error") from None
             raise UpstreamError(
                 f"Wikidata endpoint {self.endpoint} refused the query ({name}): "
-                f"{_first_line(str(exc))}") from None
+                f"{_first_line(str(exc))}"
+            ) from None
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, TimeoutError | socket.timeout):
                 raise _Retryable(f"no answer within {self.timeout:g} s (timeout)") from None
             raise UpstreamError(
-                f"cannot reach Wikidata endpoint {self.endpoint}: {exc.reason}") from None
+                f"cannot reach Wikidata endpoint {self.endpoint}: {exc.reason}"
+            ) from None
         except TimeoutError:
             raise _Retryable(f"no answer within {self.timeout:g} s (timeout)") from None
         except (ConnectionError, OSError) as exc:
-            raise UpstreamError(
-                f"cannot reach Wikidata endpoint {self.endpoint}: {exc}") from None
+            raise UpstreamError(f"cannot reach Wikidata endpoint {self.endpoint}: {exc}") from None
 
     def _parse(self, body: bytes) -> list[Row]:
         try:
@@ -189,10 +208,12 @@ class WikidataClient:
         except (SyntaxError, ValueError) as exc:
             raise UpstreamError(
                 f"Wikidata endpoint {self.endpoint} returned malformed SPARQL JSON: "
-                f"{_first_line(str(exc))}") from None
+                f"{_first_line(str(exc))}"
+            ) from None
         if not isinstance(solutions, ox.QuerySolutions):
             raise UpstreamError(
-                f"Wikidata endpoint {self.endpoint} returned a boolean, not SELECT results")
+                f"Wikidata endpoint {self.endpoint} returned a boolean, not SELECT results"
+            )
         names = [v.value for v in solutions.variables]
         rows: list[Row] = []
         for solution in solutions:
@@ -243,4 +264,3 @@ def _retry_after(value: str | None) -> float | None:
 def _first_line(text: str) -> str:
     line = text.strip().splitlines()[0] if text.strip() else ""
     return line[:200]
-

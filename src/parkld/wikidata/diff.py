@@ -66,8 +66,13 @@ class Disagreement:
 def fetch_facts(client: WikidataClient, parks: Sequence[Park]) -> dict[str, Facts]:
     """Facts for every linked park's item, in batches."""
     qids = sorted({p.qid for p in parks if p.qid})
-    rows = client.select_batched(FACTS, ["item"], [[item(q)] for q in qids], batch_size=50,
-                                 label="Wikidata facts") if qids else []
+    rows = (
+        client.select_batched(
+            FACTS, ["item"], [[item(q)] for q in qids], batch_size=50, label="Wikidata facts"
+        )
+        if qids
+        else []
+    )
     facts: dict[str, Facts] = {}
     for row in rows:
         node = row.get("item")
@@ -99,8 +104,9 @@ def _fmt(lat: float, lon: float) -> str:
     return f"{lat:.6f}, {lon:.6f}"
 
 
-def compare(parks: Sequence[Park], facts: dict[str, Facts], *,
-            max_km: float = DEFAULT_MAX_KM) -> list[Disagreement]:
+def compare(
+    parks: Sequence[Park], facts: dict[str, Facts], *, max_km: float = DEFAULT_MAX_KM
+) -> list[Disagreement]:
     """Every disagreement between *parks* and the Wikidata *facts* of their items."""
     out: list[Disagreement] = []
     for park in parks:
@@ -108,42 +114,52 @@ def compare(parks: Sequence[Park], facts: dict[str, Facts], *,
         if park.qid is None or f is None:
             continue
 
-        def add(name: str, ours: str, theirs: str, detail: str = "",
-                park: Park = park) -> None:
+        def add(name: str, ours: str, theirs: str, detail: str = "", park: Park = park) -> None:
             assert park.qid is not None
-            out.append(Disagreement(park.iri, park.label, park.qid, name, ours, theirs,
-                                    detail))
+            out.append(Disagreement(park.iri, park.label, park.qid, name, ours, theirs, detail))
 
         if park.lat is not None and park.lon is not None and f.coords:
             km, (lat, lon) = min((distance_km(park.lat, park.lon, *c), c) for c in f.coords)
             if km > max_km:
-                add("coordinates", _fmt(park.lat, park.lon), _fmt(lat, lon),
-                    f"{km:.1f} km apart")
+                add("coordinates", _fmt(park.lat, park.lon), _fmt(lat, lon), f"{km:.1f} km apart")
         if park.founding and f.inception:
             ours_y = {v[:4] for v in park.founding}
             theirs_y = {v.lstrip("+")[:4] for v in f.inception}
             ours_d = {v for v in park.founding if len(v) == 10}
             # Wikidata stores a bare year as YYYY-01-01: only compare days it really gives.
-            theirs_d = {v.lstrip("+")[:10] for v in f.inception
-                        if v.lstrip("+")[4:10] != "-01-01"}
+            theirs_d = {v.lstrip("+")[:10] for v in f.inception if v.lstrip("+")[4:10] != "-01-01"}
             if not ours_y & theirs_y:
-                add("founding", ", ".join(sorted(park.founding)),
-                    ", ".join(sorted(f.inception)), "different year")
+                add(
+                    "founding",
+                    ", ".join(sorted(park.founding)),
+                    ", ".join(sorted(f.inception)),
+                    "different year",
+                )
             elif ours_d and theirs_d and not ours_d & theirs_d:
-                add("founding", ", ".join(sorted(ours_d)), ", ".join(sorted(theirs_d)),
-                    "different day")
+                add(
+                    "founding",
+                    ", ".join(sorted(ours_d)),
+                    ", ".join(sorted(theirs_d)),
+                    "different day",
+                )
         if park.country_qid and f.countries and park.country_qid not in f.countries:
             add("country", park.country_qid, ", ".join(sorted(f.countries)))
-        if park.websites and f.websites and \
-                not {_site(w) for w in park.websites} & {_site(w) for w in f.websites}:
+        if (
+            park.websites
+            and f.websites
+            and not {_site(w) for w in park.websites} & {_site(w) for w in f.websites}
+        ):
             add("website", ", ".join(sorted(park.websites)), ", ".join(sorted(f.websites)))
         ours_by_lang: dict[str, set[str]] = {}
         for text, lang in park.labels:  # aliases (skos:altLabel) are not claims of a name
             ours_by_lang.setdefault(lang, set()).add(text)
         for lang in sorted(set(ours_by_lang) & set(f.labels)):
             if not {fold(t) for t in ours_by_lang[lang]} & {fold(t) for t in f.labels[lang]}:
-                add(f"name@{lang}", " | ".join(sorted(ours_by_lang[lang])),
-                    " | ".join(sorted(f.labels[lang])))
+                add(
+                    f"name@{lang}",
+                    " | ".join(sorted(ours_by_lang[lang])),
+                    " | ".join(sorted(f.labels[lang])),
+                )
     return sorted(out, key=lambda d: (d.park, d.field))
 
 
@@ -152,11 +168,11 @@ def to_text(found: Sequence[Disagreement]) -> str:
     if not found:
         return "no disagreements\n"
     head = ("park", "item", "field", "parkld", "wikidata", "detail")
-    rows = [head] + [(d.park_label, d.qid, d.field, d.parkld, d.wikidata, d.detail)
-                     for d in found]
+    rows = [head] + [(d.park_label, d.qid, d.field, d.parkld, d.wikidata, d.detail) for d in found]
     widths = [min(40, max(len(r[i]) for r in rows)) for i in range(len(head))]
-    lines = ["  ".join(c[:40].ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
-             for r in rows]
+    lines = [
+        "  ".join(c[:40].ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
+    ]
     return "\n".join(lines) + f"\n{len(found)} disagreement(s)\n"
 
 
@@ -172,23 +188,29 @@ def to_csv(found: Sequence[Disagreement]) -> str:
 
 def to_turtle(found: Sequence[Disagreement], *, endpoint: str) -> str:
     """The disagreements as RDF: one ``dqv:QualityAnnotation`` each."""
-    out = [f"# Disagreements between parkld and {endpoint} (`parkld wikidata diff`).",
-           "@prefix dqv: <http://www.w3.org/ns/dqv#> .",
-           "@prefix oa:  <http://www.w3.org/ns/oa#> .",
-           "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
-           "@prefix pld: <https://w3id.org/parkld/ontology#> .",
-           f"@prefix pwd: <{PWD}> .",
-           "@prefix wd:  <http://www.wikidata.org/entity/> .", ""]
+    out = [
+        f"# Disagreements between parkld and {endpoint} (`parkld wikidata diff`).",
+        "@prefix dqv: <http://www.w3.org/ns/dqv#> .",
+        "@prefix oa:  <http://www.w3.org/ns/oa#> .",
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+        "@prefix pld: <https://w3id.org/parkld/ontology#> .",
+        f"@prefix pwd: <{PWD}> .",
+        "@prefix wd:  <http://www.wikidata.org/entity/> .",
+        "",
+    ]
     for d in found:
         text = f"{d.field}: parkld says {d.parkld}; Wikidata says {d.wikidata}"
         if d.detail:
             text += f" ({d.detail})"
-        out += ["[] a dqv:QualityAnnotation ;",
-                "    oa:motivatedBy dqv:qualityAssessment ;",
-                f"    oa:hasTarget <{d.park}> ;",
-                f"    pwd:item wd:{d.qid} ;",
-                f"    pwd:field {ox.Literal(d.field)} ;",
-                f"    pwd:parkldValue {ox.Literal(d.parkld)} ;",
-                f"    pwd:wikidataValue {ox.Literal(d.wikidata)} ;",
-                f"    rdfs:comment {ox.Literal(text, language='en')} .", ""]
+        out += [
+            "[] a dqv:QualityAnnotation ;",
+            "    oa:motivatedBy dqv:qualityAssessment ;",
+            f"    oa:hasTarget <{d.park}> ;",
+            f"    pwd:item wd:{d.qid} ;",
+            f"    pwd:field {ox.Literal(d.field)} ;",
+            f"    pwd:parkldValue {ox.Literal(d.parkld)} ;",
+            f"    pwd:wikidataValue {ox.Literal(d.wikidata)} ;",
+            f"    rdfs:comment {ox.Literal(text, language='en')} .",
+            "",
+        ]
     return "\n".join(out)

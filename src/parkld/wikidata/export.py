@@ -23,7 +23,9 @@ from parkld.wikidata.client import WikidataClient
 from parkld.wikidata.project import PREFIXES, Project, solutions
 from parkld.wikidata.terms import WDT, item, qid_of
 
-_SISTER = PREFIXES + """
+_SISTER = (
+    PREFIXES
+    + """
 PREFIX ak: <https://w3id.org/parkld/vocab/agreement-kind/>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX schema: <https://schema.org/>
@@ -35,7 +37,10 @@ SELECT ?agr ?a ?b ?aq ?bq ?date ?year ?url WHERE {
   OPTIONAL { ?g prov:wasDerivedFrom/schema:url ?url }
 }
 """
-_MEMBER = PREFIXES + """
+)
+_MEMBER = (
+    PREFIXES
+    + """
 PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX schema: <https://schema.org/>
@@ -46,6 +51,7 @@ SELECT ?m ?park ?alliance ?pq ?aq ?url WHERE {
   OPTIONAL { ?g prov:wasDerivedFrom/schema:url ?url }
 }
 """
+)
 
 
 @dataclass(frozen=True)
@@ -99,22 +105,26 @@ def plan(project: Project) -> Plan:
             continue
         if aq is None or bq is None:
             missing = row["a"] if aq is None else row["b"]
-            out.blocked.append(f"sister parks {row['a']} / {row['b']} ({url.value}): "
-                               f"{missing} has no Wikidata item")
+            out.blocked.append(
+                f"sister parks {row['a']} / {row['b']} ({url.value}): "
+                f"{missing} has no Wikidata item"
+            )
             continue
         quals = _time(row["date"], row["year"])
         for s, o in ((aq, bq), (bq, aq)):
             if (s, "P2652", o) not in seen:
                 seen.add((s, "P2652", o))
-                out.statements.append(Statement(s, "P2652", o, url.value, quals,
-                                                "sister-park agreement"))
+                out.statements.append(
+                    Statement(s, "P2652", o, url.value, quals, "sister-park agreement")
+                )
     for row in solutions(project.store, _MEMBER):
         pq, aq, url = _qid(row["pq"]), _qid(row["aq"]), row["url"]
         if not isinstance(url, ox.NamedNode) or pq is None:
             continue  # an unlinked member is the linker's business, not the exporter's
         if aq is None:
-            out.blocked.append(f"{pq} member of {row['alliance']} ({url.value}): the "
-                               "alliance has no Wikidata item")
+            out.blocked.append(
+                f"{pq} member of {row['alliance']} ({url.value}): the alliance has no Wikidata item"
+            )
             continue
         if (pq, "P463", aq) not in seen:
             seen.add((pq, "P463", aq))
@@ -123,17 +133,18 @@ def plan(project: Project) -> Plan:
     return out
 
 
-def existing(client: WikidataClient, statements: Sequence[Statement]
-             ) -> set[tuple[str, str, str]]:
+def existing(client: WikidataClient, statements: Sequence[Statement]) -> set[tuple[str, str, str]]:
     """The (subject, property, value) triples among *statements* that Wikidata already has."""
     triples = sorted({(s.subject, s.prop, s.value) for s in statements})
     if not triples:
         return set()
     rows = client.select_batched(
         "# Which of the (s p o) bound by VALUES are in the graph?\n"
-        "SELECT ?s ?p ?o WHERE { #VALUES#\n ?s ?p ?o }", ["s", "p", "o"],
+        "SELECT ?s ?p ?o WHERE { #VALUES#\n ?s ?p ?o }",
+        ["s", "p", "o"],
         [[item(s), ox.NamedNode(WDT + p), item(o)] for s, p, o in triples],
-        label="checking Wikidata")
+        label="checking Wikidata",
+    )
     found = set()
     for row in rows:
         s, o, p = _qid(row.get("s")), _qid(row.get("o")), row.get("p")
@@ -144,10 +155,11 @@ def existing(client: WikidataClient, statements: Sequence[Statement]
 
 def render(plan: Plan, present: set[tuple[str, str, str]]) -> str:
     """The QuickStatements file: statements to review, then what was skipped and why."""
-    lines = ["# QuickStatements (V1) proposed by `parkld wikidata export` — REVIEW BEFORE USE.",
-             "# parkld never sends these to Wikidata. Each line carries its reference (S854).",
-             "# P2652 = partnership with, P580 = start time, P463 = member of, "
-             "S854 = reference URL."]
+    lines = [
+        "# QuickStatements (V1) proposed by `parkld wikidata export` — REVIEW BEFORE USE.",
+        "# parkld never sends these to Wikidata. Each line carries its reference (S854).",
+        "# P2652 = partnership with, P580 = start time, P463 = member of, S854 = reference URL.",
+    ]
     todo = [s for s in plan.statements if (s.subject, s.prop, s.value) not in present]
     for s in todo:
         lines.append(f"# {s.why}")

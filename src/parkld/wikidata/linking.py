@@ -45,7 +45,9 @@ PREFIX wdt: <http://www.wikidata.org/prop/direct/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 """
-BY_COUNTRY = _PREFIXES + f"""
+BY_COUNTRY = (
+    _PREFIXES
+    + f"""
 # Parks (P31/P279* science or technology park) in the countries bound by VALUES ?country.
 SELECT ?item ?name ?coord ?country WHERE {{
   #VALUES#
@@ -55,7 +57,10 @@ SELECT ?item ?name ?coord ?country WHERE {{
   OPTIONAL {{ ?item wdt:P625 ?coord }}
 }}
 """
-BY_NAME = _PREFIXES + f"""
+)
+BY_NAME = (
+    _PREFIXES
+    + f"""
 # Items whose label or alias is one of the names bound by VALUES ?key (any class).
 SELECT ?item ?name ?coord ?country ?class WHERE {{
   #VALUES#
@@ -66,6 +71,7 @@ SELECT ?item ?name ?coord ?country ?class WHERE {{
   OPTIONAL {{ VALUES ?class {{ {_CLASSES} }} ?item wdt:P31/wdt:P279* ?class }}
 }}
 """
+)
 
 
 @dataclass
@@ -108,20 +114,37 @@ def fetch_candidates(client: WikidataClient, parks: Sequence[Park]) -> dict[str,
     cands: dict[str, Candidate] = {}
     countries = sorted({p.country_qid for p in parks if p.country_qid})
     if countries:
-        _merge(cands, client.select_batched(BY_COUNTRY, ["country"],
-                                            [[item(q)] for q in countries], batch_size=20,
-                                            label="candidates by country"), all_parks=True)
+        _merge(
+            cands,
+            client.select_batched(
+                BY_COUNTRY,
+                ["country"],
+                [[item(q)] for q in countries],
+                batch_size=20,
+                label="candidates by country",
+            ),
+            all_parks=True,
+        )
     keys = sorted({(text, lang) for p in parks for text, _ in p.names for lang in LANGUAGES})
     if keys:
         rows = [[ox.Literal(text, language=lang)] for text, lang in keys]
-        _merge(cands, client.select_batched(BY_NAME, ["key"], rows, batch_size=60,
-                                            label="candidates by name"), all_parks=False)
+        _merge(
+            cands,
+            client.select_batched(
+                BY_NAME, ["key"], rows, batch_size=60, label="candidates by name"
+            ),
+            all_parks=False,
+        )
     return cands
 
 
-def decide(parks: Sequence[Park], cands: dict[str, Candidate], linked: dict[str, str],
-           threshold: float = DEFAULT_THRESHOLD,
-           labels: dict[str, str] | None = None) -> list[Decision]:
+def decide(
+    parks: Sequence[Park],
+    cands: dict[str, Candidate],
+    linked: dict[str, str],
+    threshold: float = DEFAULT_THRESHOLD,
+    labels: dict[str, str] | None = None,
+) -> list[Decision]:
     """Score every candidate for every park and accept only unambiguous, unclaimed links.
 
     *linked* maps QIDs to the parkld resource already carrying them (*labels* names those
@@ -138,27 +161,34 @@ def decide(parks: Sequence[Park], cands: dict[str, Candidate], linked: dict[str,
     decisions = []
     for park in parks:
         coord = (park.lat, park.lon) if park.lat is not None and park.lon is not None else None
-        scored = sorted((score(park.names, coord, park.country_qid, c) for c in cands.values()),
-                        key=lambda s: (-s.score, s.qid))
+        scored = sorted(
+            (score(park.names, coord, park.country_qid, c) for c in cands.values()),
+            key=lambda s: (-s.score, s.qid),
+        )
         scored = [s for s in scored if s.score >= REVIEW_FLOOR or s.name >= 0.85]
         d = Decision(park, review=scored)
-        taken = [s for s in scored if s.score >= threshold and s.qid in linked
-                 and linked[s.qid] != park.iri]
+        taken = [
+            s
+            for s in scored
+            if s.score >= threshold and s.qid in linked and linked[s.qid] != park.iri
+        ]
         if not scored or scored[0].score < threshold:
             d.reason = "no candidate reaches the threshold" if scored else "no candidate"
         elif taken and taken[0].qid == scored[0].qid:
             other = linked[taken[0].qid]
             d.duplicate_of, d.duplicate_item = [other], taken[0].qid
-            d.reason = (f"likely duplicate of {named(other)}: its best match "
-                        f"{taken[0].qid} ({taken[0].score:.2f}) is already linked to that park")
+            d.reason = (
+                f"likely duplicate of {named(other)}: its best match "
+                f"{taken[0].qid} ({taken[0].score:.2f}) is already linked to that park"
+            )
         elif len(scored) > 1 and scored[0].score - scored[1].score < MARGIN:
-            d.reason = (f"ambiguous: {scored[0].qid} and {scored[1].qid} score within "
-                        f"{MARGIN}")
+            d.reason = f"ambiguous: {scored[0].qid} and {scored[1].qid} score within {MARGIN}"
             if taken:
                 other = linked[taken[0].qid]
                 d.duplicate_of, d.duplicate_item = [other], taken[0].qid
-                d.reason += (f"; possibly a duplicate of {named(other)}, which is linked "
-                             f"to {taken[0].qid}")
+                d.reason += (
+                    f"; possibly a duplicate of {named(other)}, which is linked to {taken[0].qid}"
+                )
         else:
             d.accepted, d.review = scored[0], scored[1:]
         decisions.append(d)
@@ -175,13 +205,16 @@ def decide(parks: Sequence[Park], cands: dict[str, Candidate], linked: dict[str,
                 d.accepted = None
                 others = [o.park.iri for o in ds if o is not d]
                 d.duplicate_of, d.duplicate_item = others, qid
-                d.reason = (f"likely duplicate of {', '.join(named(o) for o in others)}: "
-                            f"{qid} is the best match of {len(ds)} parks of this run")
+                d.reason = (
+                    f"likely duplicate of {', '.join(named(o) for o in others)}: "
+                    f"{qid} is the best match of {len(ds)} parks of this run"
+                )
     return decisions
 
 
-def render(decisions: Sequence[Decision], *, endpoint: str, threshold: float,
-           today: date | None = None) -> str:
+def render(
+    decisions: Sequence[Decision], *, endpoint: str, threshold: float, today: date | None = None
+) -> str:
     """The reviewable links file: accepted links asserted, candidates annotated, in Turtle.
 
     Each candidate is an ``owl:Axiom`` annotating (park, pld:wikidata, item) the way SSSOM
@@ -189,23 +222,28 @@ def render(decisions: Sequence[Decision], *, endpoint: str, threshold: float,
     ``rdfs:comment`` (how the score was reached) and ``pwd:status`` accepted / review.
     """
     when = (today or date.today()).isoformat()
-    out = ["# Wikidata links proposed by `parkld wikidata link` — review before merging.",
-           f"# Endpoint: {endpoint}   threshold: {threshold}   date: {when}",
-           "# Accepted links are asserted (park pld:wikidata item); candidates for review are",
-           "# only described (pwd:status \"review\"), never asserted.",
-           "@prefix pld:   <https://w3id.org/parkld/ontology#> .",
-           "@prefix owl:   <http://www.w3.org/2002/07/owl#> .",
-           "@prefix rdfs:  <http://www.w3.org/2000/01/rdf-schema#> .",
-           "@prefix xsd:   <http://www.w3.org/2001/XMLSchema#> .",
-           "@prefix dct:   <http://purl.org/dc/terms/> .",
-           "@prefix sssom: <https://w3id.org/sssom/> .",
-           "@prefix semapv: <https://w3id.org/semapv/vocab/> .",
-           f"@prefix pwd:   <{PWD}> .",
-           "@prefix wd:    <http://www.wikidata.org/entity/> .", ""]
+    out = [
+        "# Wikidata links proposed by `parkld wikidata link` — review before merging.",
+        f"# Endpoint: {endpoint}   threshold: {threshold}   date: {when}",
+        "# Accepted links are asserted (park pld:wikidata item); candidates for review are",
+        '# only described (pwd:status "review"), never asserted.',
+        "@prefix pld:   <https://w3id.org/parkld/ontology#> .",
+        "@prefix owl:   <http://www.w3.org/2002/07/owl#> .",
+        "@prefix rdfs:  <http://www.w3.org/2000/01/rdf-schema#> .",
+        "@prefix xsd:   <http://www.w3.org/2001/XMLSchema#> .",
+        "@prefix dct:   <http://purl.org/dc/terms/> .",
+        "@prefix sssom: <https://w3id.org/sssom/> .",
+        "@prefix semapv: <https://w3id.org/semapv/vocab/> .",
+        f"@prefix pwd:   <{PWD}> .",
+        "@prefix wd:    <http://www.wikidata.org/entity/> .",
+        "",
+    ]
     for d in decisions:
         park = f"<{d.park.iri}>"
-        out.append(f"# {d.park.label}: "
-                   + (f"linked to {d.accepted.qid}" if d.accepted else f"not linked ({d.reason})"))
+        out.append(
+            f"# {d.park.label}: "
+            + (f"linked to {d.accepted.qid}" if d.accepted else f"not linked ({d.reason})")
+        )
         for other in d.duplicate_of:
             out.append(f"{park} pwd:likelyDuplicateOf <{other}> .  # via wd:{d.duplicate_item}")
         if d.accepted:
@@ -220,15 +258,16 @@ def render(decisions: Sequence[Decision], *, endpoint: str, threshold: float,
 def _axiom(park: str, s: Score, status: str, when: str) -> list[str]:
     method = str(ox.Literal(s.method, language="en"))
     label = str(ox.Literal(s.label))
-    return ["[] a owl:Axiom ;",
-            f"    owl:annotatedSource {park} ;",
-            "    owl:annotatedProperty pld:wikidata ;",
-            f"    owl:annotatedTarget wd:{s.qid} ;",
-            f"    rdfs:label {label} ;",
-            f'    sssom:confidence "{s.score:.4f}"^^xsd:decimal ;',
-            "    sssom:mapping_justification semapv:CompositeMatching ;",
-            '    sssom:mapping_tool "parkld wikidata link" ;',
-            f'    dct:created "{when}"^^xsd:date ;',
-            f'    pwd:status "{status}" ;',
-            f"    rdfs:comment {method} .",
-            ]
+    return [
+        "[] a owl:Axiom ;",
+        f"    owl:annotatedSource {park} ;",
+        "    owl:annotatedProperty pld:wikidata ;",
+        f"    owl:annotatedTarget wd:{s.qid} ;",
+        f"    rdfs:label {label} ;",
+        f'    sssom:confidence "{s.score:.4f}"^^xsd:decimal ;',
+        "    sssom:mapping_justification semapv:CompositeMatching ;",
+        '    sssom:mapping_tool "parkld wikidata link" ;',
+        f'    dct:created "{when}"^^xsd:date ;',
+        f'    pwd:status "{status}" ;',
+        f"    rdfs:comment {method} .",
+    ]

@@ -10,8 +10,15 @@ from typing import TextIO
 class Progress:
     """``label [#####.....] 5/10`` redrawn in place; silent unless enabled and given >1 step."""
 
-    def __init__(self, total: int, label: str, *, enabled: bool = True,
-                 stream: TextIO | None = None, width: int = 30) -> None:
+    def __init__(
+        self,
+        total: int,
+        label: str,
+        *,
+        enabled: bool = True,
+        stream: TextIO | None = None,
+        width: int = 30,
+    ) -> None:
         self.total = total
         self.label = label
         self.stream = stream if stream is not None else sys.stderr

@@ -25,7 +25,9 @@ PREFIX wgs84: <http://www.w3.org/2003/01/geo/wgs84_pos#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 """
 
-_PARKS = PREFIXES + """
+_PARKS = (
+    PREFIXES
+    + """
 SELECT ?park ?wd ?name ?isLabel ?lat ?long ?countryWd ?country ?countryName ?year ?date ?web WHERE {
   ?park rdf:type ?class . ?class rdfs:subClassOf* pld:Park .
   FILTER NOT EXISTS { ?park rdf:type pld:UnidentifiedPark }
@@ -40,14 +42,16 @@ SELECT ?park ?wd ?name ?isLabel ?lat ?long ?countryWd ?country ?countryName ?yea
   OPTIONAL { ?park pld:website ?web }
 }
 """
+)
 
 
-def solutions(store: ox.Store, query: str,
-              substitutions: Mapping[ox.Variable, ox.NamedNode] | None = None
-              ) -> list[ox.QuerySolution]:
+def solutions(
+    store: ox.Store, query: str, substitutions: Mapping[ox.Variable, ox.NamedNode] | None = None
+) -> list[ox.QuerySolution]:
     """Rows of a SELECT over the union of all graphs (``GRAPH ?g`` still reaches each one)."""
-    result = store.query(query, use_default_graph_as_union=True,
-                         substitutions=dict(substitutions or {}))
+    result = store.query(
+        query, use_default_graph_as_union=True, substitutions=dict(substitutions or {})
+    )
     if not isinstance(result, ox.QuerySolutions):
         raise TypeError("expected a SELECT query")
     return list(result)
@@ -86,8 +90,7 @@ class Project:
     def links(self) -> dict[str, str]:
         """QID → parkld IRI for every resource that carries ``pld:wikidata``."""
         found: dict[str, str] = {}
-        for row in solutions(self.store,
-                             PREFIXES + "SELECT ?s ?wd WHERE { ?s pld:wikidata ?wd }"):
+        for row in solutions(self.store, PREFIXES + "SELECT ?s ?wd WHERE { ?s pld:wikidata ?wd }"):
             qid = qid_of(str(row["wd"].value)) if row["wd"] is not None else None
             if qid is not None and row["s"] is not None:
                 # Two resources with one QID would be a data error; keep the first by IRI.
@@ -103,8 +106,11 @@ class Project:
     def labels(self, iri: str) -> dict[str, set[str]]:
         """``rdfs:label`` values of *iri*, by language."""
         out: dict[str, set[str]] = defaultdict(set)
-        for row in solutions(self.store, PREFIXES + "SELECT ?s ?l WHERE { ?s rdfs:label ?l }",
-                             {ox.Variable("s"): ox.NamedNode(iri)}):
+        for row in solutions(
+            self.store,
+            PREFIXES + "SELECT ?s ?l WHERE { ?s rdfs:label ?l }",
+            {ox.Variable("s"): ox.NamedNode(iri)},
+        ):
             value = row["l"]
             if isinstance(value, ox.Literal):
                 out[value.language or ""].add(value.value)
@@ -113,9 +119,13 @@ class Project:
     def has(self, iri: str, predicate: str) -> bool:
         """True when *iri* has at least one value for *predicate*."""
         # pyoxigraph substitutes only projected variables, hence SELECT rather than ASK.
-        return bool(solutions(self.store, "SELECT ?s ?p WHERE { ?s ?p ?o } LIMIT 1",
-                              {ox.Variable("s"): ox.NamedNode(iri),
-                               ox.Variable("p"): ox.NamedNode(predicate)}))
+        return bool(
+            solutions(
+                self.store,
+                "SELECT ?s ?p WHERE { ?s ?p ?o } LIMIT 1",
+                {ox.Variable("s"): ox.NamedNode(iri), ox.Variable("p"): ox.NamedNode(predicate)},
+            )
+        )
 
     def parks(self) -> list[Park]:
         """Every named park, with names, coordinates, country, founding and website."""
@@ -160,8 +170,11 @@ def load(files: Sequence[Path]) -> Project:
     """Parse *files* (Turtle, TriG…, and claim tables ``*.csv``, compiled against the RDF
     files given with them) into one in-memory store; DataError on bad syntax."""
     store = ox.Store()
-    rdf = [graphs.parse_file(graphs.SourceFile(path, resources.source_graph(path.stem), "data"))
-           for path in files if path.suffix.lower() != ".csv"]
+    rdf = [
+        graphs.parse_file(graphs.SourceFile(path, resources.source_graph(path.stem), "data"))
+        for path in files
+        if path.suffix.lower() != ".csv"
+    ]
     for loaded in rdf:
         store.extend(loaded.quads)
     tables = [path for path in files if path.suffix.lower() == ".csv"]
@@ -171,8 +184,11 @@ def load(files: Sequence[Path]) -> Project:
         # A table's rows name parks of the project's Turtle data by slug: resolve them there
         # too (without loading those files: only the given files are the input).
         given = {f.source.path.resolve() for f in rdf}
-        context = rdf + [graphs.parse_file(s) for s in graphs.discover(with_project=True)
-                         if s.role == "data" and s.path.resolve() not in given]
+        context = rdf + [
+            graphs.parse_file(s)
+            for s in graphs.discover(with_project=True)
+            if s.role == "data" and s.path.resolve() not in given
+        ]
         known = claims.known_from((str(f.source.path), f.source.graph, f.quads) for f in context)
         for quads in claims.compile_tables(tables, known).graphs.values():
             store.extend(quads)
@@ -182,8 +198,11 @@ def load(files: Sequence[Path]) -> Project:
 def project_data_files(exclude: Sequence[Path] = ()) -> list[Path]:
     """The project's ``data/`` files, without *exclude* (the file being regenerated)."""
     skip = {p.resolve() for p in exclude}
-    return [s.path for s in graphs.discover(with_project=True)
-            if s.role in ("data", "claims") and s.path.resolve() not in skip]
+    return [
+        s.path
+        for s in graphs.discover(with_project=True)
+        if s.role in ("data", "claims") and s.path.resolve() not in skip
+    ]
 
 
 def with_ontology(files: Sequence[Path]) -> list[Path]:

@@ -35,8 +35,10 @@ SELECT ?item ?label ?coord ?country ?countryLabel ?osm WHERE {
              OPTIONAL { ?country rdfs:label ?countryLabel . FILTER(LANG(?countryLabel) = "en") } }
   OPTIONAL { ?item wdt:P402 ?osm }
 }
-""" % (" ".join(f"wd:{q}" for q in PARK_CLASSES),  # noqa: UP031 - constant text, not user input
-       ", ".join(f'"{lang}"' for lang in LANGUAGES))
+""" % (
+    " ".join(f"wd:{q}" for q in PARK_CLASSES),
+    ", ".join(f'"{lang}"' for lang in LANGUAGES),
+)
 
 _DECIMAL = re.compile(r"^[-+]?\d+(\.\d+)?$")
 
@@ -81,12 +83,16 @@ def _point(text: str) -> tuple[str, str] | None:
     """``(lat, lon)`` lexical forms from ``Point(lon lat)``."""
     if parse_point(text) is None:
         return None
-    inner = text[text.index("(") + 1:text.rindex(")")].split()
+    inner = text[text.index("(") + 1 : text.rindex(")")].split()
     return _decimal(inner[1]), _decimal(inner[0])
 
 
-def _add(records: dict[str, ParkRecord], subject: str,
-         predicate: str, obj: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> None:
+def _add(
+    records: dict[str, ParkRecord],
+    subject: str,
+    predicate: str,
+    obj: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple,
+) -> None:
     qid = qid_of(subject)
     if qid is None:
         return
@@ -111,8 +117,9 @@ def _split(records: dict[str, ParkRecord]) -> Snapshot:
     """Items with a coordinate are parks; the others (labels only) are their countries."""
     parks = [r for r in records.values() if r.lat is not None]
     park_ids = {r.qid for r in parks}
-    countries = {r.qid: (r.best_label() or ("", ""))[0]
-                 for r in records.values() if r.qid not in park_ids}
+    countries = {
+        r.qid: (r.best_label() or ("", ""))[0] for r in records.values() if r.qid not in park_ids
+    }
     return Snapshot(sorted(parks, key=lambda r: int(r.qid[1:])), countries)
 
 
@@ -139,8 +146,12 @@ def from_rows(rows: Iterable[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]
         item = row.get("item")
         if not isinstance(item, ox.NamedNode) or qid_of(item.value) is None:
             continue
-        for var, prop in (("label", RDFS_LABEL), ("coord", WDT + "P625"),
-                          ("country", WDT + "P17"), ("osm", WDT + "P402")):
+        for var, prop in (
+            ("label", RDFS_LABEL),
+            ("coord", WDT + "P625"),
+            ("country", WDT + "P17"),
+            ("osm", WDT + "P402"),
+        ):
             value = row.get(var)
             if value is not None:
                 _add(records, item.value, prop, value)
@@ -180,7 +191,8 @@ def read(path: Path) -> Snapshot:
     """A snapshot from a ``.ttl`` file, a ``.json``/``.srj`` file, or a directory holding one."""
     if path.is_dir():
         found = sorted(path.glob("*.ttl")) or sorted(path.glob("*.srj")) + sorted(
-            path.glob("*.json"))
+            path.glob("*.json")
+        )
         if len(found) != 1:
             raise DataError("expected exactly one .ttl (or .json) snapshot file", str(path))
         path = found[0]

@@ -30,30 +30,98 @@ MARGIN = 0.1
 
 # Generic words of park names in the languages curators write, folded to one token each.
 _SYNONYMS = {
-    "park": "park", "parc": "park", "parque": "park", "parco": "park", "parken": "park",
-    "technopark": "technopark", "technopole": "technopark", "tecnopolo": "technopark",
-    "science": "science", "scientific": "science", "scientifique": "science",
-    "cientific": "science", "cientifico": "science", "scientifico": "science",
-    "wissenschaftspark": "science park", "sciencepark": "science park",
-    "technology": "tech", "technologies": "tech", "technological": "tech",
-    "technologique": "tech", "tecnologico": "tech", "tecnologic": "tech",
-    "tecnologica": "tech", "technologie": "tech", "technologiepark": "tech park",
-    "tech": "tech", "hitech": "hitech", "hightech": "hitech",
-    "innovation": "innovation", "innovacio": "innovation", "innovacion": "innovation",
-    "innovazione": "innovation", "innovations": "innovation",
-    "industrial": "industrial", "industry": "industrial", "industries": "industrial",
-    "development": "development", "zone": "zone", "zona": "zone", "district": "zone",
-    "city": "city", "ciudad": "city", "cite": "city", "citta": "city",
-    "campus": "campus", "centre": "center", "center": "center", "centro": "center",
-    "university": "university", "universidad": "university", "universitat": "university",
-    "universite": "university", "universita": "university", "universitet": "university",
-    "national": "national", "nacional": "national", "research": "research",
-    "investigacion": "research", "recherche": "research", "recerca": "research",
+    "park": "park",
+    "parc": "park",
+    "parque": "park",
+    "parco": "park",
+    "parken": "park",
+    "technopark": "technopark",
+    "technopole": "technopark",
+    "tecnopolo": "technopark",
+    "science": "science",
+    "scientific": "science",
+    "scientifique": "science",
+    "cientific": "science",
+    "cientifico": "science",
+    "scientifico": "science",
+    "wissenschaftspark": "science park",
+    "sciencepark": "science park",
+    "technology": "tech",
+    "technologies": "tech",
+    "technological": "tech",
+    "technologique": "tech",
+    "tecnologico": "tech",
+    "tecnologic": "tech",
+    "tecnologica": "tech",
+    "technologie": "tech",
+    "technologiepark": "tech park",
+    "tech": "tech",
+    "hitech": "hitech",
+    "hightech": "hitech",
+    "innovation": "innovation",
+    "innovacio": "innovation",
+    "innovacion": "innovation",
+    "innovazione": "innovation",
+    "innovations": "innovation",
+    "industrial": "industrial",
+    "industry": "industrial",
+    "industries": "industrial",
+    "development": "development",
+    "zone": "zone",
+    "zona": "zone",
+    "district": "zone",
+    "city": "city",
+    "ciudad": "city",
+    "cite": "city",
+    "citta": "city",
+    "campus": "campus",
+    "centre": "center",
+    "center": "center",
+    "centro": "center",
+    "university": "university",
+    "universidad": "university",
+    "universitat": "university",
+    "universite": "university",
+    "universita": "university",
+    "universitet": "university",
+    "national": "national",
+    "nacional": "national",
+    "research": "research",
+    "investigacion": "research",
+    "recherche": "research",
+    "recerca": "research",
 }
 GENERIC = (set(" ".join(_SYNONYMS.values()).split()) - {"university"}) | {
-    "based", "new", "area", "high"}
-_STOP = {"de", "del", "la", "le", "les", "of", "the", "di", "du", "des", "d", "l", "y", "i",
-         "e", "et", "and", "und", "at", "in", "en", "el", "for"}
+    "based",
+    "new",
+    "area",
+    "high",
+}
+_STOP = {
+    "de",
+    "del",
+    "la",
+    "le",
+    "les",
+    "of",
+    "the",
+    "di",
+    "du",
+    "des",
+    "d",
+    "l",
+    "y",
+    "i",
+    "e",
+    "et",
+    "and",
+    "und",
+    "at",
+    "in",
+    "en",
+    "el",
+    "for",
+}
 
 
 def fold(text: str) -> str:
@@ -81,9 +149,11 @@ def _initials(text: str) -> str:
 
 def _fuzzy_in(word: str, others: list[str]) -> bool:
     # Typos in identifying words ("Zhangjang") still match; short words must match exactly.
-    return any(word == o or (min(len(word), len(o)) >= 5
-                             and SequenceMatcher(None, word, o).ratio() >= 0.85)
-               for o in others)
+    return any(
+        word == o
+        or (min(len(word), len(o)) >= 5 and SequenceMatcher(None, word, o).ratio() >= 0.85)
+        for o in others
+    )
 
 
 def name_similarity(a: str, b: str) -> float:
@@ -189,8 +259,12 @@ class Score:
         return "; ".join(parts)
 
 
-def score(park_names: set[tuple[str, str]], park_coord: tuple[float, float] | None,
-          park_country: str | None, cand: Candidate) -> Score:
+def score(
+    park_names: set[tuple[str, str]],
+    park_coord: tuple[float, float] | None,
+    park_country: str | None,
+    cand: Candidate,
+) -> Score:
     """Score *cand* for a park with *park_names*, coordinates and country QID."""
     best, matched = 0.0, ""
     for text, _lang in park_names:
@@ -220,5 +294,14 @@ def score(park_names: set[tuple[str, str]], park_coord: tuple[float, float] | No
         total *= 0.7
     if veto:
         total = min(total, 0.3)
-    return Score(cand.qid, cand.label, round(total, 4), round(best, 4), matched, km, country,
-                 cand.is_park, veto)
+    return Score(
+        cand.qid,
+        cand.label,
+        round(total, 4),
+        round(best, 4),
+        matched,
+        km,
+        country,
+        cand.is_park,
+        veto,
+    )

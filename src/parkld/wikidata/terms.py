@@ -28,7 +28,9 @@ PARK_CLASSES = ("Q1976594", "Q1281153")
 QID_RE = re.compile(r"^Q[1-9][0-9]{0,11}$")
 _POINT_RE = re.compile(
     r"^\s*(?:<[^>]*>\s*)?Point\(\s*([-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)\s+"
-    r"([-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)\s*\)\s*$", re.IGNORECASE)
+    r"([-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)\s*\)\s*$",
+    re.IGNORECASE,
+)
 
 
 def is_qid(text: str) -> bool:
@@ -40,7 +42,7 @@ def qid_of(iri: str) -> str | None:
     """The QID of a ``http://www.wikidata.org/entity/Q…`` IRI, or None for anything else."""
     if not iri.startswith(WD):
         return None
-    tail = iri[len(WD):]
+    tail = iri[len(WD) :]
     return tail if is_qid(tail) else None
 
 
@@ -67,14 +69,13 @@ def sparql_term(term: ox.NamedNode | ox.Literal) -> str:
     return str(term)
 
 
-def values_block(variables: Sequence[str], rows: Iterable[Sequence[ox.NamedNode | ox.Literal]]
-                 ) -> str:
+def values_block(
+    variables: Sequence[str], rows: Iterable[Sequence[ox.NamedNode | ox.Literal]]
+) -> str:
     """A ``VALUES (?a ?b) { (… …) … }`` clause built from typed terms."""
     for name in variables:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise ValueError(f"bad variable name {name!r}")
     head = " ".join(f"?{v}" for v in variables)
-    body = "\n".join(
-        "  (" + " ".join(sparql_term(t) for t in row) + ")" for row in rows
-    )
+    body = "\n".join("  (" + " ".join(sparql_term(t) for t in row) + ")" for row in rows)
     return f"VALUES ({head}) {{\n{body}\n}}"

@@ -24,6 +24,10 @@ def hits(client: FlaskClient, q: str) -> list[str]:
         ("sophia antipolis", "park/sophia-antipolis"),
         ("SOPHIA", "park/sophia-antipolis"),
         ("成都", "park/chengdu-hi-tech-zone"),  # a CJK label exists (ja or zh)
+        ("成都高新区", "park/chengdu-hi-tech-zone"),  # its name in Chinese, from a claim table
+        ("张江", "park/zhangjiang-hi-tech-park"),
+        ("張江高科技園區", "park/zhangjiang-hi-tech-park"),  # traditional characters
+        ("Parc Científic de Barcelona", "park/barcelona-science-park"),  # Catalan
         ("cote d azur", "place/provence-alpes-cote-d-azur"),  # accents optional: Côte d'Azur
         ("Barcelona", "park/barcelona-science-park"),
     ],

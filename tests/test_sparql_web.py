@@ -479,3 +479,24 @@ def test_static_files_are_served(client: FlaskClient) -> None:
     for name, marker in (("sparql.js", b"addEventListener"), ("sparql.css", b".sparql-")):
         with client.get(f"/static/{name}") as answer:
             assert answer.status_code == 200 and marker in answer.data
+
+
+def test_head_is_a_get_without_body(client: FlaskClient) -> None:
+    """HEAD /sparql answered 415 (it was read as a POST without a content type)."""
+    query = "ASK { ?s ?p ?o }"
+    got = client.get(
+        "/sparql",
+        query_string={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    head = client.head(
+        "/sparql",
+        query_string={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert head.status_code == got.status_code == 200
+    assert head.data == b"" and json.loads(got.data)["boolean"] is True
+    assert head.headers["Content-Type"] == got.headers["Content-Type"]
+    description = client.head("/sparql", headers={"Accept": "text/turtle"})
+    assert description.status_code == 200
+    assert description.headers["Content-Type"].startswith("text/turtle")

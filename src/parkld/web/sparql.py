@@ -117,7 +117,7 @@ def _one(values: list[str], name: str) -> str | None:
 def read_operation() -> Operation:
     """The protocol operation of the current request (GET, POST form, POST direct)."""
     args = request.args
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):  # HEAD is a GET without the body (RFC 9110)
         if "update" in args:
             raise BadRequest("SPARQL Update must be sent with POST")
         text = _one(args.getlist("query"), "query")

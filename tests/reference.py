@@ -58,6 +58,10 @@ def _term(term: object) -> rdflib.term.Identifier:
     assert isinstance(term, ox.Literal), term
     if term.language:
         return rdflib.Literal(term.value, lang=term.language)
+    if term.datatype.value == str(rdflib.XSD.string):
+        # RDF 1.1: a simple literal is an xsd:string; rdflib keeps the two apart, and reads
+        # the Turtle files' "en" as the simple one.
+        return rdflib.Literal(term.value)
     return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
 
 

@@ -273,6 +273,21 @@ TOO_SLOW_ON_VIRTUOSO = {
 }
 
 
+#: rdflib's evaluator, not parkld, is the bottleneck here: these researcher queries join every
+#: agreement's parties pairwise and rdflib needs more than the 300 s test limit on the shipped
+#: graph (Oxigraph: < 0.1 s). Their answers are checked instead against an independent Python
+#: computation over the same triples in ``tests/test_examples_research.py``.
+TOO_SLOW_FOR_RDFLIB = {
+    name: "rdflib's evaluation exceeds 300 s; checked in test_examples_research.py"
+    for name in (
+        "country-cooperation-matrix",
+        "parks-with-most-partners",
+        "park-alliances-over-time",
+        "agreements-per-year",
+    )
+}
+
+
 def _params() -> list[object]:
     return [pytest.param(name, query, ordered, id=name) for name, query, ordered in CORPUS]
 
@@ -291,6 +306,8 @@ def test_same_answer_as_rdflib(
         )
     if backend.name == "virtuoso" and name in TOO_SLOW_ON_VIRTUOSO:
         pytest.skip(TOO_SLOW_ON_VIRTUOSO[name])
+    if name in TOO_SLOW_FOR_RDFLIB:
+        pytest.skip(TOO_SLOW_FOR_RDFLIB[name])
     if name in NOT_COMPARED_IN_FULL and name not in COUNT_ONLY:
         # Listed with its reason above; the query still has to be accepted by parkld's checks.
         ox.Store().query(query) if "SERVICE" not in query else None

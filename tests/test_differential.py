@@ -254,6 +254,18 @@ OPEN_DIFFERENCES: dict[tuple[str, str], str] = {
     # first, as rdflib and Oxigraph answer; Virtuoso answers "Hi-tech". Virtuoso is wrong.
     ("virtuoso", "confederation-collaborators"): "Virtuoso's MIN on strings ignores case",
     ("virtuoso", "sister-parks-of-sophia-antipolis"): "Virtuoso's MIN on strings ignores case",
+    # A publisher with two names (深圳商报 / 武汉晚报, one per source row): MIN by codepoints
+    # (§17.3) takes 武 (U+6B66) before 深 (U+6DF1), as rdflib and Oxigraph do; Virtuoso
+    # orders by its own collation. Virtuoso is wrong, as in the two cases above.
+    ("virtuoso", "claims-with-sources"): "Virtuoso's MIN on strings uses its own collation",
+    # "2012-01"^^xsd:gYearMonth comes back from Virtuoso as "2012"^^xsd:gYear (its gYearMonth
+    # support truncates the month). Virtuoso is wrong: RDF terms must come back unchanged.
+    ("virtuoso", "linked_in_all"): "Virtuoso returns xsd:gYearMonth as xsd:gYear",
+    ("virtuoso", "linked_out"): "Virtuoso returns xsd:gYearMonth as xsd:gYear",
+    ("virtuoso", "linked_in_counts"): "Virtuoso returns xsd:gYearMonth as xsd:gYear",
+    # DATATYPE("x"@en) is rdf:langString (SPARQL 1.1 with RDF 1.1 literals, as rdflib and
+    # Oxigraph answer); Virtuoso leaves it unbound.
+    ("virtuoso", "linked_predicate_kinds"): "Virtuoso's DATATYPE of a tagged literal is unbound",
     ("embedded", "values-parks"): "rdflib still differs on the rewritten query; not analysed",
     ("virtuoso", "values-parks"): "rdflib still differs on the rewritten query; not analysed",
     ("embedded", "alliance-status-as-of"): _AS_OF_DEFAULT,

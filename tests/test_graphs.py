@@ -90,6 +90,6 @@ def test_fingerprint_changes_with_content_and_settings(tmp_path: Path) -> None:
 def test_project_files_are_found_with_their_roles() -> None:
     sources = graphs.discover()
     roles = {s.role for s in sources}
-    assert roles == {"ontology", "shapes", "data"}
+    assert roles == {"ontology", "shapes", "data", "claims"}  # claims: data/claims/*.csv
     assert all(s.graph == resources.ontology_graph() for s in sources if s.role == "ontology")
     assert all(s.graph == resources.shapes_graph() for s in sources if s.role == "shapes")

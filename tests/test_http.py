@@ -19,6 +19,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from parkld.build import ensure_built
+from parkld.config import Settings
 from parkld.linked import dumps, jsonld
 from parkld.linked.void import DUMPS
 from parkld.store.embedded import EmbeddedStore
@@ -196,8 +197,14 @@ def test_cors_with_a_list_of_origins(app: Flask) -> None:
         assert "Access-Control-Allow-Origin" not in other.headers, path
 
 
-def test_robots_txt_allows_and_points_to_the_sitemap(client: FlaskClient) -> None:
-    r = client.get("/robots.txt", base_url="https://parks.example")
+def test_robots_txt_allows_and_points_to_the_sitemap(
+    shipped_settings: Settings, shipped_store: EmbeddedStore
+) -> None:
+    # The sitemap's address comes from the configured public base, not from the Host asked.
+    app = create_app(
+        shipped_settings.replace(public_url="https://parks.example/"), store=shipped_store
+    )
+    r = app.test_client().get("/robots.txt", base_url="http://other.example")
     lines = r.get_data(as_text=True).splitlines()
     assert r.mimetype == "text/plain"
     assert "User-agent: *" in lines and "Allow: /" in lines

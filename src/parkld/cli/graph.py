@@ -57,6 +57,10 @@ def select_sources(
         return project
     given = graphs.discover(paths, base=settings.base_iri, with_project=False)
     given_roles = {s.role for s in given}
+    if "data" in given_roles:
+        # The project's claim tables refer to parks of the project's Turtle data: given data
+        # replaces both (given tables alone keep the Turtle data they refer to).
+        given_roles.add("claims")
     given_graphs = {s.graph for s in given}
     kept = [
         s

@@ -118,7 +118,8 @@ def agree(files: list[LoadedFile]) -> Counter[Result]:
 
 
 def test_shipped_data_both_conform() -> None:
-    assert agree(load()) == Counter()
+    found = agree(load())  # identical results, warnings and infos included
+    assert not [r for r in found if r[4].endswith("#Violation")]
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=[f.stem for f in FIXTURES])

@@ -131,17 +131,20 @@ def test_moving_as_of_through_2016_and_2017_forms_the_partnership(
 ) -> None:
     page.goto(base_url + "/network?asOf=2016-06-01")
     ready(page, "network")
+    # Older sister parks (Caohejing and Hermia, 1998…) already hold; the Chengdu–Sophia
+    # Antipolis one is signed on 2016-07-02.
     sister = "svg.viz-network-svg path.edge-sister-park-agreement"
-    assert page.locator(sister).count() == 0
+    before = page.locator(sister).count()
     page.locator('button[data-step="1 months"]').click()  # 2016-07-01: the day before
     page.wait_for_function("location.search.includes('asOf=2016-07-01')")
     ready(page, "network")
-    assert page.locator(sister).count() == 0
+    day_before = page.locator(sister).count()
+    assert day_before >= before
     page.fill('input[name="asOf"]', "2016-07-02")
     page.locator('form[data-viz-asof] button[type="submit"]').click()
     page.wait_for_function("location.search.includes('asOf=2016-07-02')")
     ready(page, "network")
-    assert page.locator(sister).count() == 1
+    assert page.locator(sister).count() == day_before + 1
     download = page.locator("a[data-viz-download]").first.get_attribute("href") or ""
     assert "asOf=2016-07-02" in download
     alliance = page.locator("svg.viz-network-svg path.edge-alliance").count()
@@ -223,11 +226,12 @@ def test_the_guard_blocks_and_records_other_hosts_only(browser: Browser, base_ur
     try:
         outside = block_outside(context)
         page = context.new_page()
-        page.goto(base_url + "/map")
-        ready(page, "map")
+        # A plain-text page: HTML pages' Content-Security-Policy would refuse the request
+        # before the guard could see it.
+        page.goto(base_url + "/robots.txt")
         failed = page.evaluate("""() => fetch('http://192.0.2.1/x.json').then(() => 'fetched',
                                                                     () => 'blocked')""")
         assert failed == "blocked"
-        assert outside == ["http://192.0.2.1/x.json"]  # the page's own requests passed
+        assert outside == ["http://192.0.2.1/x.json"]  # the page's own request passed
     finally:
         context.close()

@@ -136,20 +136,20 @@ def test_moving_as_of_through_2016_and_2017_forms_the_partnership(
     sister = "svg.viz-network-svg path.edge-sister-park-agreement"
     before = page.locator(sister).count()
     page.locator('button[data-step="1 months"]').click()  # 2016-07-01: the day before
-    page.wait_for_function("location.search.includes('asOf=2016-07-01')")
+    page.wait_for_function("() => location.search.includes('asOf=2016-07-01')")
     ready(page, "network")
     day_before = page.locator(sister).count()
     assert day_before >= before
     page.fill('input[name="asOf"]', "2016-07-02")
     page.locator('form[data-viz-asof] button[type="submit"]').click()
-    page.wait_for_function("location.search.includes('asOf=2016-07-02')")
+    page.wait_for_function("() => location.search.includes('asOf=2016-07-02')")
     ready(page, "network")
     assert page.locator(sister).count() == day_before + 1
     download = page.locator("a[data-viz-download]").first.get_attribute("href") or ""
     assert "asOf=2016-07-02" in download
     alliance = page.locator("svg.viz-network-svg path.edge-alliance").count()
     page.locator('button[data-step="1 years"]').click()  # 2017-07-02: the confederation
-    page.wait_for_function("location.search.includes('asOf=2017-07-02')")
+    page.wait_for_function("() => location.search.includes('asOf=2017-07-02')")
     ready(page, "network")
     assert page.locator("svg.viz-network-svg path.edge-alliance").count() > alliance
 
@@ -216,7 +216,7 @@ def test_alliance_page_maps_its_members_on_the_day(page: Page, base_url: str) ->
     assert page.locator("svg.viz-map-svg circle.park-marker").count() == 0
     page.fill('input[name="asOf"]', "2017-07-04")
     page.locator('form[data-viz-asof] button[type="submit"]').click()
-    page.wait_for_function("location.search.includes('asOf=2017-07-04')")
+    page.wait_for_function("() => location.search.includes('asOf=2017-07-04')")
     ready(page, "map")
     assert page.locator("svg.viz-map-svg circle.park-marker").count() > 0
 

@@ -123,7 +123,9 @@ def test_visible_labels_never_overlap_and_zooming_shows_more(
     first = len(boxes)
     for _ in range(3):
         page.locator('button[data-zoom="in"]').click()
-    page.wait_for_function("document.querySelector('svg.viz-network-svg').dataset.zoom === '3.375'")
+    page.wait_for_function(
+        "() => document.querySelector('svg.viz-network-svg').dataset.zoom === '3.375'"
+    )
     zoomed = page.evaluate(LABEL_BOXES)
     assert overlapping(zoomed) == []
     # Zoomed in, the parks still on screen have room: those labels hidden before now show.
@@ -135,12 +137,16 @@ def test_visible_labels_never_overlap_and_zooming_shows_more(
     assert len(zoomed) / inside > first / page.locator("svg g.node").count()
     # The wheel zooms too, and drag pans (the view moves, labels are placed again).
     page.locator('button[data-zoom="reset"]').click()
-    page.wait_for_function("document.querySelector('svg.viz-network-svg').dataset.zoom === '1.000'")
+    page.wait_for_function(
+        "() => document.querySelector('svg.viz-network-svg').dataset.zoom === '1.000'"
+    )
     svg = page.locator("svg.viz-network-svg").bounding_box()
     assert svg is not None
     page.mouse.move(svg["x"] + svg["width"] / 2, svg["y"] + svg["height"] / 2)
     page.mouse.wheel(0, -400)
-    page.wait_for_function("Number(document.querySelector('svg.viz-network-svg').dataset.zoom) > 1")
+    page.wait_for_function(
+        "() => Number(document.querySelector('svg.viz-network-svg').dataset.zoom) > 1"
+    )
     assert overlapping(page.evaluate(LABEL_BOXES)) == []
 
 
@@ -156,7 +162,7 @@ def test_hover_shows_the_full_name_of_a_park_whose_label_is_hidden(page: Page) -
     node.hover(force=True)
     hover = page.locator("svg .hover-label")
     page.wait_for_function(
-        "document.querySelector('svg .hover-label').getAttribute('visibility') === 'visible'"
+        "() => document.querySelector('svg .hover-label').getAttribute('visibility') === 'visible'"
     )
     assert hover.locator("text").text_content() == name.rstrip("…") or (
         (hover.locator("text").text_content() or "").startswith(name.rstrip("…"))

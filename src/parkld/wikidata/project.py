@@ -86,6 +86,10 @@ class Project:
 
     store: ox.Store
     files: list[Path]
+    #: Subjects only claim tables state. By the tables' convention (data/README.md) a row
+    #: names a registry park or a country by the registry's own slug, so such a subject is the
+    #: registry's resource, not a different one whose slug a new import must avoid.
+    table_only: frozenset[str] = frozenset()
 
     def links(self) -> dict[str, str]:
         """QID → parkld IRI for every resource that carries ``pld:wikidata``."""
@@ -99,9 +103,10 @@ class Project:
         return found
 
     def subjects(self) -> set[str]:
-        """Every IRI used as a subject (to keep new slugs from colliding with them)."""
+        """Every IRI used as a subject (to keep new slugs from colliding with them), but those
+        only claim tables state (:attr:`table_only`)."""
         rows = solutions(self.store, "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) }")
-        return {str(r["s"].value) for r in rows if r["s"] is not None}
+        return {str(r["s"].value) for r in rows if r["s"] is not None} - self.table_only
 
     def labels(self, iri: str) -> dict[str, set[str]]:
         """``rdfs:label`` values of *iri*, by language."""
@@ -190,8 +195,14 @@ def load(files: Sequence[Path]) -> Project:
             if s.role == "data" and s.path.resolve() not in given
         ]
         known = claims.known_from((str(f.source.path), f.source.graph, f.quads) for f in context)
+        in_rdf = {
+            q.subject.value for f in rdf for q in f.quads if isinstance(q.subject, ox.NamedNode)
+        }
+        in_tables: set[str] = set()
         for quads in claims.compile_tables(tables, known).graphs.values():
             store.extend(quads)
+            in_tables |= {q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode)}
+        return Project(store, list(files), frozenset(in_tables - in_rdf))
     return Project(store, list(files))
 
 

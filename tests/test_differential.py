@@ -219,12 +219,19 @@ def _ox_canon(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Can
 def rdflib_answer(query: str) -> tuple[str, object]:
     # The dataset's default graph is the merge (not rdflib's union of every context), and a
     # FROM names a graph of the dataset: nothing is fetched.
-    rdflib.plugins.sparql.SPARQL_DEFAULT_GRAPH_UNION = False
-    rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
-    with warnings.catch_warnings():
-        # rdflib 7's own evaluator calls its deprecated Dataset.default_context.
-        warnings.simplefilter("ignore", DeprecationWarning)
-        return _rdflib_answer(query)
+    # These are rdflib-wide switches: put them back, or later modules' rdflib queries (the
+    # example tests read a Dataset as a union) answer differently depending on test order.
+    sparql = rdflib.plugins.sparql
+    saved = (sparql.SPARQL_DEFAULT_GRAPH_UNION, sparql.SPARQL_LOAD_GRAPHS)
+    sparql.SPARQL_DEFAULT_GRAPH_UNION = False
+    sparql.SPARQL_LOAD_GRAPHS = False
+    try:
+        with warnings.catch_warnings():
+            # rdflib 7's own evaluator calls its deprecated Dataset.default_context.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            return _rdflib_answer(query)
+    finally:
+        sparql.SPARQL_DEFAULT_GRAPH_UNION, sparql.SPARQL_LOAD_GRAPHS = saved
 
 
 def _rdflib_answer(query: str) -> tuple[str, object]:

@@ -3,17 +3,20 @@ per store generation, and keeps out of the way of personal, partial and volatile
 
 from __future__ import annotations
 
+import time
+import types
 import urllib.parse
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from flask import Flask
+from werkzeug.http import parse_date
 from werkzeug.test import Client, TestResponse
 
 from parkld.build import ensure_built
 from parkld.store.embedded import EmbeddedStore
-from parkld.web import create_app
+from parkld.web import create_app, fastpath
 from parkld.web.fastpath import ResponseMemo, accept_variant, memoised
 from tests.conftest import make_settings
 
@@ -37,9 +40,15 @@ def memo_for(app: Flask, **kwargs: object) -> tuple[ResponseMemo, Client, Client
     return memo, Client(memo, use_cookies=False), Client(app, use_cookies=False)
 
 
+def undated(response: TestResponse) -> list[tuple[str, str]]:
+    """Every header but Date, which dates each message (a replay is not the first answer's)."""
+    return [(k, v) for k, v in response.headers.to_wsgi_list() if k.lower() != "date"]
+
+
 def same(a: TestResponse, b: TestResponse) -> None:
     assert a.status == b.status
-    assert a.headers.to_wsgi_list() == b.headers.to_wsgi_list()
+    assert undated(a) == undated(b)
+    assert ("Date" in a.headers) == ("Date" in b.headers)
     assert a.get_data() == b.get_data()
 
 
@@ -239,3 +248,19 @@ def test_the_host_asked_is_in_the_key(app: Flask) -> None:
         assert host not in answer.get_data(as_text=True)
         assert "<loc>https://w3id.org/parkld/" in answer.get_data(as_text=True)
     assert len(memo) == 2 and memo.hits == 1
+
+
+def test_a_replay_is_dated_when_it_is_sent(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    memo, cached, _ = memo_for(app)
+    first = cached.get("/park/sophia-antipolis.jsonld")
+    assert "Date" in first.headers, "the app dates its answers (make_conditional)"
+    sent = parse_date(first.headers["Date"])
+    assert sent is not None
+    later = sent.timestamp() + 3600
+    clock = types.SimpleNamespace(time=lambda: later, monotonic=time.monotonic)
+    monkeypatch.setattr(fastpath, "time", clock)
+    replay = cached.get("/park/sophia-antipolis.jsonld")
+    assert memo.hits == 1 and replay.get_data() == first.get_data()
+    replayed = parse_date(replay.headers["Date"])
+    assert replayed is not None and replayed.timestamp() == int(later)
+    assert undated(replay) == undated(first)

@@ -40,7 +40,7 @@ from functools import lru_cache
 from typing import Any
 
 from werkzeug.datastructures import MIMEAccept
-from werkzeug.http import parse_accept_header
+from werkzeug.http import http_date, parse_accept_header
 
 from parkld import mediatypes
 
@@ -284,10 +284,10 @@ class ResponseMemo:
         if inm is not None and entry.etag is not None and _etag_matches(inm, entry.etag):
             start_response(
                 "304 Not Modified",
-                [(k, v) for k, v in entry.headers if k.lower() not in _NOT_IN_304],
+                _dated([(k, v) for k, v in entry.headers if k.lower() not in _NOT_IN_304]),
             )
             return [b""]
-        start_response(entry.status, list(entry.headers))
+        start_response(entry.status, _dated(list(entry.headers)))
         return [b""] if head else [entry.body]
 
     def _fill(
@@ -321,6 +321,25 @@ class ResponseMemo:
             etag = next((v for k, v in headers if k.lower() == "etag"), None)
             self._keep(gen, key, Entry(status, tuple(headers), data, etag))
         return [data]
+
+
+_clock: list[tuple[int, str]] = [(0, "")]
+
+
+def _now_http_date() -> str:
+    """The current HTTP date, formatted once a second (replays are many per second)."""
+    second = int(time.time())
+    cached = _clock[0]
+    if cached[0] != second:
+        cached = (second, http_date(second))
+        _clock[0] = cached  # one tuple swapped whole: safe without a lock
+    return cached[1]
+
+
+def _dated(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The kept headers with ``Date`` set to now: RFC 9110 §6.6.1 dates the message, not the
+    answer it replays (a replayed stale Date would also age the answer in shared caches)."""
+    return [(k, _now_http_date()) if k.lower() == "date" else (k, v) for k, v in headers]
 
 
 def _memoisable(status: str, headers: list[tuple[str, str]], path: str) -> bool:

@@ -97,9 +97,35 @@ def test_live_import_from_a_local_endpoint(tmp_path: Path, cli) -> None:  # type
             "--no-cache",
         )
     assert result.exit_code == 0, result.output
-    # The committed registry is project data: every live park merges into its IRI.
-    assert "213 parks (213 merged into existing parkld parks" in result.output
+    # The registry being regenerated is not "existing data", wherever --output points: only
+    # the parks parkld's own sources already describe are merges, as in the committed file.
+    expected = fresh_import()
+    assert f"213 parks ({len(expected.merged)} merged into existing parkld parks: " in result.output
+    assert 0 < len(expected.merged) < 10
     text = out.read_text(encoding="utf-8")
+    assert text.count("wgs84:lat") == default_registry().read_text(encoding="utf-8").count(
+        "wgs84:lat"
+    )
     assert "pav:retrievedOn" in text
     # The live query reads labels in several languages: the fixture's Chinese label arrives.
     assert '"张江高科技园区"@zh' in text
+
+
+def test_import_to_another_file_writes_the_committed_registry(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "elsewhere.ttl"
+    result = cli("wikidata", "import", "--output", str(out))
+    assert result.exit_code == 0, result.output
+    committed = default_registry().read_text(encoding="utf-8")
+    assert out.read_text(encoding="utf-8") == committed
+    merged = fresh_import().merged
+    assert f"({len(merged)} merged into existing parkld parks: {', '.join(merged)})" in (
+        result.output
+    )
+    parsed = ox.Store()
+    parsed.load(path=str(out), format=ox.RdfFormat.TURTLE)
+    with_coordinates = parsed.query(
+        "SELECT (COUNT(DISTINCT ?p) AS ?n) "
+        "WHERE { ?p <http://www.w3.org/2003/01/geo/wgs84_pos#lat> ?l }"
+    )
+    assert isinstance(with_coordinates, ox.QuerySolutions)
+    assert int(next(iter(with_coordinates))["n"].value) >= 200

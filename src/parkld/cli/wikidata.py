@@ -131,7 +131,10 @@ def import_cmd(
     else:
         snap = records.read(snapshot or default_snapshot())
         source = importer.SourceInfo.snapshot()
-    proj = project.load(project.project_data_files(exclude=[output]))
+    # The registry is this command's own product wherever it is written: read as "existing
+    # parkld data" it would make every park a merge (and drop their coordinates, which only
+    # new parks get), so neither it nor the output file is read.
+    proj = project.load(project.project_data_files(exclude=[output, default_registry()]))
     result = importer.render(snap, proj, source, base=resources.DEFAULT_BASE)
     write_atomic(output, result.turtle)
     click.echo(

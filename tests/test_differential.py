@@ -32,6 +32,8 @@ from flask.testing import FlaskClient
 from rdflib.term import BNode, Literal, Node, URIRef
 
 from parkld import resources
+from parkld.store import querytext
+from parkld.store.terms import Bindings
 from tests.backends import Backend
 from tests.reference import shipped_dataset
 
@@ -75,21 +77,30 @@ KEY_ONLY = {"linked_in_page": "x"}
 #: rdflib instead, equivalent by the spec, and why.
 RDFLIB_ERRORS: dict[str, tuple[str, str]] = {
     "values-parks": (
-        # SPARQL 1.1 §18.6 (LeftJoin): a left solution with no compatible right solution for
-        # which the OPTIONAL's filter holds is kept unextended. rdflib 7.6 drops it when the
-        # OPTIONAL holds a FILTER and nothing matches (here: a park with no label). The
-        # filter only mentions the OPTIONAL's own variables, so moving it into a subquery
-        # is the same query by the spec, and rdflib evaluates that one right.
-        "rdflib drops the left row of an OPTIONAL with a FILTER that matches nothing",
+        # SPARQL 1.1 §18.2.2.6 translates the group as LeftJoin(Join(Z, ToMultiSet(VALUES)),
+        # OPTIONAL's pattern, true), and §18.5 LeftJoin keeps a left solution that has no
+        # compatible right one (here: the park IRI with no label at all). rdflib 7.6 drops
+        # it whenever a VALUES block is the left side of an OPTIONAL (RDFLib/rdflib#2332,
+        # open; reproduced without the FILTER too). A subquery that projects the VALUES
+        # table is the same multiset by §18.2.1, and rdflib evaluates that one right.
+        "rdflib drops a VALUES row that an OPTIONAL does not extend (RDFLib/rdflib#2332)",
         "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-        "SELECT ?p ?label WHERE {\n  VALUES ?p { <https://w3id.org/parkld/park/sophia-antipolis> "
-        "<https://w3id.org/parkld/park/nowhere> }\n  OPTIONAL { SELECT ?p ?label WHERE { "
-        '?p rdfs:label ?label FILTER(LANG(?label) = "en") } } } ORDER BY ?p ?label',
+        "SELECT ?p ?label WHERE {\n  { SELECT ?p WHERE { VALUES ?p { "
+        "<https://w3id.org/parkld/park/sophia-antipolis> <https://w3id.org/parkld/park/nowhere> "
+        '} } }\n  OPTIONAL { ?p rdfs:label ?label FILTER(LANG(?label) = "en") } }'
+        " ORDER BY ?p ?label",
     ),
 }
 #: Variables made by GROUP_CONCAT: §18.5.1.7 leaves the order of the concatenated values
 #: undefined, so they compare as sorted lists of their space-separated parts.
 CONCATENATED = {"graphs"}
+
+
+AS_OF_2018: Bindings = {
+    "asOf": ox.Literal("2018-06-30", datatype=ox.NamedNode(XSD + "date")),
+    "anyDate": ox.Literal("false", datatype=ox.NamedNode(XSD + "boolean")),
+    "pastToo": ox.Literal("false", datatype=ox.NamedNode(XSD + "boolean")),
+}
 
 
 def _corpus() -> list[tuple[str, str, bool]]:
@@ -101,11 +112,11 @@ def _corpus() -> list[tuple[str, str, bool]]:
         # The one template: parkld fills LIMIT/OFFSET with integers (linked.describe).
         text = path.read_text(encoding="utf-8").replace("{limit}", "50").replace("{offset}", "0")
         if "?anyDate" in text:
-            # The pictures' queries take these bindings from parkld (docs/pictures.md): a day.
-            text += (
-                '\nVALUES (?asOf ?anyDate ?pastToo) { ("2018-06-30"^^'
-                "<http://www.w3.org/2001/XMLSchema#date> false false) }\n"
-            )
+            # The pictures' queries take these bindings from parkld (docs/pictures.md): a day,
+            # written as the remote store writes bindings, a VALUES block opening the WHERE
+            # group. (A VALUES after the query would be joined after the group's FILTERs ran
+            # with the variables unbound, §18.2.4.3 — another query, with another answer.)
+            text = querytext.with_bindings(text, AS_OF_2018, querytext.shape(text))
         found.append((path.stem, text, False))
     blocks = re.split(r"^#> ", PROBES.read_text(encoding="utf-8"), flags=re.M)[1:]
     for block in blocks:
@@ -216,6 +227,41 @@ def _ox_canon(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Can
     return _literal(term.value, term.datatype.value)
 
 
+#: ``xsd:date(…)`` is an XPath constructor function SPARQL 1.1 does not require (§17.5 lists
+#: the casts an engine must have: xsd:boolean, double, float, decimal, integer, dateTime and
+#: string); Oxigraph and Virtuoso have it, rdflib 7.6 does not (an unknown function is an error,
+#: and the BIND leaves its variable unbound, §18.5 Extend), so rdflib is not in error. parkld's
+#: queries use it where they build a day from text they made themselves (a year + "-12-31",
+#: the first ten characters of NOW()); for those lexical forms STRDT(x, xsd:date) — SPARQL 1.1's
+#: own function — makes the same literal, and rdflib is given that instead.
+_XSD_DATE_CALL = re.compile(r"xsd:date\s*\(")
+
+
+def standard_casts(query: str) -> str:
+    """*query* with each ``xsd:date(x)`` written ``STRDT(x, xsd:date)``."""
+    out, at = [], 0
+    for match in _XSD_DATE_CALL.finditer(query):
+        if match.start() < at:
+            continue  # inside an argument already rewritten
+        depth, end = 1, match.end()
+        while depth:
+            depth += {"(": 1, ")": -1}.get(query[end], 0)
+            end += 1
+        argument = standard_casts(query[match.end() : end - 1])
+        out.append(query[at : match.start()] + f"STRDT({argument}, xsd:date)")
+        at = end
+    return "".join(out) + query[at:]
+
+
+def test_standard_casts_rewrites_nested_calls_only() -> None:
+    assert standard_casts('BIND(xsd:date(CONCAT(STR(?y), "-12-31")) AS ?d)') == (
+        'BIND(STRDT(CONCAT(STR(?y), "-12-31"), xsd:date) AS ?d)'
+    )
+    assert standard_casts("xsd:date(SUBSTR(STR(NOW()), 1, 10)) ?x xsd:dateTime(?t)") == (
+        "STRDT(SUBSTR(STR(NOW()), 1, 10), xsd:date) ?x xsd:dateTime(?t)"
+    )
+
+
 def rdflib_answer(query: str) -> tuple[str, object]:
     # The dataset's default graph is the merge (not rdflib's union of every context), and a
     # FROM names a graph of the dataset: nothing is fetched.
@@ -229,7 +275,7 @@ def rdflib_answer(query: str) -> tuple[str, object]:
         with warnings.catch_warnings():
             # rdflib 7's own evaluator calls its deprecated Dataset.default_context.
             warnings.simplefilter("ignore", DeprecationWarning)
-            return _rdflib_answer(query)
+            return _rdflib_answer(standard_casts(query))
     finally:
         sparql.SPARQL_DEFAULT_GRAPH_UNION, sparql.SPARQL_LOAD_GRAPHS = saved
 
@@ -250,12 +296,7 @@ def _rdflib_answer(query: str) -> tuple[str, object]:
 
 #: Differences not yet resolved, each listed (strict xfail: fixing one makes the test fail,
 #: so the list cannot go stale). Found on the last run before the deadline; see issue 13.
-_AS_OF_DEFAULT = (
-    "rdflib answers no row for the OPTIONAL { BIND(today AS ?asOf) } default "
-    "(Oxigraph and Virtuoso answer the rows as of today); not analysed"
-)
 OPEN_DIFFERENCES: dict[tuple[str, str], str] = {
-    ("embedded", "viz-parks"): "rdflib returns no row with the trailing VALUES; not analysed",
     # MIN over two English labels differing only in case ("Hi-Tech" / "Hi-tech"): by
     # SPARQL's ordering of simple literals (codepoints, §15.1 via §17.3) "Hi-Tech" comes
     # first, as rdflib and Oxigraph answer; Virtuoso answers "Hi-tech". Virtuoso is wrong.
@@ -273,12 +314,22 @@ OPEN_DIFFERENCES: dict[tuple[str, str], str] = {
     # DATATYPE("x"@en) is rdf:langString (SPARQL 1.1 with RDF 1.1 literals, as rdflib and
     # Oxigraph answer); Virtuoso leaves it unbound.
     ("virtuoso", "linked_predicate_kinds"): "Virtuoso's DATATYPE of a tagged literal is unbound",
-    ("embedded", "values-parks"): "rdflib still differs on the rewritten query; not analysed",
-    ("virtuoso", "values-parks"): "rdflib still differs on the rewritten query; not analysed",
-    ("embedded", "alliance-status-as-of"): _AS_OF_DEFAULT,
-    ("embedded", "agreements-in-force-as-of"): _AS_OF_DEFAULT,
-    ("virtuoso", "alliance-status-as-of"): _AS_OF_DEFAULT,
-    ("virtuoso", "agreements-in-force-as-of"): _AS_OF_DEFAULT,
+    # The pictures' queries with their bindings opening the WHERE group, as parkld's remote
+    # store sends them (a VALUES block; a BIND instead makes viz-events run but leaves
+    # viz-agreements wrong). These are defects of parkld's pictures on Virtuoso, open in
+    # issue 13: Oxigraph and rdflib agree on all of them.
+    ("virtuoso", "viz-agreements"): "Virtuoso answers 2 of the 136 rows as of 2018-06-30 "
+    "(OPTIONAL subqueries with MIN after the VALUES block); not analysed further",
+    ("virtuoso", "viz-parks"): "Virtuoso runs past the 300 s test limit on the canonical text "
+    "(the store's own select of the same query takes < 1 s); not analysed further",
+    # "false"^^xsd:boolean bound by VALUES comes back from Virtuoso as the integer 0: an RDF
+    # term must come back unchanged, Virtuoso is wrong.
+    ("virtuoso", "viz-status"): "Virtuoso returns a VALUES xsd:boolean as an integer",
+    # One row more on Virtuoso: the Havana–Tecnopuc agreement dated "2024-03"^^xsd:gYearMonth,
+    # which Virtuoso turns into a gYear (see linked_out above) before comparing; likely the
+    # same defect, not proven.
+    ("virtuoso", "agreements-in-force-as-of"): "one row more on Virtuoso (an xsd:gYearMonth "
+    "date); likely its gYearMonth defect, not proven",
     ("virtuoso", "viz-events"): "Virtuoso refuses it: estimated execution time over its limit",
     ("virtuoso", "viz-memberships"): "Virtuoso refuses it: estimated execution time over its limit",
     ("virtuoso", "path-subclass-plus"): "Virtuoso cannot evaluate ?c rdfs:subClassOf+ ?sup "

@@ -96,3 +96,47 @@ def ox_ref(iri: str):  # type: ignore[no-untyped-def]
     from rdflib import URIRef
 
     return URIRef(iri)
+
+
+TWO_SOURCES = (
+    "https://w3id.org/parkld/graph/kyodo-prw-2016-07-05-chengdu-sophia-antipolis",
+    "https://w3id.org/parkld/graph/urenio-2017-07-04-chengdu-partnership",
+)
+
+
+def test_two_default_graph_uris_are_merged(client: FlaskClient) -> None:
+    """Protocol §2.1.4 with two default-graph-uri: the default graph is their merge (a set),
+    and a FROM NAMED-less dataset has no named graphs. (Embedded store: Virtuoso repeats the
+    triples both state, listed in test_differential.py.)"""
+    answer = client.post(
+        "/sparql",
+        data={
+            "query": f"SELECT ?p ?o WHERE {{ <{SOPHIA}> ?p ?o }}",
+            "default-graph-uri": list(TWO_SOURCES),
+        },
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert answer.status_code == 200, answer.data[:300]
+    found = Counter(
+        (b["p"]["value"], b["o"]["value"]) for b in json.loads(answer.data)["results"]["bindings"]
+    )
+    dataset = shipped_dataset()
+    expected = {
+        (str(p), str(o))
+        for g in TWO_SOURCES
+        for p, o in dataset.graph(ox_ref(g)).predicate_objects(ox_ref(SOPHIA))
+    }
+    assert set(found) == expected and set(found.values()) == {1}
+    assert len(expected) >= 5  # both sources say several of the same things
+    named = rows_with(client, "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1", TWO_SOURCES)
+    assert named == []
+
+
+def rows_with(client: FlaskClient, query: str, defaults: tuple[str, ...]) -> list[object]:
+    answer = client.post(
+        "/sparql",
+        data={"query": query, "default-graph-uri": list(defaults)},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert answer.status_code == 200, answer.data[:300]
+    return list(json.loads(answer.data)["results"]["bindings"])

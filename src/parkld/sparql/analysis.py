@@ -48,6 +48,8 @@ class Analysis:
     services: tuple[str, ...] = ()  # SERVICE IRIs, as the canonical text names them
     unresolved_service: str | None = None  # text of a SERVICE target that is no absolute IRI
     has_dataset_clause: bool = False  # FROM / FROM NAMED present
+    from_graphs: tuple[str, ...] = ()  # FROM <g> IRIs, in order
+    from_named_graphs: tuple[str, ...] = ()  # FROM NAMED <g> IRIs, in order
     has_load: bool = False
     canonical: str = ""  # the text the engine evaluates
 
@@ -80,6 +82,8 @@ def _analyse(text: str, base_iri: str | None) -> Analysis:
     services: list[str] = []
     unresolved: str | None = None
     has_from = has_load = False
+    from_graphs: list[str] = []
+    from_named: list[str] = []
     start = _after_prologue(toks)
     if start < len(toks) and toks[start].kind == "word":
         first = toks[start].value
@@ -89,6 +93,10 @@ def _analyse(text: str, base_iri: str | None) -> Analysis:
             continue
         if tok.value == "from":
             has_from = True
+            named = i + 1 < len(toks) and toks[i + 1].is_word("named")
+            j = i + 2 if named else i + 1
+            if j < len(toks) and toks[j].kind == "iri":
+                (from_named if named else from_graphs).append(toks[j].value)
         elif tok.value == "load":
             has_load = True
         elif tok.value == "service":
@@ -107,6 +115,8 @@ def _analyse(text: str, base_iri: str | None) -> Analysis:
         tuple(services),
         unresolved,
         has_from,
+        tuple(from_graphs),
+        tuple(from_named),
         has_load,
         canon.text,
     )

@@ -25,7 +25,7 @@ from parkld.errors import (
     UpstreamError,
 )
 from parkld.mediatypes import Format
-from parkld.sparql import results
+from parkld.sparql import merge, results
 
 
 @dataclass(frozen=True)
@@ -141,9 +141,25 @@ def _evaluate(store: ox.Store, job: Job) -> Outcome:
         raise BadRequest(f"the query could not be evaluated: {exc}") from exc
 
 
+def _dataset(store: ox.Store, job: Job) -> tuple[ox.Store, dict[str, Any]]:
+    """The store and dataset arguments to evaluate *job* with: a merged copy when the
+    dataset names several default graphs (:mod:`parkld.sparql.merge`)."""
+    if job.dataset_given:
+        declared: tuple[tuple[str, ...], tuple[str, ...]] | None = (
+            job.default_graphs,
+            job.named_graphs,
+        )
+    else:
+        declared = merge.declared_dataset(job.query, job.base_iri)
+    if declared is not None and merge.needs_merge(declared[0]):
+        return merge.merged_store(store, *declared)
+    return store, query_arguments(job)
+
+
 def _run(store: ox.Store, job: Job) -> Outcome:
     try:
-        result = store.query(job.query, base_iri=job.base_iri, **query_arguments(job))
+        source, arguments = _dataset(store, job)
+        result = source.query(job.query, base_iri=job.base_iri, **arguments)
     except SyntaxError as exc:
         raise QuerySyntaxError(f"malformed query: {exc}") from exc
     except ValueError as exc:  # e.g. an invalid IRI in default-graph-uri

@@ -1,0 +1,98 @@
+/* parkld query page with YASGUI. Loaded only when the server has YASGUI's built files
+   (PARKLD_YASGUI_DIR); yasgui.min.js comes from this site, like everything else. Without it,
+   or without scripts, the page's plain form is the editor.
+
+   YASGUI is pointed at this endpoint only: no endpoint catalogue of other services, and the
+   completers that would ask prefix.cc and LOV over the network are replaced by ones that use
+   the page's prefixes and this dataset's own classes and properties. Queries go by GET while
+   short (shareable links), by POST above data-post-above bytes (the server refuses long GETs). */
+(function () {
+  "use strict";
+  var root = document.getElementById("yasgui");
+  var Yasgui = window.Yasgui;
+  if (!root || typeof Yasgui !== "function") { return; }
+  var form = document.getElementById("sparql-form");
+  var postAbove = Number(root.getAttribute("data-post-above"));
+  var endpoint = new URL(root.getAttribute("data-endpoint"), window.location.href).href;
+
+  // The page's prefix buttons say "PREFIX name: <iri>".
+  var prefixes = [];
+  document.querySelectorAll("button.prefix").forEach(function (button) {
+    var found = /^PREFIX\s+([^:\s]*):\s*<([^>]*)>$/.exec(button.getAttribute("data-prefix"));
+    if (found) { prefixes.push(found[1] + ": <" + found[2] + ">"); }
+  });
+
+  // Each list is asked for once per page, whatever the number of tabs.
+  function terms(query) {
+    var asked = null;
+    return function () {
+      asked = asked || fetch(endpoint, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded",
+                   "Accept": "application/sparql-results+json" },
+        body: "query=" + encodeURIComponent(query)
+      }).then(function (answer) {
+        if (!answer.ok) { return []; }
+        return answer.json().then(function (doc) {
+          return doc.results.bindings.map(function (b) { return b.term.value; });
+        });
+      });
+      return asked;
+    };
+  }
+  var Yasqe = Yasgui.Yasqe;
+  Yasqe.forkAutocompleter("prefixes", {
+    name: "parkld-prefixes", persistenceId: null,
+    get: function () { return Promise.resolve(prefixes.slice().sort()); }
+  }, false);
+  Yasqe.forkAutocompleter("class", {
+    name: "parkld-classes", bulk: true, persistenceId: null,
+    get: terms("SELECT DISTINCT ?term WHERE { ?s a ?term FILTER isIRI(?term) } LIMIT 5000")
+  }, false);
+  Yasqe.forkAutocompleter("property", {
+    name: "parkld-properties", bulk: true, persistenceId: null,
+    get: terms("SELECT DISTINCT ?term WHERE { ?s ?term ?o } LIMIT 5000")
+  }, false);
+  // Set before any editor exists: YASGUI merges arrays index by index, so a list in the
+  // options below would be mixed with the defaults (which fetch from the network).
+  Yasqe.defaults.autocompleters = ["variables", "parkld-prefixes", "parkld-classes",
+                                   "parkld-properties"];
+
+  var yasgui = new Yasgui(root, {
+    requestConfig: {
+      endpoint: endpoint,
+      method: function (instance) {
+        var tab = instance.getTab();
+        var text = tab ? tab.getQuery() : "";
+        return encodeURIComponent(text).length > postAbove ? "POST" : "GET";
+      }
+    },
+    copyEndpointOnNewTab: true,
+    populateFromUrl: false,
+    endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
+    persistenceId: "parkld-yasgui",
+    yasqe: { resizeable: true, editorHeight: "320px" }
+  });
+  window.parkldYasgui = yasgui;  // for the browser tests and the curious
+  var initial = root.getAttribute("data-query");
+  if (initial) { yasgui.getTab().setQuery(initial); }
+  if (form) { form.hidden = true; }
+  root.setAttribute("data-state", "ready");
+
+  // An example opens in its own tab (the one already open, when it is).
+  var opened = {};
+  document.querySelectorAll("a.example").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      var name = link.textContent.trim();
+      var id = opened[name];
+      if (id && yasgui.getTab(id)) {
+        yasgui.selectTabId(id);
+      } else {
+        var tab = yasgui.addTab(true, { name: name, yasqe: { value: link.getAttribute("data-query") } });
+        opened[name] = tab.getId();
+      }
+    }, true);
+  });
+})();

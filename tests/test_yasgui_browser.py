@@ -1,0 +1,248 @@
+"""YASGUI on the query page, from a local npm install, in Debian's Chromium.
+
+``parkld serve`` runs with ``PARKLD_YASGUI_DIR`` pointing at the ``@triply/yasgui`` build that
+``npm ci`` installs in ``tests/js`` (pinned by its lock file). In Chromium an example query is
+picked in YASGUI and run; the rows YASGUI shows are compared with the same query's answer
+from the endpoint. Every request must stay on 127.0.0.1, the page must meet no
+Content-Security-Policy violation and log no error. A query of about 6 KB goes by POST, from
+YASGUI and from the plain form (the page without the setting), and its rows are checked too.
+
+Without Chromium or the npm install the tests skip locally; in CI (``CI=true``) they fail.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from parkld.build import BuildResult
+from parkld.config import Settings
+from parkld.web.urilimit import POST_ABOVE_BYTES
+from tests.browser_support import block_outside, launched, require_chromium
+from tests.conftest import IN_CI, ROOT
+from tests.live import LiveServer, ServerFactory
+
+pytestmark = pytest.mark.browser
+
+require_chromium(module_level=True)
+
+from playwright.sync_api import Browser, Page, Request, expect  # noqa: E402
+
+BUILD = ROOT / "tests" / "js" / "node_modules" / "@triply" / "yasgui" / "build"
+MISSING = "YASGUI not installed: run `npm ci` in tests/js (needs Node 20 and npm)"
+EXAMPLE = "confederation-collaborators"
+#: Records every Content-Security-Policy violation the page meets, before any script runs.
+WATCH_CSP = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolations.push(e.violatedDirective + " " + e.blockedURI);
+});
+"""
+
+
+def require_yasgui() -> Path:
+    if not (BUILD / "yasgui.min.js").is_file() or not (BUILD / "yasgui.min.css").is_file():
+        if IN_CI:
+            pytest.fail(MISSING, pytrace=False)
+        pytest.skip(MISSING)
+    return BUILD
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with launched() as chromium:
+        yield chromium
+
+
+@pytest.fixture(scope="module")
+def yasgui_server(
+    live_server_factory: ServerFactory, shipped_settings: Settings, shipped_build: BuildResult
+) -> LiveServer:
+    """The shipped graph served with YASGUI's files from the npm install."""
+    build = require_yasgui()
+    return live_server_factory(
+        {"PARKLD_YASGUI_DIR": str(build)}, store_dir=shipped_settings.store_dir
+    )
+
+
+@dataclass
+class Watched:
+    """A page with everything that went wrong on it recorded."""
+
+    page: Page
+    outside: list[str]
+    errors: list[str] = field(default_factory=list)
+    requests: list[Request] = field(default_factory=list)
+
+    def csp_violations(self) -> list[str]:
+        found: list[str] = self.page.evaluate("window.__cspViolations")
+        return found
+
+    def check_clean(self) -> None:
+        assert self.outside == [], f"requests left 127.0.0.1: {self.outside}"
+        violations = self.csp_violations()
+        assert violations == [], "\n".join(violations + self.errors)
+        assert self.errors == [], "\n".join(self.errors)
+
+
+@pytest.fixture
+def watched(browser: Browser) -> Iterator[Watched]:
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    outside = block_outside(context)
+    context.add_init_script(WATCH_CSP)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    seen = Watched(page, outside)
+    page.on("pageerror", lambda error: seen.errors.append(f"page error: {error}"))
+    page.on(
+        "console",
+        lambda message: (
+            seen.errors.append(f"console: {message.text}") if message.type == "error" else None
+        ),
+    )
+    page.on("request", lambda request: seen.requests.append(request))
+    yield seen
+    context.close()
+
+
+def endpoint_select(server: LiveServer, query: str) -> dict[str, Any]:
+    """The query's SPARQL JSON answer from the endpoint (by POST, whatever its length)."""
+    body = urllib.parse.urlencode({"query": query}).encode()
+    request = urllib.request.Request(
+        server.sparql_url, data=body, headers={"Accept": "application/sparql-results+json"}
+    )
+    with urllib.request.urlopen(request, timeout=60) as answer:
+        doc: dict[str, Any] = json.load(answer)
+    return doc
+
+
+def expected_rows(doc: dict[str, Any]) -> list[list[str]]:
+    """Each row's values (IRIs and literal lexical forms) in the order of the head."""
+    return [
+        [b[v]["value"] if v in b else "" for v in doc["head"]["vars"]]
+        for b in doc["results"]["bindings"]
+    ]
+
+
+def yasr_rows(page: Page) -> list[list[str]]:
+    """The rows of the result table YASGUI shows in the active tab: a link's target for an
+    IRI, the lexical form for a literal (YASR adds the datatype or language after it)."""
+    rows: list[list[str]] = page.evaluate(
+        """() => {
+      const panel = document.querySelector(".tabPanel.active");
+      const body = panel.querySelector(".yasr table.dataTable tbody");
+      return [...body.querySelectorAll("tr")].map((tr) =>
+        [...tr.querySelectorAll("td")].slice(1).map((td) => {
+          const lexical = td.querySelector(".nonIri");
+          if (lexical) return lexical.textContent;
+          const link = td.querySelector("a.iri");
+          return link ? link.getAttribute("href") : td.textContent;
+        }));
+    }"""
+    )
+    return rows
+
+
+def literal_matches(shown: str, value: str) -> bool:
+    """YASR shows a literal as ``"value"^^type`` / ``"value"@lang`` or bare."""
+    return shown == value or shown.startswith((f'"{value}"^^', f'"{value}"@'))
+
+
+#: Rows on one page of YASR's table.
+YASR_PAGE = 50
+
+
+def assert_same_rows(page: Page, expected: list[list[str]]) -> None:
+    """YASGUI counts every row of the answer and shows the first page of them, in order."""
+    chip = page.locator(".tabPanel.active .yasr_response_chip")
+    expect(chip).to_contain_text(re.compile(rf"(^|\D){len(expected)} results?\b"))
+    shown = yasr_rows(page)
+    expected = expected[:YASR_PAGE]
+    assert len(shown) == len(expected), (shown, expected)
+    for got, want in zip(shown, expected, strict=True):
+        assert len(got) == len(want)
+        for cell, value in zip(got, want, strict=True):
+            assert literal_matches(cell, value), (cell, value, got, want)
+
+
+def open_query_page(seen: Watched, server: LiveServer) -> None:
+    seen.page.goto(server.sparql_url, wait_until="load")
+    expect(seen.page.locator("#yasgui[data-state=ready]")).to_be_attached()
+    expect(seen.page.locator("#sparql-form")).to_be_hidden()  # YASGUI replaced the form
+
+
+def run_in_yasgui(page: Page) -> None:
+    with page.expect_response(lambda r: r.url.split("?")[0].endswith("/sparql")) as answer:
+        page.locator(".tabPanel.active .yasqe_queryButton").click()
+    assert answer.value.status == 200
+    expect(page.locator(".tabPanel.active .yasr table.dataTable tbody tr").first).to_be_visible()
+
+
+def long_query(server: LiveServer) -> str:
+    """A real query of about 6 KB: English names of the first parks, listed by IRI."""
+    parks = endpoint_select(
+        server,
+        "SELECT ?park WHERE { ?park a <https://w3id.org/parkld/ontology#Park> } ORDER BY ?park",
+    )["results"]["bindings"]
+    head = (
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        "SELECT ?park (MIN(?label) AS ?name) WHERE {\n  VALUES ?park {\n"
+    )
+    tail = (
+        "  }\n  ?park rdfs:label ?label FILTER (langMatches(lang(?label), 'en'))\n"
+        "} GROUP BY ?park ORDER BY ?park"
+    )
+    lines: list[str] = []
+    for binding in parks:
+        if len(head) + sum(map(len, lines)) + len(tail) >= 6000:
+            break
+        lines.append(f"    <{binding['park']['value']}>\n")
+    query = head + "".join(lines) + tail
+    assert len(query) >= 6000, "too few parks for a 6 KB query"
+    assert len(urllib.parse.quote(query)) > POST_ABOVE_BYTES  # long: the page must POST it
+    return query
+
+
+def test_yasgui_runs_an_example_in_chromium(watched: Watched, yasgui_server: LiveServer) -> None:
+    page = watched.page
+    open_query_page(watched, yasgui_server)
+    text = (ROOT / "queries" / "examples" / f"{EXAMPLE}.rq").read_text(encoding="utf-8")
+    example = page.locator(f'a.example[title="{EXAMPLE}.rq"]')
+    title = example.inner_text().strip()
+    example.click()
+    # The example is in a tab of its own, named after it, holding the file's text.
+    expect(page.locator(".tabsList .tab.active")).to_contain_text(title[:20])
+    assert page.evaluate("window.parkldYasgui.getTab().getQuery()") == text
+    run_in_yasgui(page)
+    expected = expected_rows(endpoint_select(yasgui_server, text))
+    assert len(expected) >= 5
+    assert_same_rows(page, expected)
+    # Short enough for a shareable GET, which carries exactly the example's text.
+    assert len(urllib.parse.quote(text)) <= POST_ABOVE_BYTES
+    sent = [r for r in watched.requests if r.url.split("?")[0] == yasgui_server.sparql_url]
+    assert sent[-1].method == "GET"
+    assert urllib.parse.parse_qs(urllib.parse.urlsplit(sent[-1].url).query)["query"] == [text]
+    watched.check_clean()
+
+
+def test_yasgui_sends_a_long_query_by_post(watched: Watched, yasgui_server: LiveServer) -> None:
+    page = watched.page
+    query = long_query(yasgui_server)
+    open_query_page(watched, yasgui_server)
+    page.evaluate("(q) => { window.parkldYasgui.getTab().setQuery(q); }", query)
+    run_in_yasgui(page)
+    posted = [r for r in watched.requests if r.url == yasgui_server.sparql_url]
+    assert posted[-1].method == "POST"
+    assert urllib.parse.parse_qs(posted[-1].post_data or "")["query"] == [query]
+    expected = expected_rows(endpoint_select(yasgui_server, query))
+    assert len(expected) >= 20
+    assert_same_rows(page, expected)
+    watched.check_clean()

@@ -246,3 +246,47 @@ def test_yasgui_sends_a_long_query_by_post(watched: Watched, yasgui_server: Live
     assert len(expected) >= 20
     assert_same_rows(page, expected)
     watched.check_clean()
+
+
+def plain_rows(page: Page) -> list[list[str]]:
+    """The rows of the table the server rendered: an IRI's text, a literal's lexical form
+    (the page puts its language or datatype in a ``<small>`` after it)."""
+    rows: list[list[str]] = page.evaluate(
+        """() => [...document.querySelectorAll("table.sparql-results tbody tr")].map((tr) =>
+          [...tr.querySelectorAll("td")].map((td) => {
+            const link = td.querySelector("a");
+            if (link) return link.textContent;
+            return td.firstChild ? td.firstChild.textContent : "";
+          }))"""
+    )
+    return rows
+
+
+def test_the_plain_form_runs_queries_short_by_get_long_by_post(
+    watched: Watched, live_server: LiveServer
+) -> None:
+    page = watched.page
+    page.goto(live_server.sparql_url, wait_until="load")
+    assert page.locator("#yasgui").count() == 0  # no PARKLD_YASGUI_DIR: the plain form
+    # An example, short: sent by GET, so the result has an address to share.
+    text = (ROOT / "queries" / "examples" / f"{EXAMPLE}.rq").read_text(encoding="utf-8")
+    page.locator(f'a.example[title="{EXAMPLE}.rq"]').click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Run query").click()
+    sent_text = urllib.parse.parse_qs(urllib.parse.urlsplit(page.url).query)["query"]
+    assert sent_text == [text.replace("\n", "\r\n")]  # a form sends a textarea's lines so
+    assert plain_rows(page) == expected_rows(endpoint_select(live_server, text))
+    # About 6 KB: sent by POST, answered with the same page.
+    query = long_query(live_server)
+    page.fill("#query", query)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Run query").click()
+    posted = [r for r in watched.requests if r.url.split("?")[0] == live_server.sparql_url]
+    assert posted[-1].method == "POST"
+    sent = urllib.parse.parse_qs(posted[-1].post_data or "")["query"]
+    assert sent == [query.replace("\n", "\r\n")]
+    expected = expected_rows(endpoint_select(live_server, query))
+    assert len(expected) >= 20
+    assert plain_rows(page) == expected
+    assert page.locator("#query").input_value() == query  # the editor keeps it
+    watched.check_clean()

@@ -219,7 +219,7 @@ def test_yasgui_runs_an_example_in_chromium(watched: Watched, yasgui_server: Liv
     title = example.inner_text().strip()
     example.click()
     # The example is in a tab of its own, named after it, holding the file's text.
-    expect(page.locator(".tabsList .tab.active")).to_contain_text(title[:20])
+    expect(page.locator(".tabsList .tab.active")).to_contain_text(title[:30])
     assert page.evaluate("window.parkldYasgui.getTab().getQuery()") == text
     run_in_yasgui(page)
     expected = expected_rows(endpoint_select(yasgui_server, text))
@@ -289,4 +289,33 @@ def test_the_plain_form_runs_queries_short_by_get_long_by_post(
     assert len(expected) >= 20
     assert plain_rows(page) == expected
     assert page.locator("#query").input_value() == query  # the editor keeps it
+    watched.check_clean()
+
+
+def test_yasgui_completes_classes_from_this_dataset(
+    watched: Watched, yasgui_server: LiveServer
+) -> None:
+    """Class names complete from the classes this endpoint's data uses, not from LOV."""
+    page = watched.page
+    open_query_page(watched, yasgui_server)
+    ontology = "https://w3id.org/parkld/ontology#"
+    classes = endpoint_select(
+        yasgui_server,
+        f"SELECT DISTINCT ?c WHERE {{ ?s a ?c FILTER STRSTARTS(STR(?c), '{ontology}Pa') }}",
+    )["results"]["bindings"]
+    expected = sorted("pld:" + b["c"]["value"].removeprefix(ontology) for b in classes)
+    assert "pld:Park" in expected
+    page.evaluate(
+        """(ontology) => {
+      const yasqe = window.parkldYasgui.getTab().getYasqe();
+      yasqe.setValue("PREFIX pld: <" + ontology + ">\\nSELECT * WHERE { ?s a pld:Pa");
+      yasqe.focus();
+      yasqe.setCursor(yasqe.lastLine(), 1000);
+      yasqe.autocomplete();
+    }""",
+        ontology,
+    )
+    hints = page.locator(".CodeMirror-hints li")
+    expect(hints.first).to_be_visible()
+    assert sorted(hints.all_inner_texts()) == expected
     watched.check_clean()

@@ -22,10 +22,11 @@
     if (found) { prefixes.push(found[1] + ": <" + found[2] + ">"); }
   });
 
-  // Each list is asked for once per page, whatever the number of tabs.
+  // Each list is asked for once per page, whatever the number of tabs. YASQE asks with a
+  // token when completion is wanted before the list has arrived: then only matching terms.
   function terms(query) {
     var asked = null;
-    return function () {
+    return function (yasqe, token) {
       asked = asked || fetch(endpoint, {
         method: "POST",
         headers: { "Content-Type": "application/x-www-form-urlencoded",
@@ -37,7 +38,10 @@
           return doc.results.bindings.map(function (b) { return b.term.value; });
         });
       });
-      return asked;
+      var start = token ? (token.autocompletionString || "") : "";
+      return asked.then(function (all) {
+        return all.filter(function (term) { return term.indexOf(start) === 0; });
+      });
     };
   }
   var Yasqe = Yasgui.Yasqe;
@@ -90,7 +94,8 @@
       if (id && yasgui.getTab(id)) {
         yasgui.selectTabId(id);
       } else {
-        var tab = yasgui.addTab(true, { name: name, yasqe: { value: link.getAttribute("data-query") } });
+        var short = name.length > 40 ? name.slice(0, 39) + "…" : name;
+        var tab = yasgui.addTab(true, { name: short, yasqe: { value: link.getAttribute("data-query") } });
         opened[name] = tab.getId();
       }
     }, true);

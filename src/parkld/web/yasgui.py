@@ -57,13 +57,17 @@ def version(directory: Path) -> str:
 
 @bp.app_context_processor
 def yasgui_helpers() -> dict[str, Callable[[], str | None]]:
-    """``yasgui_version()`` in templates: the asset version, or None when YASGUI is off."""
+    """``yasgui_version()`` in templates: the asset version, or None when YASGUI is off;
+    ``yasgui_base()``: the base IRI, whose IRIs the page links to their local pages."""
 
     def yasgui_version() -> str | None:
         directory = assets_dir()
         return version(directory) if directory else None
 
-    return {"yasgui_version": yasgui_version}
+    def yasgui_base() -> str:
+        return get_settings().base_iri
+
+    return {"yasgui_version": yasgui_version, "yasgui_base": yasgui_base}
 
 
 @bp.route("/static/yasgui/<name>")

@@ -78,6 +78,18 @@
     yasqe: { resizeable: true, editorHeight: "320px" }
   });
   window.parkldYasgui = yasgui;  // for the browser tests and the curious
+
+  // As in the form's table, this dataset's IRIs open their page on this site (root-relative),
+  // not the canonical address, which may name another deployment.
+  var base = root.getAttribute("data-base");
+  var localise = function () {
+    root.querySelectorAll("a.iri:not([data-local])").forEach(function (link) {
+      var href = link.getAttribute("href") || "";
+      link.setAttribute("data-local", "");
+      if (base && href.indexOf(base) === 0) { link.setAttribute("href", "/" + href.slice(base.length)); }
+    });
+  };
+  new MutationObserver(localise).observe(root, { childList: true, subtree: true });
   var initial = root.getAttribute("data-query");
   if (initial) { yasgui.getTab().setQuery(initial); }
   if (form) { form.hidden = true; }

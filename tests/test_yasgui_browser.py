@@ -12,6 +12,8 @@ Without Chromium or the npm install the tests skip locally; in CI (``CI=true``) 
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import urllib.parse
@@ -329,4 +331,38 @@ def test_yasgui_completes_classes_from_this_dataset(
     hints = page.locator(".CodeMirror-hints li")
     expect(hints.first).to_be_visible()
     assert sorted(hints.all_inner_texts()) == expected
+    watched.check_clean()
+
+
+def test_the_plain_forms_download_posts_a_long_query(
+    watched: Watched, live_server: LiveServer
+) -> None:
+    page = watched.page
+    query = long_query(live_server)
+    page.goto(live_server.sparql_url, wait_until="load")
+    page.fill("#query", query)
+    page.select_option("#download-format", "csv")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download").click()
+    posted = [r for r in watched.requests if r.url.split("?")[0] == live_server.sparql_url]
+    assert posted[-1].method == "POST"
+    form = urllib.parse.parse_qs(posted[-1].post_data or "")
+    assert form["format"] == ["csv"] and form["query"] == [query.replace("\n", "\r\n")]
+    path = download.value.path()
+    got = list(csv.reader(io.StringIO(Path(path).read_text(encoding="utf-8"))))
+    expected = expected_rows(endpoint_select(live_server, query))
+    assert got[1:] == expected and len(expected) >= 20
+    watched.check_clean()
+
+
+def test_a_shared_link_opens_its_query_in_yasgui(
+    watched: Watched, yasgui_server: LiveServer
+) -> None:
+    query = "SELECT ?n WHERE { VALUES ?n { 1 2 3 } }"
+    link = yasgui_server.sparql_url + "?" + urllib.parse.urlencode({"query": query})
+    watched.page.goto(link, wait_until="load")
+    expect(watched.page.locator("#yasgui[data-state=ready]")).to_be_attached()
+    assert watched.page.evaluate("window.parkldYasgui.getTab().getQuery()") == query
+    # The server's own table of the answer is on the page too.
+    assert watched.page.locator("table.sparql-results tbody tr").count() == 3
     watched.check_clean()

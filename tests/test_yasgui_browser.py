@@ -234,6 +234,9 @@ def test_yasgui_runs_an_example_in_chromium(watched: Watched, yasgui_server: Liv
     # The example is in a tab of its own, named after it, holding the file's text.
     expect(page.locator(".tabsList .tab.active")).to_contain_text(title[:30])
     assert page.evaluate("window.parkldYasgui.getTab().getQuery()") == text
+    tabs = page.locator(".tabsList .tab").count()
+    page.locator(f'a.example[title="{EXAMPLE}.rq"]').click()  # again: the same tab
+    assert page.locator(".tabsList .tab").count() == tabs
     run_in_yasgui(page)
     expected = expected_rows(endpoint_select(yasgui_server, text), local=True)
     assert len(expected) >= 5 and expected[0][0].startswith("/park/")  # linked on this site

@@ -95,21 +95,16 @@
   if (form) { form.hidden = true; }
   root.setAttribute("data-state", "ready");
 
-  // An example opens in its own tab (the one already open, when it is).
-  var opened = {};
+  // An example opens in a tab of its own; the tab already showing it, when there is one
+  // (also from an earlier visit: YASGUI keeps its tabs in this browser's local storage).
   document.querySelectorAll("a.example").forEach(function (link) {
     link.addEventListener("click", function (event) {
       event.preventDefault();
       event.stopImmediatePropagation();
       var name = link.textContent.trim();
-      var id = opened[name];
-      if (id && yasgui.getTab(id)) {
-        yasgui.selectTabId(id);
-      } else {
-        var short = name.length > 40 ? name.slice(0, 39) + "…" : name;
-        var tab = yasgui.addTab(true, { name: short, yasqe: { value: link.getAttribute("data-query") } });
-        opened[name] = tab.getId();
-      }
+      var short = name.length > 40 ? name.slice(0, 39) + "…" : name;
+      yasgui.addTab(true, { name: short, yasqe: { value: link.getAttribute("data-query") } },
+                    { avoidDuplicateTabs: true });
     }, true);
   });
 })();

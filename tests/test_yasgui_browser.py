@@ -369,3 +369,62 @@ def test_a_shared_link_opens_its_query_in_yasgui(
     # The server's own table of the answer is on the page too.
     assert watched.page.locator("table.sparql-results tbody tr").count() == 3
     watched.check_clean()
+
+
+#: Parks with coordinates (as in tests/test_query_pictures_browser.py).
+MAP_QUERY = """PREFIX pld: <https://w3id.org/parkld/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX wgs84: <http://www.w3.org/2003/01/geo/wgs84_pos#>
+SELECT DISTINCT ?park ?lat ?long WHERE {
+  ?park a/rdfs:subClassOf* pld:Park ; wgs84:lat ?lat ; wgs84:long ?long .
+} ORDER BY ?park"""
+
+
+def test_yasgui_shows_parkld_map_of_results_with_coordinates(
+    watched: Watched, yasgui_server: LiveServer
+) -> None:
+    page = watched.page
+    open_query_page(watched, yasgui_server)
+    page.evaluate("(q) => { window.parkldYasgui.getTab().setQuery(q); }", MAP_QUERY)
+    run_in_yasgui(page)
+    expected = expected_rows(endpoint_select(yasgui_server, MAP_QUERY), local=True)
+    assert len(expected) >= 5
+    panel = page.locator(".tabPanel.active")
+    # One IRI column: no network; coordinates: a map.
+    expect(panel.locator(".yasr .select_parkldNetwork")).to_have_class(re.compile(r"\bdisabled\b"))
+    choose_map = panel.locator(".yasr .select_parkldMap")
+    expect(choose_map).not_to_have_class(re.compile(r"\bdisabled\b"))
+    choose_map.click()
+    figure = panel.locator('figure[data-picture="map"][data-state="ready"]')
+    expect(figure).to_be_visible()
+    assert figure.locator("circle.park-marker").count() == len(expected)
+    links = figure.locator("a.park-link")
+    hrefs = {links.nth(i).get_attribute("href") for i in range(links.count())}
+    assert hrefs == {row[0] for row in expected}  # each park's page on this site
+    watched.check_clean()
+
+
+#: Parks tied to their alliances: two IRI columns.
+NETWORK_QUERY = """PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX pld: <https://w3id.org/parkld/ontology#>
+SELECT DISTINCT ?park ?alliance WHERE {
+  ?m org:member ?park ; org:organization ?alliance . ?alliance a pld:Alliance .
+} ORDER BY ?park ?alliance"""
+
+
+def test_yasgui_shows_parkld_network_of_two_iri_columns(
+    watched: Watched, yasgui_server: LiveServer
+) -> None:
+    page = watched.page
+    open_query_page(watched, yasgui_server)
+    page.evaluate("(q) => { window.parkldYasgui.getTab().setQuery(q); }", NETWORK_QUERY)
+    run_in_yasgui(page)
+    rows = expected_rows(endpoint_select(yasgui_server, NETWORK_QUERY))
+    nodes = {iri for row in rows for iri in row}
+    assert len(rows) >= 10
+    panel = page.locator(".tabPanel.active")
+    panel.locator(".yasr .select_parkldNetwork").click()
+    figure = panel.locator('figure[data-picture="network"][data-state="ready"]')
+    expect(figure).to_be_visible()
+    assert figure.locator("g.node").count() == len(nodes)
+    watched.check_clean()

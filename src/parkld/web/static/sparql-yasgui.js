@@ -62,49 +62,101 @@
   Yasqe.defaults.autocompleters = ["variables", "parkld-prefixes", "parkld-classes",
                                    "parkld-properties"];
 
-  var yasgui = new Yasgui(root, {
-    requestConfig: {
-      endpoint: endpoint,
-      method: function (instance) {
-        var tab = instance.getTab();
-        var text = tab ? tab.getQuery() : "";
-        return encodeURIComponent(text).length > postAbove ? "POST" : "GET";
-      }
-    },
-    copyEndpointOnNewTab: true,
-    populateFromUrl: false,
-    endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
-    persistenceId: "parkld-yasgui",
-    yasqe: { resizeable: true, editorHeight: "320px" }
-  });
-  window.parkldYasgui = yasgui;  // for the browser tests and the curious
+  // parkld's pictures of results (static/viz/results.js) as two more YASR views, offered
+  // when the results fit them (coordinates; two IRI columns), as on the form's page.
+  function picturePlugin(kind, label, pictures) {
+    function Picture(yasr) {
+      this.yasr = yasr;
+      this.priority = 1;  // the table (10) stays the first view
+      this.label = label;
+    }
+    Picture.prototype.results = function () {
+      var results = this.yasr.results;
+      var json = results && results.getAsJson ? results.getAsJson() : null;
+      return json && json.head && json.results ? json : null;
+    };
+    Picture.prototype.canHandleResults = function () {
+      var json = this.results();
+      return !!json && pictures.pictureKinds(json).indexOf(kind) !== -1;
+    };
+    Picture.prototype.draw = function () {
+      var figure = document.createElement("figure");
+      figure.className = "viz sparql-picture";
+      figure.setAttribute("data-picture", kind);
+      var canvas = document.createElement("div");
+      canvas.className = "viz-canvas";
+      figure.appendChild(canvas);
+      this.yasr.resultsEl.appendChild(figure);
+      var draw = kind === "map" ? pictures.drawResultMap : pictures.drawResultNetwork;
+      var options = { base: root.getAttribute("data-base"),
+                      world: root.getAttribute("data-world") };
+      return Promise.resolve(draw(canvas, this.results(), options)).then(function () {
+        figure.setAttribute("data-state", "ready");
+      });
+    };
+    Picture.prototype.getIcon = function () {
+      var icon = document.createElement("span");
+      icon.textContent = label;
+      return icon;
+    };
+    return Picture;
+  }
 
-  // As in the form's table, this dataset's IRIs open their page on this site (root-relative),
-  // not the canonical address, which may name another deployment.
-  var base = root.getAttribute("data-base");
-  var localise = function () {
-    root.querySelectorAll("a.iri:not([data-local])").forEach(function (link) {
-      var href = link.getAttribute("href") || "";
-      link.setAttribute("data-local", "");
-      if (base && href.indexOf(base) === 0) { link.setAttribute("href", "/" + href.slice(base.length)); }
+  var pictures = import(root.getAttribute("data-module")).then(function (module) {
+    Yasgui.Yasr.registerPlugin("parkldMap", picturePlugin("map", "Map", module));
+    Yasgui.Yasr.registerPlugin("parkldNetwork", picturePlugin("network", "Network", module));
+  }, function (error) {
+    console.warn("parkld: result pictures unavailable", error);
+  });
+  pictures.then(start);
+
+  function start() {
+    var yasgui = new Yasgui(root, {
+      requestConfig: {
+        endpoint: endpoint,
+        method: function (instance) {
+          var tab = instance.getTab();
+          var text = tab ? tab.getQuery() : "";
+          return encodeURIComponent(text).length > postAbove ? "POST" : "GET";
+        }
+      },
+      copyEndpointOnNewTab: true,
+      populateFromUrl: false,
+      endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
+      persistenceId: "parkld-yasgui",
+      yasqe: { resizeable: true, editorHeight: "320px" }
     });
-  };
-  new MutationObserver(localise).observe(root, { childList: true, subtree: true });
-  var initial = root.getAttribute("data-query");
-  if (initial) { yasgui.getTab().setQuery(initial); }
-  if (form) { form.hidden = true; }
-  root.setAttribute("data-state", "ready");
+    window.parkldYasgui = yasgui;  // for the browser tests and the curious
 
-  // An example opens in a tab of its own; the tab already showing it, when there is one
-  // (also from an earlier visit: YASGUI keeps its tabs in this browser's local storage).
-  document.querySelectorAll("a.example").forEach(function (link) {
-    link.addEventListener("click", function (event) {
-      event.preventDefault();
-      event.stopImmediatePropagation();
-      var name = link.textContent.trim();
-      var short = name.length > 40 ? name.slice(0, 39) + "…" : name;
-      yasgui.addTab(true, { name: short, yasqe: { value: link.getAttribute("data-query") } },
-                    { avoidDuplicateTabs: true });
-    }, true);
-  });
+    // As in the form's table, this dataset's IRIs open their page on this site (root-relative),
+    // not the canonical address, which may name another deployment.
+    var base = root.getAttribute("data-base");
+    var localise = function () {
+      root.querySelectorAll("a.iri:not([data-local])").forEach(function (link) {
+        var href = link.getAttribute("href") || "";
+        link.setAttribute("data-local", "");
+        if (base && href.indexOf(base) === 0) {
+          link.setAttribute("href", "/" + href.slice(base.length));
+        }
+      });
+    };
+    new MutationObserver(localise).observe(root, { childList: true, subtree: true });
+    var initial = root.getAttribute("data-query");
+    if (initial) { yasgui.getTab().setQuery(initial); }
+    if (form) { form.hidden = true; }
+    root.setAttribute("data-state", "ready");
+
+    // An example opens in a tab of its own; the tab already showing it, when there is one
+    // (also from an earlier visit: YASGUI keeps its tabs in this browser's local storage).
+    document.querySelectorAll("a.example").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+        var name = link.textContent.trim();
+        var short = name.length > 40 ? name.slice(0, 39) + "…" : name;
+        yasgui.addTab(true, { name: short, yasqe: { value: link.getAttribute("data-query") } },
+                      { avoidDuplicateTabs: true });
+      }, true);
+    });
+  }
 })();

@@ -439,3 +439,24 @@ def test_yasgui_shows_parkld_network_of_two_iri_columns(
     expect(figure).to_be_visible()
     assert figure.locator("g.node").count() == len(nodes)
     watched.check_clean()
+
+
+def test_a_yasgui_share_link_opens_and_runs_its_query_here(
+    watched: Watched, yasgui_server: LiveServer
+) -> None:
+    page = watched.page
+    open_query_page(watched, yasgui_server)
+    text = (ROOT / "queries" / "examples" / f"{EXAMPLE}.rq").read_text(encoding="utf-8")
+    page.locator(f'a.example[title="{EXAMPLE}.rq"]').click()
+    link: str = page.evaluate("window.parkldYasgui.getTab().getShareableLink()")
+    assert link.startswith(yasgui_server.sparql_url + "#")
+    # A link naming another endpoint still runs here: the page queries this endpoint only.
+    link += "&endpoint=" + urllib.parse.quote("http://127.0.0.1:9/sparql", safe="")
+    page.goto(yasgui_server.base_url + "/", wait_until="load")
+    page.goto(link, wait_until="load")  # a new load; the same browser, whose tabs are kept
+    expect(page.locator("#yasgui[data-state=ready]")).to_be_attached()
+    assert page.evaluate("window.parkldYasgui.getTab().getQuery()") == text
+    expect(page.locator(".tabPanel.active .yasr table.dataTable tbody tr").first).to_be_visible()
+    expected = expected_rows(endpoint_select(yasgui_server, text), local=True)
+    assert_same_rows(page, expected)
+    watched.check_clean()

@@ -121,7 +121,14 @@
         }
       },
       copyEndpointOnNewTab: true,
-      populateFromUrl: false,
+      // YASGUI's share links carry the query after "#": open it in a tab (and run it), on this
+      // endpoint whatever the link says. A "?query=" link is the server's: it has already
+      // answered it on the page, so it only fills the editor (below), not run twice.
+      populateFromUrl: window.location.hash.length > 1 ? function (config) {
+        config.requestConfig = config.requestConfig || {};
+        config.requestConfig.endpoint = endpoint;
+        return config;
+      } : false,
       endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
       persistenceId: "parkld-yasgui",
       yasqe: { resizeable: true, editorHeight: "320px" }

@@ -259,6 +259,14 @@ def test_yasgui_runs_an_example_in_chromium(watched: Watched, yasgui_server: Liv
     # Short enough for a shareable GET, which carries exactly the example's text.
     assert len(urllib.parse.quote(text)) <= POST_ABOVE_BYTES
     assert watched.methods_sending(yasgui_server, text) == ["GET"]
+    # Dragging a column's edge: the resizer inserts its cursor style (allowed by its hash).
+    grip = page.locator(".tabPanel.active .grip-handle .grip-resizable").first
+    box = grip.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 40, box["y"] + box["height"] / 2, steps=4)
+    page.mouse.up()
     watched.check_clean()
 
 

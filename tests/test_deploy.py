@@ -209,9 +209,12 @@ def test_container_commands_are_parkld_command_lines() -> None:
     found = re.search(r"(parkld [^;]+);", publish)
     assert found
     check_cli(found.group(1).split()[1:])
-    # Every file the image copies exists.
-    for src in re.findall(r"^COPY (\S+)", docker, re.M):
+    # Every file the image copies exists (a copy from a build stage is not from the tree).
+    for src in re.findall(r"^COPY (?!--from=)(\S+)", docker, re.M):
         assert (ROOT / src).exists(), src
+    # YASGUI's files land where PARKLD_YASGUI_DIR says.
+    staged = re.search(r"^COPY --from=yasgui \S+ (\S+)$", docker, re.M)
+    assert staged and f"PARKLD_YASGUI_DIR={staged.group(1)}" in docker
 
 
 def test_licences_and_citation_agree_with_the_package() -> None:

@@ -83,6 +83,10 @@ class Settings:
     wikidata_cache_dir: Path = field(
         default_factory=lambda: _default_store_dir().parent / "wikidata-cache"
     )
+    #: Directory holding YASGUI's built ``yasgui.min.js`` and ``yasgui.min.css`` (an npm
+    #: install's ``node_modules/@triply/yasgui/build``). Set, the query page loads them from
+    #: this site and runs YASGUI; unset or incomplete, it stays the plain form.
+    yasgui_dir: str = ""
     #: One access-log line per request on standard output (costs throughput).
     access_log: bool = False
     #: Logging level for the server and CLI.

@@ -53,6 +53,12 @@ class PayloadTooLarge(ParkldError):
     status = 413
 
 
+class URITooLong(ParkldError):
+    """The request target is longer than the server reads (a long query must be POSTed)."""
+
+    status = 414
+
+
 class UnsupportedMediaType(ParkldError):
     """The request body has a content type the endpoint does not take."""
 

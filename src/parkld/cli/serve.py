@@ -157,7 +157,10 @@ def run_gunicorn(settings: Settings) -> None:
             options: dict[str, Any] = {
                 "bind": f"{settings.host}:{settings.port}",
                 "workers": settings.workers,
-                "worker_class": "gthread",
+                # gthread, answering a request line over the limit as the app answers a
+                # long target (414 saying to POST: parkld.web.urilimit).
+                "worker_class": "parkld.web.gunicorn_worker.ThreadWorker",
+                "limit_request_line": 8190,
                 "threads": settings.threads,
                 # A worker is only killed for being silent this long; queries have their own
                 # (shorter) limit enforced by the query executor.

@@ -21,12 +21,14 @@ log = logging.getLogger(__name__)
 # Blueprint modules, each exposing ``bp`` (a flask.Blueprint).
 BLUEPRINTS = (
     "parkld.web.errors",
+    "parkld.web.urilimit",
     "parkld.web.safety",
     "parkld.web.site",
     "parkld.web.resources",
     "parkld.web.sparql",
     "parkld.web.viz",
     "parkld.web.reconcile",
+    "parkld.web.yasgui",
 )
 
 

@@ -61,6 +61,7 @@ _TITLES = {
     404: "Not Found",
     406: "Not Acceptable",
     413: "Payload Too Large",
+    414: "URI Too Long",
     415: "Unsupported Media Type",
     422: "Unprocessable Content",
     429: "Too Many Requests",

@@ -25,10 +25,23 @@
     });
   });
 
+  // GET keeps a result's address shareable; a long query goes by POST instead (the server
+  // refuses long GET targets: 414), with the same parameters, so the same page comes back.
+  var postAbove = Number(form.getAttribute("data-post-above")) || 2000;
+  var isLong = function (text) { return encodeURIComponent(text).length > postAbove; };
+  var run = function () {
+    form.method = isLong(editor.value) ? "post" : "get";
+    form.submit();
+  };
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    run();
+  });
+
   editor.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
-      form.submit();
+      run();
     }
   });
 
@@ -77,9 +90,24 @@
   var chosen = document.getElementById("download-format");
   if (download && chosen) {
     download.addEventListener("click", function () {
-      var url = form.getAttribute("action") + "?query=" + encodeURIComponent(editor.value) +
-        "&format=" + encodeURIComponent(chosen.value);
-      window.location.href = url;
+      if (!isLong(editor.value)) {
+        window.location.href = form.getAttribute("action") + "?query=" +
+          encodeURIComponent(editor.value) + "&format=" + encodeURIComponent(chosen.value);
+        return;
+      }
+      var post = document.createElement("form");
+      post.method = "post";
+      post.action = form.getAttribute("action");
+      post.hidden = true;
+      [["query", editor.value], ["format", chosen.value]].forEach(function (pair) {
+        var field = document.createElement("textarea");
+        field.name = pair[0];
+        field.value = pair[1];
+        post.appendChild(field);
+      });
+      document.body.appendChild(post);
+      post.submit();
+      post.remove();
     });
   }
 })();

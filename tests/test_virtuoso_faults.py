@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from parkld import mediatypes
+from parkld import writes
 from parkld.errors import QueryTimeout, StoreUnavailable
 from parkld.publish import plan, publish
 from parkld.store.base import QueryRequest
@@ -77,9 +77,7 @@ def test_store_down_while_serving_then_back(
 
 def test_slow_query_is_stopped_504(store: RemoteStore) -> None:
     cross = QueryRequest(
-        "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
-        result_formats=[mediatypes.SPARQL_JSON],
-        timeout=1.0,
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", timeout=1.0
     )
     started = time.monotonic()
     with pytest.raises(QueryTimeout) as stopped:
@@ -93,6 +91,8 @@ def test_slow_query_is_stopped_504(store: RemoteStore) -> None:
 def test_wrong_credentials_on_update(server: vt.VirtuosoServer, tmp_path: Path) -> None:
     bad = RemoteStore(remote_settings(server, tmp_path, store_password="wrong"))
     with pytest.raises(StoreUnavailable, match=r"refused parkld's credentials \(HTTP 401\)"):
-        bad.update("INSERT DATA { GRAPH <urn:x> { <urn:a> <urn:b> <urn:c> } }")
+        writes.apply_update(
+            bad, "INSERT DATA { GRAPH <urn:x> { <urn:a> <urn:b> <urn:c> } }", timeout=10.0
+        )
     assert "urn:x" not in bad.graph_names()
     bad.close()

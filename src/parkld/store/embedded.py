@@ -211,13 +211,18 @@ class EmbeddedStore(Store):
 
     # -- writing -------------------------------------------------------------------------
     def _write(
-        self, change: Change, hashes: Callable[[dict[str, str]], None] | None = None
+        self,
+        change: Change,
+        hashes: Callable[[dict[str, str]], None] | None = None,
+        *,
+        keeps_merge: bool = False,
     ) -> None:
         """Apply *change* to a clone of the current database, then make the clone current.
 
         Under an exclusive lock on the store directory (one writer at a time, across
         processes). A change that raises leaves the current database untouched. *hashes*
-        edits the clone's recorded content hashes.
+        edits the clone's recorded content hashes. The default graph is re-derived from the
+        named graphs afterwards, unless the change keeps it the merge itself (*keeps_merge*).
         """
         with (self.store_dir / LOCK_FILE).open("a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
@@ -231,7 +236,8 @@ class EmbeddedStore(Store):
                     raise StoreUnavailable(f"cannot open the store for writing: {exc}") from exc
                 try:
                     change(store)
-                    rederive_default(store)
+                    if not keeps_merge:
+                        rederive_default(store)
                     store.flush()
                 finally:
                     _release(store)
@@ -257,7 +263,7 @@ class EmbeddedStore(Store):
         # Readers hold snapshots and only move to the new version once the writer is done,
         # so each graph switches from old to new content in one step for them.
         materialised = {iri: list(triples) for iri, triples in graphs.items()}
-        self._write(lambda store: _put_graphs(store, materialised))
+        self._write(lambda store: _put_graphs(store, materialised), keeps_merge=True)
 
     def stage(
         self,
@@ -282,7 +288,7 @@ class EmbeddedStore(Store):
             if content_hash is not None:
                 hashes[graph] = content_hash
 
-        self._write(lambda store: _put_graphs(store, {graph: triples}), record)
+        self._write(lambda store: _put_graphs(store, {graph: triples}), record, keeps_merge=True)
 
     def content_hashes(self) -> dict[str, str]:
         return {g: h for g, h in _read_hashes(self.path).items() if g != MERGED_KEY}
@@ -295,7 +301,7 @@ class EmbeddedStore(Store):
         def record(hashes: dict[str, str]) -> None:
             hashes[MERGED_KEY] = content_hash
 
-        self._write(lambda store: None, record)
+        self._write(lambda store: None, record, keeps_merge=True)
 
     def close(self) -> None:
         if self._executor is not None and self._executor_pid == os.getpid():
@@ -317,11 +323,30 @@ def _read_hashes(version: Path) -> dict[str, str]:
 
 
 def _put_graphs(store: ox.Store, graphs: Mapping[str, list[ox.Triple]]) -> None:
+    """Replace named graphs, keeping the default graph their merge as it goes.
+
+    Incremental, so that replacing one graph costs that graph, not the whole dataset (a
+    publish into this store swaps graphs one at a time): a triple leaves the merge only when
+    no named graph states it any more.
+    """
+    default = ox.DefaultGraph()
     for iri, triples in graphs.items():
         graph = ox.NamedNode(iri)
-        if store.contains_named_graph(graph):
+        old = {q.triple for q in store.quads_for_pattern(None, None, None, graph)}
+        new = set(triples)
+        for t in old - new:
+            store.remove(ox.Quad(t.subject, t.predicate, t.object, graph))
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in new - old)
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, default) for t in new - old)
+        for t in old - new:
+            stated = any(
+                not isinstance(q.graph_name, ox.DefaultGraph)
+                for q in store.quads_for_pattern(t.subject, t.predicate, t.object, None)
+            )
+            if not stated:
+                store.remove(ox.Quad(t.subject, t.predicate, t.object, default))
+        if not new and store.contains_named_graph(graph):
             store.remove_graph(graph)
-        store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
 
 
 def _next_version(store_dir: Path, current: Path) -> Path:

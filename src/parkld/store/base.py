@@ -188,6 +188,7 @@ class Store(ABC):
     app hold. The shared behaviour is here; each backend supplies the rest.
     """
 
+    # -- Reader --------------------------------------------------------------------------
     @abstractmethod
     def select(self, query: str, bindings: Bindings | None = None) -> Solutions:
         """Run a SELECT over the merge of all graphs (``GRAPH ?g`` reaches each one)."""
@@ -216,6 +217,31 @@ class Store(ABC):
     @abstractmethod
     def construct(self, query: str, bindings: Bindings | None = None) -> list[ox.Triple]:
         """Run a CONSTRUCT (or DESCRIBE) and return its triples."""
+
+    @abstractmethod
+    def graph_names(self) -> list[str]:
+        """IRIs of the named graphs present."""
+
+    def triple_count(self) -> int:
+        """Number of distinct triples: the size of the default graph (the merge)."""
+        rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows
+        return int(rows[0]["n"].value) if rows else 0
+
+    def quad_count(self) -> int:
+        """Number of statements in the named graphs (a triple counts once per graph)."""
+        rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }").rows
+        return int(rows[0]["n"].value) if rows else 0
+
+    def generation(self) -> str | None:
+        """A token that changes whenever the content changes, or None when unknown.
+
+        Caches of rendered pages key on it; a store that cannot tell (a remote endpoint written
+        by others) returns None and callers fall back to a time-to-live.
+        """
+        return None
+
+    def ping(self) -> None:  # noqa: B027 - optional hook, a no-op for stores that cannot fail
+        """Raise StoreUnavailable when the store cannot answer."""
 
     # -- QueryRunner ---------------------------------------------------------------------
     @abstractmethod
@@ -268,33 +294,7 @@ class Store(ABC):
     def derive_merge(self, content_hash: str) -> None:
         """See :meth:`GraphWriter.derive_merge`."""
 
-    # -- Reader --------------------------------------------------------------------------
-
-    @abstractmethod
-    def graph_names(self) -> list[str]:
-        """IRIs of the named graphs present."""
-
-    def triple_count(self) -> int:
-        """Number of distinct triples: the size of the default graph (the merge)."""
-        rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows
-        return int(rows[0]["n"].value) if rows else 0
-
-    def quad_count(self) -> int:
-        """Number of statements in the named graphs (a triple counts once per graph)."""
-        rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }").rows
-        return int(rows[0]["n"].value) if rows else 0
-
-    def generation(self) -> str | None:
-        """A token that changes whenever the content changes, or None when unknown.
-
-        Caches of rendered pages key on it; a store that cannot tell (a remote endpoint written
-        by others) returns None and callers fall back to a time-to-live.
-        """
-        return None
-
-    def ping(self) -> None:  # noqa: B027 - optional hook, a no-op for stores that cannot fail
-        """Raise StoreUnavailable when the store cannot answer."""
-
+    # -- lifetime ------------------------------------------------------------------------
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release files, processes and connections."""
 

@@ -60,6 +60,10 @@ def test_publish_into_the_embedded_store(tmp_path: Path) -> None:
         edited = publish(store, plan(settings))
         assert edited.published == [EXTRA]
         assert comments(store) == ["edited fact", "second fact"]
+        # A swap of nothing staged is an error, not a dropped graph.
+        with pytest.raises(ValueError, match="nothing staged"):
+            store.swap(EXTRA, "staged:elsewhere", None)
+        assert comments(store) == ["edited fact", "second fact"]
 
         # A source gone: --prune drops its graph (and its hash); the merge follows.
         pruned = publish(store, plan(settings.replace(data_paths=(extra,))), prune=True)

@@ -281,7 +281,10 @@ class EmbeddedStore(Store):
         return handle
 
     def swap(self, graph: str, staging: str | None, content_hash: str | None) -> None:
-        triples = self._staged.pop(staging, []) if staging is not None else []
+        if staging is not None and staging not in self._staged:
+            # Staged in another process or swapped already: dropping the graph would be wrong.
+            raise ValueError(f"nothing staged as {staging!r} in this store object")
+        triples = self._staged.pop(staging) if staging is not None else []
 
         def record(hashes: dict[str, str]) -> None:
             hashes.pop(graph, None)

@@ -15,7 +15,7 @@ import pytest
 from parkld import mediatypes as mt
 from parkld.errors import BadRequest, Forbidden, NotAcceptable, QuerySyntaxError, QueryTimeout
 from parkld.sparql.executor import WorkerPool
-from parkld.store.base import QueryRequest
+from parkld.store.base import Formats, QueryRequest
 from tests.sparql_support import GRAPH, PARK, RUNAWAY, parks_store
 
 
@@ -28,7 +28,7 @@ def pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WorkerPool]:
 
 
 def select(pool: WorkerPool, query: str, **options: object) -> dict[str, object]:
-    answer = pool.run(QueryRequest(query, result_formats=[mt.SPARQL_JSON], **options))  # type: ignore[arg-type]
+    answer = pool.run_serialised(QueryRequest(query, **options), Formats((mt.SPARQL_JSON,), ()))  # type: ignore[arg-type]
     doc: dict[str, object] = json.loads(answer.body)
     return doc
 
@@ -65,28 +65,27 @@ def test_protocol_dataset_replaces_the_union(pool: WorkerPool) -> None:
         "<http://www.w3.org/2000/01/rdf-schema#label> ?label }",
     )
     assert len(labels(doc)) == 2
-    ask = pool.run(
+    ask = pool.run_serialised(
         QueryRequest(
-            f"ASK {{ GRAPH ?g {{ <{PARK}xian> ?p ?o }} }}",
-            result_formats=[mt.SPARQL_JSON],
-            named_graphs=(f"{GRAPH}source-a",),
-        )
+            f"ASK {{ GRAPH ?g {{ <{PARK}xian> ?p ?o }} }}", named_graphs=(f"{GRAPH}source-a",)
+        ),
+        Formats((mt.SPARQL_JSON,), ()),
     )
     assert json.loads(ask.body) == {"head": {}, "boolean": False}
 
 
 def test_row_cap_says_so(pool: WorkerPool) -> None:
-    answer = pool.run(
-        QueryRequest("SELECT ?s { ?s ?p ?o }", result_formats=[mt.SPARQL_CSV], max_rows=7)
+    answer = pool.run_serialised(
+        QueryRequest("SELECT ?s { ?s ?p ?o }", max_rows=7), Formats((mt.SPARQL_CSV,), ())
     )
     assert answer.truncated and answer.count == 7
     assert answer.body.decode().splitlines()[1:] and len(answer.body.decode().splitlines()) == 8
-    small = pool.run(
-        QueryRequest("SELECT ?s { ?s ?p ?o } LIMIT 3", result_formats=[mt.SPARQL_CSV], max_rows=3)
+    small = pool.run_serialised(
+        QueryRequest("SELECT ?s { ?s ?p ?o } LIMIT 3", max_rows=3), Formats((mt.SPARQL_CSV,), ())
     )
     assert not small.truncated and small.count == 3
-    graph = pool.run(
-        QueryRequest("CONSTRUCT WHERE { ?s ?p ?o }", graph_formats=[mt.NTRIPLES], max_rows=5)
+    graph = pool.run_serialised(
+        QueryRequest("CONSTRUCT WHERE { ?s ?p ?o }", max_rows=5), Formats((), (mt.NTRIPLES,))
     )
     assert graph.truncated and graph.form == "construct"
     assert len(list(ox.parse(graph.body, format=ox.RdfFormat.N_TRIPLES))) == 5
@@ -94,15 +93,15 @@ def test_row_cap_says_so(pool: WorkerPool) -> None:
 
 def test_user_errors_come_back_as_their_type(pool: WorkerPool) -> None:
     with pytest.raises(QuerySyntaxError, match="malformed query"):
-        pool.run(QueryRequest("SELECT * {", result_formats=[mt.SPARQL_JSON]))
+        pool.run_serialised(QueryRequest("SELECT * {"), Formats((mt.SPARQL_JSON,), ()))
     with pytest.raises(NotAcceptable):
-        pool.run(QueryRequest("CONSTRUCT WHERE { ?s ?p ?o }", result_formats=[mt.SPARQL_JSON]))
+        pool.run_serialised(
+            QueryRequest("CONSTRUCT WHERE { ?s ?p ?o }"), Formats((mt.SPARQL_JSON,), ())
+        )
     with pytest.raises(Forbidden):
-        pool.run(
-            QueryRequest(
-                "SELECT * { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }",
-                result_formats=[mt.SPARQL_JSON],
-            )
+        pool.run_serialised(
+            QueryRequest("SELECT * { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }"),
+            Formats((mt.SPARQL_JSON,), ()),
         )
 
 
@@ -121,7 +120,7 @@ def test_runaway_query_is_killed_while_others_are_served(pool: WorkerPool) -> No
     def runaway() -> None:
         started = time.monotonic()
         try:
-            pool.run(QueryRequest(RUNAWAY, result_formats=[mt.SPARQL_JSON], timeout=1.5))
+            pool.run_serialised(QueryRequest(RUNAWAY, timeout=1.5), Formats((mt.SPARQL_JSON,), ()))
         except QueryTimeout as exc:
             outcome["error"] = exc.message
         outcome["seconds"] = time.monotonic() - started
@@ -163,8 +162,8 @@ def test_workers_follow_a_new_generation(tmp_path: Path) -> None:
     store_dir = parks_store(tmp_path)
     store = EmbeddedStore(store_dir, query_workers=1)
     try:
-        q = QueryRequest(f"ASK {{ <{PARK}new> ?p ?o }}", result_formats=[mt.SPARQL_JSON])
-        assert json.loads(store.run(q).body)["boolean"] is False
+        q = QueryRequest(f"ASK {{ <{PARK}new> ?p ?o }}")
+        assert store.run(q).boolean is False
         store.replace_graphs(
             {
                 f"{GRAPH}new": [
@@ -172,7 +171,7 @@ def test_workers_follow_a_new_generation(tmp_path: Path) -> None:
                 ]
             }
         )
-        assert json.loads(store.run(q).body)["boolean"] is True
+        assert store.run(q).boolean is True
         assert store.executor() is store.executor()
         assert os.getpid() == store._executor_pid
     finally:
@@ -193,7 +192,9 @@ def test_busy_pool_refuses_untokenizable_text_at_once_and_parses_the_rest_in_a_w
 
         def runaway() -> None:
             try:
-                single.run(QueryRequest(RUNAWAY, result_formats=[mt.SPARQL_JSON], timeout=2))
+                single.run_serialised(
+                    QueryRequest(RUNAWAY, timeout=2), Formats((mt.SPARQL_JSON,), ())
+                )
             except QueryTimeout as exc:
                 outcome["timeout"] = exc.message
 
@@ -201,17 +202,14 @@ def test_busy_pool_refuses_untokenizable_text_at_once_and_parses_the_rest_in_a_w
         thread.start()
         time.sleep(0.3)
         with pytest.raises(BadRequest, match="malformed query: unexpected"):
-            single.run(
-                QueryRequest(
-                    'SELECT * WHERE { ?s ?p "unterminated }',
-                    result_formats=[mt.SPARQL_JSON],
-                    timeout=2,
-                )
+            single.run_serialised(
+                QueryRequest('SELECT * WHERE { ?s ?p "unterminated }', timeout=2),
+                Formats((mt.SPARQL_JSON,), ()),
             )
         assert thread.is_alive() and single.killed == 0
         with pytest.raises(QuerySyntaxError, match="malformed query: error at"):
-            single.run(
-                QueryRequest("SELECT * WHERE { ?s ?p }", result_formats=[mt.SPARQL_JSON], timeout=2)
+            single.run_serialised(
+                QueryRequest("SELECT * WHERE { ?s ?p }", timeout=2), Formats((mt.SPARQL_JSON,), ())
             )
         waited = select(single, "SELECT (COUNT(*) AS ?n) { ?s a ?t }", timeout=2)
         thread.join(timeout=10)
@@ -228,7 +226,7 @@ def test_unsupported_function_is_a_400_not_a_500(pool: WorkerPool) -> None:
         "ASK { FILTER(<http://example.org/fn>(1)) }",
     ):
         with pytest.raises(BadRequest, match="could not be evaluated"):
-            pool.run(QueryRequest(query, result_formats=[mt.SPARQL_JSON]))
+            pool.run_serialised(QueryRequest(query), Formats((mt.SPARQL_JSON,), ()))
 
 
 def test_a_query_that_crashes_its_worker_is_504_and_the_worker_is_replaced(tmp_path: Path) -> None:
@@ -241,10 +239,9 @@ def test_a_query_that_crashes_its_worker_is_504_and_the_worker_is_replaced(tmp_p
     try:
         before = set(pool.pids())
         with pytest.raises(QueryAborted, match="PARKLD_QUERY_MEMORY_MB") as caught:
-            pool.run(
-                QueryRequest(
-                    "SELECT * { ?s ?p (" + " 1" * 5000 + " ) }", result_formats=[mt.SPARQL_JSON]
-                )
+            pool.run_serialised(
+                QueryRequest("SELECT * { ?s ?p (" + " 1" * 5000 + " ) }"),
+                Formats((mt.SPARQL_JSON,), ()),
             )
         assert "ended by SIG" in caught.value.message
         assert caught.value.status == 504
@@ -266,12 +263,11 @@ def test_memory_limit_stops_a_sort_of_a_large_cross_product(tmp_path: Path) -> N
     pool = WorkerPool(parks_store(tmp_path, filler=3000), size=1, memory_mb=300)
     try:
         with pytest.raises(QueryAborted, match="300 MiB"):
-            pool.run(
+            pool.run_serialised(
                 QueryRequest(
-                    "SELECT * { ?a ?b ?c . ?d ?e ?f } ORDER BY RAND() LIMIT 1",
-                    result_formats=[mt.SPARQL_JSON],
-                    timeout=60,
-                )
+                    "SELECT * { ?a ?b ?c . ?d ?e ?f } ORDER BY RAND() LIMIT 1", timeout=60
+                ),
+                Formats((mt.SPARQL_JSON,), ()),
             )
         assert select(pool, "ASK {}", timeout=60)["boolean"] is True
     finally:
@@ -320,12 +316,12 @@ def test_failing_service_endpoints_are_502_naming_them(pool: WorkerPool) -> None
             for endpoint in (closed, f"{base}/redirect", f"{base}/failing"):
                 for form in ("SELECT * WHERE", "ASK"):
                     with pytest.raises(UpstreamError) as caught:
-                        pool.run(
+                        pool.run_serialised(
                             QueryRequest(
                                 f"{form} {{ SERVICE <{endpoint}> {{ ?s ?p ?o }} }}",
-                                result_formats=[mt.SPARQL_JSON],
                                 service_allowlist=(endpoint,),
-                            )
+                            ),
+                            Formats((mt.SPARQL_JSON,), ()),
                         )
                     assert caught.value.status == 502
                     assert f"SERVICE endpoint <{endpoint}> failed" in caught.value.message
@@ -354,12 +350,12 @@ def test_workers_without_an_allowlist_have_no_network(tmp_path: Path) -> None:
         ) == ["Sophia Antipolis"]
         with counting_listener() as listener:
             with pytest.raises(UpstreamError, match=r"unreachable|refused"):
-                pool.run(
+                pool.run_serialised(
                     QueryRequest(
                         f"SELECT * {{ SERVICE <{listener.url}> {{ }} }}",
-                        result_formats=[mt.SPARQL_JSON],
                         service_allowlist=(listener.url,),
-                    )
+                    ),
+                    Formats((mt.SPARQL_JSON,), ()),
                 )
             assert listener.connections == 0
     finally:
@@ -394,13 +390,13 @@ def test_a_slow_service_is_stopped_at_the_time_limit_naming_it(pool: WorkerPool)
     url = f"http://127.0.0.1:{upstream.server_address[1]}/sparql"
     try:
         with pytest.raises(QueryTimeout) as caught:
-            pool.run(
+            pool.run_serialised(
                 QueryRequest(
                     f"SELECT * {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
-                    result_formats=[mt.SPARQL_JSON],
                     timeout=1.5,
                     service_allowlist=(url,),
-                )
+                ),
+                Formats((mt.SPARQL_JSON,), ()),
             )
         assert "1.5 s" in caught.value.message and f"SERVICE <{url}>" in caught.value.message
     finally:

@@ -131,3 +131,46 @@ def test_flask_only_in_web(name: str) -> None:
 def test_lower_layers_never_import_higher_ones() -> None:
     upward = sorted((a, b) for a, targets in GRAPH.items() for b in targets if layer(b) > layer(a))
     assert upward == []
+
+
+def reachable(name: str) -> set[str]:
+    """Every parkld module that importing *name* may load (its imports, transitively, and the
+    packages they live in, whose ``__init__`` runs first)."""
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        parts = current.split(".")
+        packages = {".".join(parts[:i]) for i in range(2, len(parts))} & MODULES.keys()
+        for found in (GRAPH[current] | packages) - seen:
+            seen.add(found)
+            todo.append(found)
+    return seen
+
+
+def test_sparql_is_below_the_store() -> None:
+    # The query machinery (executor, worker, answers) serves the store, never the reverse.
+    upward = sorted(
+        (a, b)
+        for a, targets in GRAPH.items()
+        if a.startswith("parkld.sparql")
+        for b in targets
+        if b == "parkld.store" or b.startswith("parkld.store.")
+    )
+    assert upward == []
+
+
+def test_the_query_worker_loads_no_store_module() -> None:
+    # It opens its read-only snapshot (parkld.snapshot) without the store package or backends.
+    loaded = reachable("parkld.sparql.worker")
+    assert "parkld.snapshot" in loaded
+    assert sorted(m for m in loaded if m == "parkld.store" or m.startswith("parkld.store.")) == []
+
+
+def test_stores_write_without_validating() -> None:
+    # Validate-then-write is one service above every writer (parkld.writes), not in a backend.
+    backends = [m for m in GRAPH if m.startswith("parkld.store.")]
+    assert "parkld.store.remote" in backends
+    assert [
+        (m, b) for m in backends for b in GRAPH[m] if b in {"parkld.validate", "parkld.writes"}
+    ] == []

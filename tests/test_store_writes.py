@@ -1,4 +1,5 @@
-"""Writes to the embedded store are validated first: a change breaking a shape changes nothing."""
+"""Writes to the embedded store are validated first (:mod:`parkld.writes`): a change breaking a
+shape changes nothing."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from parkld import writes
 from parkld.build import ensure_built
 from parkld.errors import BadRequest, ValidationFailed
 from parkld.store.embedded import EmbeddedStore
@@ -24,6 +26,11 @@ ASK_NAMED = (
 )
 
 
+def update(store: EmbeddedStore, text: str) -> None:
+    """A user's update, as the endpoint applies it (validate, then write)."""
+    writes.apply_update(store, text, timeout=30.0)
+
+
 @pytest.fixture
 def own_store(tmp_path: Path) -> EmbeddedStore:
     settings = make_settings(tmp_path / "store")
@@ -34,7 +41,7 @@ def own_store(tmp_path: Path) -> EmbeddedStore:
 def test_update_breaking_a_shape_is_refused_and_changes_nothing(own_store: EmbeddedStore) -> None:
     before = own_store.triple_count()
     with pytest.raises(ValidationFailed, match="nothing was changed") as info:
-        own_store.update(DROP_NAMES)
+        update(own_store, DROP_NAMES)
     assert "park has no name" in info.value.message
     assert own_store.triple_count() == before
     assert own_store.ask(ASK_NAMED)
@@ -42,9 +49,10 @@ def test_update_breaking_a_shape_is_refused_and_changes_nothing(own_store: Embed
 
 def test_conforming_update_is_applied(own_store: EmbeddedStore) -> None:
     graph = "https://w3id.org/parkld/graph/urenio-2017-07-04-chengdu-partnership"
-    own_store.update(
+    update(
+        own_store,
         f"INSERT DATA {{ GRAPH <{graph}> {{ <{SOPHIA}> "
-        '<http://www.w3.org/2000/01/rdf-schema#comment> "a note"@en } }'
+        '<http://www.w3.org/2000/01/rdf-schema#comment> "a note"@en } }',
     )
     assert own_store.ask(f'ASK {{ <{SOPHIA}> ?p "a note"@en }}')
 
@@ -59,7 +67,7 @@ def test_replace_graphs_validates_the_new_content(own_store: EmbeddedStore) -> N
         )
     ]
     with pytest.raises(ValidationFailed):
-        own_store.replace_graphs({graph: nameless})
+        writes.replace_graphs(own_store, {graph: nameless})
     assert graph not in own_store.graph_names()
 
 
@@ -84,9 +92,10 @@ def test_http_update_that_breaks_a_shape_gets_422(own_store: EmbeddedStore) -> N
 def test_update_writing_to_the_default_graph_is_refused(own_store: EmbeddedStore) -> None:
     before = own_store.triple_count()
     with pytest.raises(BadRequest, match="merge of the named graphs"):
-        own_store.update(
+        update(
+            own_store,
             f"INSERT DATA {{ <{SOPHIA}> "
-            '<http://www.w3.org/2000/01/rdf-schema#comment> "stray"@en }'
+            '<http://www.w3.org/2000/01/rdf-schema#comment> "stray"@en }',
         )
     assert own_store.triple_count() == before
     assert not own_store.ask(f'ASK {{ <{SOPHIA}> ?p "stray"@en }}')
@@ -98,9 +107,10 @@ def test_an_update_is_in_the_default_graph_once_and_survives_a_restart(
     graph = "https://w3id.org/parkld/graph/urenio-2017-07-04-chengdu-partnership"
     other = "https://w3id.org/parkld/graph/fr-academic-sophia-antipolis"
     note = '<http://www.w3.org/2000/01/rdf-schema#comment> "twice"@en'
-    own_store.update(
+    update(
+        own_store,
         f"INSERT DATA {{ GRAPH <{graph}> {{ <{SOPHIA}> {note} }} "
-        f"GRAPH <{other}> {{ <{SOPHIA}> {note} }} }}"
+        f"GRAPH <{other}> {{ <{SOPHIA}> {note} }} }}",
     )
     rows = own_store.select(f"SELECT ?o WHERE {{ <{SOPHIA}> {note.split()[0]} ?o }}").rows
     assert [r["o"].value for r in rows] == ["twice"]

@@ -9,8 +9,11 @@
    twice changes nothing.
 3. A changed graph is loaded *beside* its live version, into a staging graph no reader looks
    at, in as many requests as it takes; then one update request moves it over the live graph
-   and records the new hash (:meth:`RemoteStore.swap`). That request is one transaction, so
+   and records the new hash (:meth:`GraphWriter.swap`). That request is one transaction, so
    readers — and a publish killed at any moment — see the old graph or the new, never a mix.
+
+Any :class:`~parkld.store.base.GraphWriter` will do: the remote store (the usual target) and
+the embedded one alike.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import pyoxigraph as ox
 from parkld import __version__, graphs
 from parkld.config import Settings
 from parkld.errors import ValidationFailed
-from parkld.store.remote import CHUNK_TRIPLES, MERGED_GRAPH, RemoteStore
+from parkld.store.base import CHUNK_TRIPLES, GraphWriter
 from parkld.validate import validate
 
 
@@ -113,7 +116,7 @@ def _hash(graph: str, sources: Sequence[graphs.SourceFile], base: str) -> str:
 
 
 def publish(
-    store: RemoteStore,
+    store: GraphWriter,
     plans: Sequence[GraphPlan],
     *,
     force: bool = False,
@@ -128,8 +131,7 @@ def publish(
     """
     started = time.perf_counter()
     result = PublishResult()
-    every = store.recorded_hashes()
-    recorded = {g: h for g, h in every.items() if g != MERGED_GRAPH}
+    recorded = store.content_hashes()
     changed = [p for p in plans if force or recorded.get(p.graph) != p.content_hash]
     result.unchanged = [p.graph for p in plans if p not in changed]
     if progress is not None:
@@ -159,9 +161,8 @@ def publish(
     # The default graph (the merge, each triple once) follows the graphs it is made of; its
     # recorded hash is that of the published graphs' hashes, so a no-op publish skips it.
     merged_hash = hashlib.sha256("\0".join(p.content_hash for p in plans).encode()).hexdigest()
-    if force or result.published or result.removed or every.get(MERGED_GRAPH) != merged_hash:
-        store.refresh_merged()
-        store.record_hash(MERGED_GRAPH, merged_hash)
+    if force or result.published or result.removed or store.merged_hash() != merged_hash:
+        store.derive_merge(merged_hash)
         if progress is not None:
             progress.note("derived the default graph (the merge of the named graphs)")
     result.seconds = time.perf_counter() - started

@@ -12,7 +12,7 @@ from parkld import graphs, mediatypes
 from parkld.build import ensure_built
 from parkld.cli import output
 from parkld.config import Settings
-from parkld.store import QueryRequest, open_store
+from parkld.store import Formats, QueryRequest, open_store
 
 
 @click.command("validate")
@@ -118,22 +118,21 @@ def query_cmd(settings: Settings, query_file: TextIO, fmt: str) -> None:
     if chosen is None:
         raise click.BadParameter(f"unknown format {fmt!r}", param_hint="--format")
     ensure_built(settings)
-    graph_formats = (
-        [chosen]
+    formats = Formats(
+        (chosen,) if chosen.kind is mediatypes.Kind.RESULTS else (mediatypes.SPARQL_CSV,),
+        (chosen,)
         if chosen.kind in (mediatypes.Kind.GRAPH, mediatypes.Kind.DATASET)
-        else [mediatypes.TURTLE]
+        else (mediatypes.TURTLE,),
     )
-    result_formats = [chosen] if chosen.kind is mediatypes.Kind.RESULTS else [mediatypes.SPARQL_CSV]
     with open_store(settings) as store:
-        response = store.run(
+        response = store.run_serialised(
             QueryRequest(
                 query_file.read(),
-                result_formats=result_formats,
-                graph_formats=graph_formats,
                 timeout=settings.query_timeout,
                 max_rows=settings.max_rows,
                 service_allowlist=settings.service_allowlist,
-            )
+            ),
+            formats,
         )
     sys.stdout.buffer.write(response.body)
     if response.truncated:

@@ -14,7 +14,8 @@ import click
 from parkld.config import Settings, check
 from parkld.errors import ConfigError
 from parkld.publish import plan, publish
-from parkld.store.remote import CHUNK_TRIPLES, RemoteStore
+from parkld.store.base import CHUNK_TRIPLES
+from parkld.store.remote import RemoteStore
 
 
 class ProgressBar:

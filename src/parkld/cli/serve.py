@@ -141,9 +141,7 @@ def _start_query_workers(worker: Any) -> None:
 
     with worker.wsgi.app_context():
         try:
-            executor = getattr(get_store(), "executor", None)
-            if callable(executor):
-                executor()
+            get_store().start()
         except Exception:  # the first request will report the problem to its client
             worker.log.exception("could not start the query workers")
 

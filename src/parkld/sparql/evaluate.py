@@ -1,19 +1,20 @@
-"""Evaluating one user query on an Oxigraph store and serialising the answer, row cap included.
+"""Evaluating one user query on an Oxigraph store: its :class:`~parkld.sparql.answers.Answer`,
+row cap included, serialised here when the job names formats.
 
 This is the code a query worker process runs; it is also usable in-process (CLI, tests). It
 sees plain, picklable :class:`Job` values and returns :class:`Outcome` values, so the process
-boundary carries no live objects.
+boundary carries no live objects. The cap and the serialisation are
+:mod:`parkld.sparql.answers`'s, the same the remote store's answers go through; serialising in
+the worker only saves sending the terms back (measured: ~90 ms per 10,000 rows).
 """
 
 from __future__ import annotations
 
-import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pyoxigraph as ox
 
-from parkld import mediatypes
 from parkld.errors import (
     BadRequest,
     Forbidden,
@@ -24,8 +25,8 @@ from parkld.errors import (
     StoreUnavailable,
     UpstreamError,
 )
-from parkld.mediatypes import Format
-from parkld.sparql import merge, results
+from parkld.sparql import answers, merge
+from parkld.sparql.answers import Answer
 
 
 @dataclass(frozen=True)
@@ -33,8 +34,10 @@ class Job:
     """One query as sent to a worker: only strings, numbers and tuples (cheap to pickle)."""
 
     query: str
-    result_formats: tuple[str, ...]  # format names, best first
-    graph_formats: tuple[str, ...]
+    #: (results format names, graph format names), best first: the worker serialises the
+    #: answer. None: the answer comes back as terms.
+    formats: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+    form: str = "select"  # the query's form, from the analysis (DESCRIBE is not CONSTRUCT)
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     dataset_given: bool = False  # the protocol named a dataset (possibly empty lists)
@@ -51,16 +54,16 @@ class Job:
 
 @dataclass(frozen=True)
 class Outcome:
-    """A worker's answer: a serialised body, or an error to re-raise in the parent."""
+    """A worker's answer: a serialised body or the terms, or an error to re-raise."""
 
     body: bytes = b""
     format: str = ""
     form: str = ""
     count: int = 0
     truncated: bool = False
+    answer: Answer | None = None  # when the job named no formats
     error: str | None = None  # name of a ParkldError subclass
     message: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 _ERRORS: dict[str, type[ParkldError]] = {
@@ -82,10 +85,6 @@ def raise_error(outcome: Outcome) -> None:
     """Re-raise a worker's error in the calling process (unknown names become ParkldError)."""
     if outcome.error is not None:
         raise _ERRORS.get(outcome.error, ParkldError)(outcome.message)
-
-
-def _formats(names: tuple[str, ...]) -> list[Format]:
-    return [f for f in (mediatypes.by_name(n) for n in names) if f is not None]
 
 
 def query_arguments(job: Job) -> dict[str, Any]:
@@ -164,28 +163,20 @@ def _run(store: ox.Store, job: Job) -> Outcome:
         raise QuerySyntaxError(f"malformed query: {exc}") from exc
     except ValueError as exc:  # e.g. an invalid IRI in default-graph-uri
         raise QuerySyntaxError(str(exc)) from exc
-    cap = job.max_rows
+    answer = _answer(result, job)
+    if job.formats is None:
+        return Outcome(form=answer.form, count=answer.count, answer=answer)
+    done = answers.serialise(answer, answers.Formats.from_names(*job.formats))
+    return Outcome(done.body, done.format.name, done.form, done.count, done.truncated)
+
+
+def _answer(result: object, job: Job) -> Answer:
     if isinstance(result, ox.QueryTriples):
-        graph_formats = _formats(job.graph_formats)
-        if not graph_formats:
-            raise NotAcceptable("no acceptable RDF format for a CONSTRUCT/DESCRIBE result")
-        fmt = graph_formats[0]
-        triples = list(itertools.islice(result, cap + 1))
-        truncated = len(triples) > cap
-        triples = triples[:cap]
-        body = results.write_triples(triples, fmt, dict(job.prefixes))
-        return Outcome(body, fmt.name, "construct", len(triples), truncated)
-    result_formats = _formats(job.result_formats)
-    if not result_formats:
-        raise NotAcceptable("no acceptable SPARQL results format for a SELECT/ASK result")
-    fmt = result_formats[0]
+        form = job.form if job.form in ("construct", "describe") else "construct"
+        return answers.triples(result, job.max_rows, form, dict(job.prefixes))
     if isinstance(result, ox.QueryBoolean):
-        return Outcome(results.write_boolean(bool(result), fmt), fmt.name, "ask", 1)
+        return answers.boolean(bool(result))
+    assert isinstance(result, ox.QuerySolutions)
     variables = [v.value for v in result.variables]
-    rows = []
-    for solution in itertools.islice(result, cap + 1):
-        rows.append({v: t for v in variables if (t := solution[v]) is not None})
-    truncated = len(rows) > cap
-    rows = rows[:cap]
-    body = results.write_solutions(variables, rows, fmt)
-    return Outcome(body, fmt.name, "select", len(rows), truncated)
+    rows = ({v: t for v in variables if (t := solution[v]) is not None} for solution in result)
+    return answers.solutions(variables, rows, job.max_rows)

@@ -38,15 +38,15 @@ from pathlib import Path
 from parkld import mediatypes
 from parkld.errors import QueryAborted, QuerySyntaxError, QueryTimeout, StoreUnavailable
 from parkld.sparql import analysis, lexer
+from parkld.sparql.answers import Answer, Formats, QueryRequest, Serialised
 from parkld.sparql.evaluate import Job, Outcome, raise_error
-from parkld.store.base import QueryRequest, QueryResponse
 
 log = logging.getLogger(__name__)
 
 BOOT_TIMEOUT = 60.0  # seconds a new worker may take to start
 #: Extra seconds, beyond the query timeout, a request waits for a busy pool to free a worker.
 FREE_WORKER_MARGIN = 10.0
-_PRELOAD = ["parkld.sparql.worker", "parkld.store.embedded", "pyoxigraph"]
+_PRELOAD = ["parkld.sparql.worker", "pyoxigraph"]
 #: Default address-space limit of a query worker, in MiB (PARKLD_QUERY_MEMORY_MB).
 DEFAULT_MEMORY_MB = 1024
 
@@ -59,14 +59,15 @@ def checked(query: str, allowlist: tuple[str, ...], base_iri: str | None) -> ana
     return analysis.check_query(query, allowlist, base_iri)
 
 
-def make_job(request: QueryRequest) -> tuple[Job, analysis.Analysis]:
-    """Check a request (SERVICE allow-list) and turn it into a picklable Job."""
+def make_job(request: QueryRequest, formats: Formats | None = None) -> Job:
+    """Check a request (SERVICE allow-list) and turn it into a picklable Job; with *formats*,
+    the worker serialises the answer."""
     found = checked(request.query, tuple(request.service_allowlist), request.base_iri)
     dataset_given = bool(request.default_graphs or request.named_graphs)
-    job = Job(
+    return Job(
         query=found.canonical,
-        result_formats=tuple(f.name for f in request.result_formats),
-        graph_formats=tuple(f.name for f in request.graph_formats),
+        formats=formats.names() if formats is not None else None,
+        form=found.form or "select",
         default_graphs=request.default_graphs,
         named_graphs=request.named_graphs,
         dataset_given=dataset_given,
@@ -76,19 +77,28 @@ def make_job(request: QueryRequest) -> tuple[Job, analysis.Analysis]:
         prefixes=tuple(found.prefixes.items()),
         services=found.services,
     )
-    return job, found
 
 
-def to_response(outcome: Outcome, found: analysis.Analysis) -> QueryResponse:
-    """A worker's Outcome as a QueryResponse, or the error it reports, raised here."""
+def _raise_error(outcome: Outcome) -> None:
     if outcome.error == "InternalError":
         # A bug, not a user error: becomes a logged 500 without details for the client.
         raise RuntimeError(f"query worker error: {outcome.message}")
     raise_error(outcome)
+
+
+def to_answer(outcome: Outcome) -> Answer:
+    """A worker's terms, or the error it reports, raised here."""
+    _raise_error(outcome)
+    assert outcome.answer is not None
+    return outcome.answer
+
+
+def to_serialised(outcome: Outcome) -> Serialised:
+    """A worker's serialised answer, or the error it reports, raised here."""
+    _raise_error(outcome)
     fmt = mediatypes.by_name(outcome.format)
     assert fmt is not None
-    form = found.form if outcome.form == "construct" and found.form == "describe" else outcome.form
-    return QueryResponse(outcome.body, fmt, form, outcome.count, outcome.truncated)
+    return Serialised(outcome.body, fmt, outcome.form, outcome.count, outcome.truncated)
 
 
 def single_threaded() -> bool:
@@ -218,15 +228,23 @@ class WorkerPool:
         except StoreUnavailable:
             log.error("could not start a replacement query worker")
 
-    def run(self, request: QueryRequest) -> QueryResponse:
-        """Evaluate *request* in a worker under its time limit."""
-        job, found = make_job(request)
-        try:
-            return to_response(self.submit(job, request.timeout), found)
-        except QuerySyntaxError as exc:
+    def run(self, request: QueryRequest) -> Answer:
+        """Evaluate *request* in a worker under its time limit; its answer as terms."""
+        return to_answer(self._outcome(request, None))
+
+    def run_serialised(self, request: QueryRequest, formats: Formats) -> Serialised:
+        """Evaluate *request* in a worker, which serialises the answer (one copy of the bytes
+        crosses the pipe instead of every term)."""
+        return to_serialised(self._outcome(request, formats))
+
+    def _outcome(self, request: QueryRequest, formats: Formats | None) -> Outcome:
+        job = make_job(request, formats)
+        outcome = self.submit(job, request.timeout)
+        if outcome.error == "QuerySyntaxError":  # positions as in the text the user wrote
             raise QuerySyntaxError(
-                lexer.original_position(exc.message, request.query, request.base_iri)
-            ) from exc
+                lexer.original_position(outcome.message, request.query, request.base_iri)
+            )
+        return outcome
 
     def submit(self, job: Job, timeout: float) -> Outcome:
         """Send *job* to an idle worker; kill the worker if no answer comes within *timeout*."""
@@ -288,8 +306,6 @@ class WorkerPool:
             self.submit(
                 Job(
                     query=update,
-                    result_formats=(),
-                    graph_formats=(),
                     base_iri=base_iri,
                     update_probe=True,
                 ),

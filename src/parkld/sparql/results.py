@@ -56,12 +56,16 @@ def json_term(term: Value) -> dict[str, Any]:
     }
 
 
-def _json_rows(variables: Sequence[str], rows: Sequence[Row]) -> bytes:
-    doc = {
+def solutions_document(variables: Sequence[str], rows: Sequence[Row]) -> dict[str, Any]:
+    """SELECT results as the SPARQL JSON document (a dict, before it is written)."""
+    return {
         "head": {"vars": list(variables)},
         "results": {"bindings": [{k: json_term(v) for k, v in row.items()} for row in rows]},
     }
-    return json.dumps(doc, ensure_ascii=False).encode()
+
+
+def _json_rows(variables: Sequence[str], rows: Sequence[Row]) -> bytes:
+    return json.dumps(solutions_document(variables, rows), ensure_ascii=False).encode()
 
 
 # -- SPARQL XML ---------------------------------------------------------------------------

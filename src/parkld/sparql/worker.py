@@ -1,6 +1,6 @@
 """The query worker process: receive a Job, evaluate it on a read-only snapshot, send an Outcome.
 
-A worker holds the store open read-only through a :class:`~parkld.store.snapshot.Snapshot`,
+A worker holds the store open read-only through a :class:`~parkld.snapshot.Snapshot`,
 which reopens it when the build or the generation changes, so workers always query the current
 data. The parent kills a worker (SIGKILL) whose query runs past the time limit: the engine has
 no cancel button, and ending the process is the only way to really stop its work.
@@ -18,8 +18,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from parkld.errors import ParkldError
+from parkld.snapshot import Snapshot
 from parkld.sparql.evaluate import Job, Outcome, evaluate
-from parkld.store.snapshot import Snapshot
 
 log = logging.getLogger(__name__)
 

@@ -1,11 +1,37 @@
-"""Store backends behind one interface (:class:`parkld.store.base.Store`)."""
+"""Store backends behind the protocols of :mod:`parkld.store.base` (one per caller:
+:class:`Reader`, :class:`QueryRunner`, :class:`GraphWriter`; :class:`Store` is all three)."""
 
 from __future__ import annotations
 
 from parkld.config import Settings
-from parkld.store.base import Bindings, QueryRequest, QueryResponse, Solutions, Store, Term
+from parkld.store.base import (
+    Answer,
+    Bindings,
+    Formats,
+    GraphWriter,
+    QueryRequest,
+    QueryRunner,
+    Reader,
+    Serialised,
+    Solutions,
+    Store,
+    Term,
+)
 
-__all__ = ["Bindings", "QueryRequest", "QueryResponse", "Solutions", "Store", "Term", "open_store"]
+__all__ = [
+    "Answer",
+    "Bindings",
+    "Formats",
+    "GraphWriter",
+    "QueryRequest",
+    "QueryRunner",
+    "Reader",
+    "Serialised",
+    "Solutions",
+    "Store",
+    "Term",
+    "open_store",
+]
 
 
 def open_store(settings: Settings) -> Store:

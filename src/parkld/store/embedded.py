@@ -18,26 +18,41 @@ open read-only undefined behaviour (seen here: "lock hold by current process" on
 update, and read-only opens failing on files a compaction removed). So a writer, under a lock
 file, clones the current database (immutable table files hard-linked), changes the clone,
 re-derives its default graph, and switches the ``current`` link to it atomically; readers
-still on the old version keep a consistent snapshot.
+still on the old version keep a consistent snapshot. The content hashes of written graphs
+(:meth:`EmbeddedStore.swap`) are a file of the version they describe, so they switch with it.
+Nothing here checks the shapes: :mod:`parkld.writes` does, before calling a writer.
 """
 
 from __future__ import annotations
 
 import fcntl
 import gc
+import json
 import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Protocol
 
 import pyoxigraph as ox
 
-from parkld.errors import BadRequest, QuerySyntaxError, StoreUnavailable, ValidationFailed
-from parkld.store.base import Bindings, QueryRequest, QueryResponse, Solutions, Store, Term
-from parkld.store.snapshot import GENERATION_FILE, Snapshot, current_path, generation_stamp
+from parkld.errors import QuerySyntaxError, StoreUnavailable
+from parkld.snapshot import GENERATION_FILE, Snapshot, current_path, generation_stamp
+from parkld.sparql.executor import WorkerPool
+from parkld.store.base import (
+    CHUNK_TRIPLES,
+    Answer,
+    Bindings,
+    Change,
+    Formats,
+    QueryRequest,
+    Serialised,
+    Solutions,
+    Store,
+    Term,
+)
+from parkld.store.dataset import merged_default, rederive_default
 
 #: Seconds during which generation() trusts its last look at the disk.
 GENERATION_RECHECK = 0.5
@@ -47,17 +62,8 @@ COMPLETE = "COMPLETE"
 KEEP_VERSIONS = 3
 #: Suffix of a build made by a write: ``<fingerprint>.w<n>`` (``parkld.build`` reuses it).
 WRITE_SUFFIX = ".w"
-
-
-def merged_default(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
-    """*quads* (all in named graphs), each also as a default-graph quad: the stored merge.
-
-    The store keeps one copy of a quad, so a triple stated by several graphs is once in the
-    default graph.
-    """
-    for quad in quads:
-        yield quad
-        yield ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph())
+#: The content hashes of a version's written graphs (and of its merge), in its directory.
+HASHES_FILE = "hashes.json"
 
 
 def write_database(path: Path, quads: Iterable[ox.Quad]) -> None:
@@ -73,29 +79,6 @@ def _release(store: ox.Store) -> None:
     """Drop a read-write handle now (RocksDB frees its lock only when the object is freed)."""
     del store
     gc.collect()
-
-
-def rederive_default(store: ox.Store) -> None:
-    """Make the default graph of *store* the merge of its named graphs again."""
-    default = ox.DefaultGraph()
-    merged = {
-        q.triple
-        for q in store.quads_for_pattern(None, None, None, None)
-        if not isinstance(q.graph_name, ox.DefaultGraph)
-    }
-    present = {q.triple for q in store.quads_for_pattern(None, None, None, default)}
-    for t in present - merged:
-        store.remove(ox.Quad(t.subject, t.predicate, t.object, default))
-    store.extend(ox.Quad(t.subject, t.predicate, t.object, default) for t in merged - present)
-
-
-def named_quads(store: ox.Store) -> Iterator[ox.Quad]:
-    """The quads of the named graphs (the default graph is derived from them)."""
-    return (
-        q
-        for q in store.quads_for_pattern(None, None, None, None)
-        if not isinstance(q.graph_name, ox.DefaultGraph)
-    )
 
 
 def substitutions(
@@ -114,7 +97,7 @@ class EmbeddedStore(Store):
         self,
         store_dir: Path,
         *,
-        executor: QueryExecutorLike | None = None,
+        executor: WorkerPool | None = None,
         query_workers: int = 2,
         query_memory_mb: int = 1024,
         query_network: bool = True,
@@ -130,6 +113,8 @@ class EmbeddedStore(Store):
         self._executor = executor
         self._executor_pid = os.getpid()
         self._generation_seen: tuple[str, float] | None = None
+        #: Graphs loaded by stage() and not swapped in yet, by handle (this process only).
+        self._staged: dict[str, list[ox.Triple]] = {}
 
     @property
     def path(self) -> Path:
@@ -172,11 +157,23 @@ class EmbeddedStore(Store):
             raise QuerySyntaxError("expected a CONSTRUCT or DESCRIBE query")
         return list(result)
 
-    def run(self, request: QueryRequest) -> QueryResponse:
+    # -- running user queries ------------------------------------------------------------
+    def run(self, request: QueryRequest) -> Answer:
         """Run a user query in a killable worker process (see :mod:`parkld.sparql.executor`)."""
         return self.executor().run(request)
 
-    def executor(self) -> QueryExecutorLike:
+    def run_serialised(self, request: QueryRequest, formats: Formats) -> Serialised:
+        # The worker writes the bytes (parkld.sparql.answers.serialise, the one serialiser):
+        # sending them back costs a fraction of sending every term.
+        return self.executor().run_serialised(request, formats)
+
+    def check_update(self, update: str, timeout: float) -> None:
+        self.executor().check_update(update, timeout)
+
+    def start(self) -> None:
+        self.executor()
+
+    def executor(self) -> WorkerPool:
         """This process's query executor, started on first use.
 
         Made lazily and per process: gunicorn forks its workers after the app exists, and a
@@ -184,8 +181,6 @@ class EmbeddedStore(Store):
         """
         with self._lock:
             if self._executor is None or self._executor_pid != os.getpid():
-                from parkld.sparql.executor import WorkerPool
-
                 self._executor = WorkerPool(
                     self.store_dir,
                     self.query_workers,
@@ -215,11 +210,19 @@ class EmbeddedStore(Store):
         self.reader()
 
     # -- writing -------------------------------------------------------------------------
-    def _write(self, change: Callable[[ox.Store], None]) -> None:
+    def _write(
+        self,
+        change: Change,
+        hashes: Callable[[dict[str, str]], None] | None = None,
+        *,
+        keeps_merge: bool = False,
+    ) -> None:
         """Apply *change* to a clone of the current database, then make the clone current.
 
         Under an exclusive lock on the store directory (one writer at a time, across
-        processes). A change that raises leaves the current database untouched.
+        processes). A change that raises leaves the current database untouched. *hashes*
+        edits the clone's recorded content hashes. The default graph is re-derived from the
+        named graphs afterwards, unless the change keeps it the merge itself (*keeps_merge*).
         """
         with (self.store_dir / LOCK_FILE).open("a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
@@ -233,10 +236,15 @@ class EmbeddedStore(Store):
                     raise StoreUnavailable(f"cannot open the store for writing: {exc}") from exc
                 try:
                     change(store)
-                    rederive_default(store)
+                    if not keeps_merge:
+                        rederive_default(store)
                     store.flush()
                 finally:
                     _release(store)
+                if hashes is not None:
+                    recorded = _read_hashes(target)
+                    hashes(recorded)
+                    (target / HASHES_FILE).write_text(json.dumps(recorded, sort_keys=True))
             except BaseException:
                 shutil.rmtree(target, ignore_errors=True)
                 raise
@@ -246,39 +254,57 @@ class EmbeddedStore(Store):
             _prune_versions(self.store_dir, target)
             self._generation_seen = None
 
-    def update(self, update: str) -> None:
-        # Validate-then-switch: the update runs on the clone, which must still conform to the
-        # shapes before it becomes current. The default graph is derived from the named
-        # graphs, so an update must write into named graphs (GRAPH / WITH).
-        def change(store: ox.Store) -> None:
-            before = _default_triples(store)
-            try:
-                store.update(update)
-            except SyntaxError as exc:
-                raise QuerySyntaxError(str(exc)) from exc
-            except (OSError, RuntimeError) as exc:
-                raise BadRequest(f"the update could not be applied: {exc}") from exc
-            after = _default_triples(store)
-            if after != before and after != {q.triple for q in named_quads(store)}:
-                raise BadRequest(
-                    "the update writes to the default graph, which is the merge of the named "
-                    "graphs (each triple once): write into a named graph with GRAPH <…> or "
-                    "WITH <…>; nothing was changed"
-                )
-            _check_conforms(store)
-
+    def rewrite(self, change: Change) -> None:
+        # The clone is the private copy: its default graph is the stored merge, and is
+        # re-derived from the named graphs after the change.
         self._write(change)
 
     def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Triple]]) -> None:
         # Readers hold snapshots and only move to the new version once the writer is done,
         # so each graph switches from old to new content in one step for them.
         materialised = {iri: list(triples) for iri, triples in graphs.items()}
+        self._write(lambda store: _put_graphs(store, materialised), keeps_merge=True)
 
-        def change(store: ox.Store) -> None:
-            _put_graphs(store, materialised)
-            _check_conforms(store)
+    def stage(
+        self,
+        graph: str,
+        triples: Sequence[ox.Triple],
+        progress: Callable[[int], None] | None = None,
+        chunk: int = CHUNK_TRIPLES,
+    ) -> str:
+        # Staged in memory: the swap's copy-on-write version is what readers never see
+        # half-made, so there is nothing to load beside the live graph on disk.
+        handle = f"staged:{graph}"
+        self._staged[handle] = list(triples)
+        if progress is not None:
+            progress(len(triples))
+        return handle
 
-        self._write(change)
+    def swap(self, graph: str, staging: str | None, content_hash: str | None) -> None:
+        if staging is not None and staging not in self._staged:
+            # Staged in another process or swapped already: dropping the graph would be wrong.
+            raise ValueError(f"nothing staged as {staging!r} in this store object")
+        triples = self._staged.pop(staging) if staging is not None else []
+
+        def record(hashes: dict[str, str]) -> None:
+            hashes.pop(graph, None)
+            if content_hash is not None:
+                hashes[graph] = content_hash
+
+        self._write(lambda store: _put_graphs(store, {graph: triples}), record, keeps_merge=True)
+
+    def content_hashes(self) -> dict[str, str]:
+        return {g: h for g, h in _read_hashes(self.path).items() if g != MERGED_KEY}
+
+    def merged_hash(self) -> str | None:
+        return _read_hashes(self.path).get(MERGED_KEY)
+
+    def derive_merge(self, content_hash: str) -> None:
+        # Every write re-derives the merge already; only the hash is new.
+        def record(hashes: dict[str, str]) -> None:
+            hashes[MERGED_KEY] = content_hash
+
+        self._write(lambda store: None, record, keeps_merge=True)
 
     def close(self) -> None:
         if self._executor is not None and self._executor_pid == os.getpid():
@@ -287,16 +313,43 @@ class EmbeddedStore(Store):
         self._snapshot.close()
 
 
+#: The key of the merge's hash in :data:`HASHES_FILE` (not an IRI, so never a graph's).
+MERGED_KEY = "merged"
+
+
+def _read_hashes(version: Path) -> dict[str, str]:
+    try:
+        found = json.loads((version / HASHES_FILE).read_text())
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
+
+
 def _put_graphs(store: ox.Store, graphs: Mapping[str, list[ox.Triple]]) -> None:
+    """Replace named graphs, keeping the default graph their merge as it goes.
+
+    Incremental, so that replacing one graph costs that graph, not the whole dataset (a
+    publish into this store swaps graphs one at a time): a triple leaves the merge only when
+    no named graph states it any more.
+    """
+    default = ox.DefaultGraph()
     for iri, triples in graphs.items():
         graph = ox.NamedNode(iri)
-        if store.contains_named_graph(graph):
+        old = {q.triple for q in store.quads_for_pattern(None, None, None, graph)}
+        new = set(triples)
+        for t in old - new:
+            store.remove(ox.Quad(t.subject, t.predicate, t.object, graph))
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in new - old)
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, default) for t in new - old)
+        for t in old - new:
+            stated = any(
+                not isinstance(q.graph_name, ox.DefaultGraph)
+                for q in store.quads_for_pattern(t.subject, t.predicate, t.object, None)
+            )
+            if not stated:
+                store.remove(ox.Quad(t.subject, t.predicate, t.object, default))
+        if not new and store.contains_named_graph(graph):
             store.remove_graph(graph)
-        store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
-
-
-def _default_triples(store: ox.Store) -> set[ox.Triple]:
-    return {q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
 
 
 def _next_version(store_dir: Path, current: Path) -> Path:
@@ -350,19 +403,6 @@ def _prune_versions(store_dir: Path, keep: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def _check_conforms(store: ox.Store) -> None:
-    """Raise ValidationFailed unless the dataset still conforms to its shapes."""
-    from parkld.validate import validate_quads  # pyshacl is heavy: only writers need it
-
-    report = validate_quads(named_quads(store))
-    if not report.conforms:
-        first = report.violations[0]
-        raise ValidationFailed(
-            f"the change would break {len(report.violations)} shape constraint(s), so nothing "
-            f"was changed; first: {first.focus} {first.path or ''}: {first.message}"
-        )
-
-
 def bump_generation(path: Path) -> None:
     """Mark a new version of the database so every reader reopens it.
 
@@ -373,11 +413,3 @@ def bump_generation(path: Path) -> None:
     marker.touch()
     stamp = max(marker.stat().st_mtime_ns, before + 1)
     os.utime(marker, ns=(stamp, stamp))
-
-
-class QueryExecutorLike(Protocol):
-    """What EmbeddedStore needs from an executor (see :mod:`parkld.sparql.executor`)."""
-
-    def run(self, request: QueryRequest) -> QueryResponse: ...
-
-    def close(self) -> None: ...

@@ -15,8 +15,11 @@ separate, authenticated endpoint. Everything the embedded store guarantees holds
 * Bindings become a ``VALUES`` block built from serialised terms (:mod:`.querytext`).
 * User queries are parsed by Oxigraph first (same syntax errors), the SERVICE allow-list and
   the LOAD refusal apply before any request, the store is asked to stop at the time limit
-  (and the HTTP read times out shortly after), and results come back through the same
-  pyoxigraph serialisers as on the embedded store, cut at the row cap.
+  (and the HTTP read times out shortly after), and answers are cut at the row cap and
+  serialised by :mod:`parkld.sparql.answers`, as the embedded store's are.
+* Updates are validated like the embedded store's (:mod:`parkld.writes`): an update runs on
+  an in-memory copy of the graphs (:meth:`RemoteStore.rewrite`), and only the graphs it
+  changed, once they conform, are written back — the store never evaluates the update.
 * Failures are never 404s: unreachable or overloaded → StoreUnavailable (503); too slow →
   QueryTimeout (504); refused credentials → StoreCredentialsError (503, says which setting).
 
@@ -28,7 +31,6 @@ from __future__ import annotations
 
 import hashlib
 import http.client
-import itertools
 import re
 import threading
 import time
@@ -44,15 +46,17 @@ from parkld import mediatypes
 from parkld.config import Settings
 from parkld.errors import (
     Forbidden,
-    NotAcceptable,
     QuerySyntaxError,
     QueryTimeout,
     StoreUnavailable,
     UpstreamError,
 )
-from parkld.sparql import analysis, lexer, results
+from parkld.sparql import analysis, answers, lexer
+from parkld.sparql.answers import Answer, QueryRequest
+from parkld.sparql.evaluate import Job, probe_update, raise_error
 from parkld.store import querytext
-from parkld.store.base import Bindings, QueryRequest, QueryResponse, Solutions, Store, Term
+from parkld.store.base import CHUNK_TRIPLES, Bindings, Change, Solutions, Store, Term
+from parkld.store.dataset import merged_default, named_quads
 
 #: parkld's own bookkeeping graph: one content hash per published graph.
 META_GRAPH = "urn:parkld:meta"
@@ -90,8 +94,6 @@ GRAPH_LIST_TTL = 5.0
 #: Extra seconds the HTTP read waits beyond a query's limit, for the store to say it stopped.
 TIMEOUT_MARGIN = 2.0
 CONNECT_TIMEOUT = 5.0
-#: Triples per update request when loading a staging graph.
-CHUNK_TRIPLES = 2000
 
 
 class StoreCredentialsError(StoreUnavailable):
@@ -386,7 +388,7 @@ class RemoteStore(Store):
         except SyntaxError as exc:
             raise UpstreamError(f"the SPARQL store sent unreadable RDF: {exc}") from exc
 
-    def run(self, request: QueryRequest) -> QueryResponse:
+    def run(self, request: QueryRequest) -> Answer:
         # The embedded store's checks, in the same order and words, before any request.
         found_names = analysis.check_query(
             request.query, request.service_allowlist, request.base_iri
@@ -406,27 +408,24 @@ class RemoteStore(Store):
             found.has_dataset,
             uses_graph=_mentions_graph(text),
         )
-        cap = request.max_rows
         if found.form in ("construct", "describe"):
-            if not request.graph_formats:
-                raise NotAcceptable("no acceptable RDF format for a CONSTRUCT/DESCRIBE result")
-            gfmt = request.graph_formats[0]
-            triples = list(
-                itertools.islice(self._triples(text, found, request.timeout, dataset), cap + 1)
+            return answers.triples(
+                self._triples(text, found, request.timeout, dataset),
+                request.max_rows,
+                found.form,
+                found_names.prefixes,
             )
-            body = results.write_triples(triples[:cap], gfmt, found_names.prefixes)
-            return QueryResponse(body, gfmt, found.form, len(triples[:cap]), len(triples) > cap)
-        if not request.result_formats:
-            raise NotAcceptable("no acceptable SPARQL results format for a SELECT/ASK result")
-        fmt = request.result_formats[0]
         variables, rows, boolean = self._select_rows(
             text, None, timeout=request.timeout, dataset=dataset
         )
         if boolean is not None:
-            return QueryResponse(results.write_boolean(boolean, fmt), fmt, "ask", 1)
-        kept = list(itertools.islice(rows, cap + 1))
-        body = results.write_solutions(variables, kept[:cap], fmt)
-        return QueryResponse(body, fmt, "select", len(kept[:cap]), len(kept) > cap)
+            return answers.boolean(boolean)
+        return answers.solutions(variables, rows, request.max_rows)
+
+    def check_update(self, update: str, timeout: float) -> None:
+        # Parsed and tried on an empty in-memory dataset, with the embedded worker's words.
+        # Nothing is sent: the update itself runs on a copy of the graphs (rewrite).
+        raise_error(probe_update(Job(query=update, update_probe=True)))
 
     def _visible_graphs(self) -> list[str]:
         cached = self._graphs
@@ -477,12 +476,55 @@ class RemoteStore(Store):
         )
 
     # -- writing -------------------------------------------------------------------------
-    def update(self, update: str) -> None:
-        canonical = analysis.check_update(update, self.settings.service_allowlist).canonical
-        querytext.check_builtins(canonical)
-        self._update(canonical)
-        self._graphs = None
-        self.refresh_merged()
+    def rewrite(self, change: Change) -> None:
+        """Apply *change* to an in-memory copy of the visible graphs (and their merge as the
+        default graph), then replace the graphs it changed (each by stage and swap).
+
+        Graphs another client writes between the read and the swap are overwritten: parkld
+        takes no lock on a remote store.
+        """
+        before = self._named_quads()
+        copy = ox.Store()
+        copy.extend(merged_default(before))
+        change(copy)
+        old = _by_graph(before)
+        new = _by_graph(named_quads(copy))
+        changed = {g: sorted(new.get(g, set()), key=str) for g in old.keys() | new.keys()}
+        changed = {g: t for g, t in changed.items() if set(t) != old.get(g, set())}
+        if changed:
+            self.replace_graphs(changed)
+
+    def _named_quads(self) -> list[ox.Quad]:
+        """Every statement of the visible graphs, checked against their sizes: a store that
+        cuts results (Virtuoso's ``ResultSetMaxRows``) must not make a write lose triples."""
+        dataset = self._dataset()
+        sizes = self._select_rows(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+            None,
+            timeout=self.timeout,
+            dataset=dataset,
+        )[1]
+        expected = sum(int(row["n"].value) for row in sizes)
+        rows = self._select_rows(
+            "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }",
+            None,
+            timeout=self.timeout,
+            dataset=dataset,
+        )[1]
+        quads = []
+        for row in rows:
+            graph, subject, predicate = row["g"], row["s"], row["p"]
+            if not isinstance(graph, ox.NamedNode) or isinstance(subject, ox.Literal):
+                continue
+            assert isinstance(predicate, ox.NamedNode)
+            quads.append(ox.Quad(subject, predicate, row["o"], graph))
+        if len(quads) != expected:
+            raise StoreUnavailable(
+                f"the SPARQL store returned {len(quads)} of the {expected} statements of its "
+                "graphs (a result size limit, e.g. Virtuoso's ResultSetMaxRows?); "
+                "nothing was changed"
+            )
+        return quads
 
     def refresh_merged(self) -> None:
         """Re-derive :data:`MERGED_GRAPH` from the visible graphs, inside the store, in one
@@ -513,6 +555,13 @@ class RemoteStore(Store):
     def content_hashes(self) -> dict[str, str]:
         """The content hash recorded for each published graph (the merge not included)."""
         return {g: h for g, h in self.recorded_hashes().items() if g != MERGED_GRAPH}
+
+    def merged_hash(self) -> str | None:
+        return self.recorded_hashes().get(MERGED_GRAPH)
+
+    def derive_merge(self, content_hash: str) -> None:
+        self.refresh_merged()
+        self.record_hash(MERGED_GRAPH, content_hash)
 
     def recorded_hashes(self) -> dict[str, str]:
         """Every hash in the bookkeeping graph, :data:`MERGED_GRAPH`'s included."""
@@ -582,6 +631,14 @@ class RemoteStore(Store):
 
     def close(self) -> None:
         self.session.close()
+
+
+def _by_graph(quads: Iterable[ox.Quad]) -> dict[str, set[ox.Triple]]:
+    graphs: dict[str, set[ox.Triple]] = {}
+    for q in quads:
+        assert isinstance(q.graph_name, ox.NamedNode)
+        graphs.setdefault(q.graph_name.value, set()).add(q.triple)
+    return graphs
 
 
 def bnode_safe_chunks(triples: Sequence[ox.Triple], size: int) -> Iterator[list[ox.Triple]]:

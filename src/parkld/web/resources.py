@@ -116,7 +116,7 @@ def _render(
     if kind == "validation":
         # The build's per-resource SHACL reports, kept beside the embedded store.
         from parkld import resource_reports
-        from parkld.store.snapshot import current_path
+        from parkld.snapshot import current_path
 
         desc = resource_reports.describe(current_path(settings.store_dir), iri)
     else:

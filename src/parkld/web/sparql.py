@@ -3,7 +3,9 @@ Description, and an HTML query page for people.
 
 The blueprint only speaks HTTP: it reads the protocol's parameters, negotiates the response
 format, checks credentials, CORS and the rate limit, and hands the query to the store
-(:meth:`Store.run`), which enforces the time limit, the row cap and the SERVICE allow-list.
+(:class:`~parkld.store.base.QueryRunner`), which enforces the time limit, the row cap and the
+SERVICE allow-list; the answer is serialised by :mod:`parkld.sparql.answers`. An update goes
+through :func:`parkld.writes.apply_update` (validated before anything is written).
 """
 
 from __future__ import annotations
@@ -15,12 +17,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from parkld import mediatypes, resources
+from parkld import mediatypes, resources, writes
 from parkld.errors import (
     BadRequest,
     Forbidden,
@@ -32,9 +33,9 @@ from parkld.errors import (
 )
 from parkld.mediatypes import Format, Kind
 from parkld.sparql import analysis, lexer, results
+from parkld.sparql.answers import Answer, Formats, QueryRequest, Serialised
 from parkld.sparql.ratelimit import RateLimiter
 from parkld.sparql.service_description import describe_service
-from parkld.store.base import QueryRequest, QueryResponse
 from parkld.web.safety import link_target, public_base
 from parkld.web.state import EXTENSION, get_settings, get_store
 
@@ -258,7 +259,7 @@ def wants_page() -> bool:
 
 
 # -- responses --------------------------------------------------------------------------
-def query_response(answer: QueryResponse, max_rows: int) -> Response:
+def query_response(answer: Serialised, max_rows: int) -> Response:
     """The HTTP answer to a query, with the row count and an explicit truncation notice."""
     response = Response(answer.body, content_type=answer.format.content_type)
     response.headers["X-Parkld-Result-Count"] = str(answer.count)
@@ -302,26 +303,28 @@ def service_description() -> Response:
     )
 
 
+def query_request(op: Operation) -> QueryRequest:
+    """A query operation with the configured limits."""
+    settings = get_settings()
+    return QueryRequest(
+        op.text,
+        default_graphs=op.default_graphs,
+        named_graphs=op.named_graphs,
+        timeout=settings.query_timeout,
+        max_rows=settings.max_rows,
+        service_allowlist=settings.service_allowlist,
+        # Relative IRIs in a query resolve against the endpoint's URL, as the protocol's
+        # tests expect (``CONSTRUCT { <s> <p> 1 } WHERE {}``): the configured one, not Host.
+        base_iri=public_base() + "sparql",
+    )
+
+
 def run_query(
     op: Operation, result_formats: list[Format], graph_formats: list[Format]
-) -> QueryResponse:
-    """Hand a query to the store with the configured limits."""
-    settings = get_settings()
-    return get_store().run(
-        QueryRequest(
-            op.text,
-            result_formats=result_formats,
-            graph_formats=graph_formats,
-            default_graphs=op.default_graphs,
-            named_graphs=op.named_graphs,
-            timeout=settings.query_timeout,
-            max_rows=settings.max_rows,
-            service_allowlist=settings.service_allowlist,
-            # Relative IRIs in a query resolve against the endpoint's URL, as the protocol's
-            # tests expect (``CONSTRUCT { <s> <p> 1 } WHERE {}``): the configured one, not Host.
-            base_iri=public_base() + "sparql",
-        )
-    )
+) -> Serialised:
+    """Hand a query to the store with the configured limits; its answer serialised."""
+    formats = Formats(tuple(result_formats), tuple(graph_formats))
+    return get_store().run_serialised(query_request(op), formats)
 
 
 def run_update(op: Operation) -> Response:
@@ -351,16 +354,12 @@ def run_update(op: Operation) -> Response:
     found = analysis.check_update(op.text, settings.service_allowlist)
     if found.form != "update":
         raise BadRequest("this is not a SPARQL Update; send a query as 'query', not 'update'")
-    store = get_store()
-    # The engine meets the text first in a query worker (time and memory limits): a syntax
-    # error, a crash or a runaway happens there. Only then does this process apply it.
-    executor = getattr(store, "executor", None)
-    if callable(executor):
-        try:
-            executor().check_update(found.canonical, settings.query_timeout)
-        except QuerySyntaxError as exc:
-            raise QuerySyntaxError(lexer.original_position(exc.message, op.text)) from exc
-    store.update(found.canonical)
+    # The engine meets the text first where time and memory are limited, then the update runs
+    # on a copy that must conform to the shapes before anything is written (422 otherwise).
+    try:
+        writes.apply_update(get_store(), found.canonical, settings.query_timeout)
+    except QuerySyntaxError as exc:
+        raise QuerySyntaxError(lexer.original_position(exc.message, op.text)) from exc
     return Response(status=204)
 
 
@@ -410,19 +409,17 @@ def _cell(term: dict[str, Any], base_iri: str) -> dict[str, str]:
     return {"kind": "literal", "value": value, "note": note}
 
 
-def _table(answer: QueryResponse, base_iri: str) -> dict[str, Any]:
+def _table(answer: Answer, base_iri: str) -> dict[str, Any]:
     if answer.form == "ask":
-        return {"boolean": json.loads(answer.body)["boolean"]}
+        return {"boolean": answer.boolean}
     if answer.form in ("construct", "describe"):
         head = ["subject", "predicate", "object"]
-        rows = []
-        for t in ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES):
-            terms = []
-            for term in (t.subject, t.predicate, t.object):
-                terms.append(_cell(results.json_term(term), base_iri))
-            rows.append(terms)
+        rows = [
+            [_cell(results.json_term(x), base_iri) for x in (t.subject, t.predicate, t.object)]
+            for t in answer.triples
+        ]
         return {"head": head, "rows": rows}
-    doc = json.loads(answer.body)
+    doc = results.solutions_document(answer.variables, answer.rows)
     head = doc["head"]["vars"]
     rows = [
         [_cell(b[v], base_iri) if v in b else {"kind": "empty", "value": ""} for v in head]
@@ -445,7 +442,7 @@ def page(op: Operation) -> Response:
     status = 200
     if op.kind == "query" and op.text.strip():
         try:
-            answer = run_query(op, [mediatypes.SPARQL_JSON], [mediatypes.NTRIPLES])
+            answer = get_store().run(query_request(op))
             context.update(
                 table=_table(answer, settings.base_iri),
                 count=answer.count,
@@ -454,7 +451,7 @@ def page(op: Operation) -> Response:
                 base_iri=settings.base_iri,
             )
             if answer.form == "select":  # the pictures (map, network) draw from the JSON
-                context["results_json"] = json.loads(answer.body)
+                context["results_json"] = results.solutions_document(answer.variables, answer.rows)
         except ParkldError as exc:
             status = exc.status
             context["error"] = exc.message

@@ -6,8 +6,9 @@ them; each database has a ``generation`` file whose mtime moves with every new v
 :class:`Snapshot` opens the current database read-only (a consistent snapshot as of its
 opening) and reopens it when the link or the stamp changed — two cheap system calls.
 
-It is its own module so that a query worker process opens its snapshot without importing
-the store backend (which starts and owns the workers).
+It lives outside the :mod:`parkld.store` package so that a query worker process opens its
+snapshot without importing the store package or its backends (which start and own the
+workers); ``tests/test_layers.py`` checks that the worker's imports never reach it.
 """
 
 from __future__ import annotations

@@ -16,9 +16,9 @@ from typing import TypedDict
 
 import pyoxigraph as ox
 
+from parkld.asof.day import bindings
 from parkld.queries import load
 from parkld.store import Solutions, Store, Term
-from parkld.viz.asof import bindings
 
 
 @dataclass

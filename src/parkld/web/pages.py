@@ -13,8 +13,8 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
+from parkld.asof.held import Held
 from parkld.linked.describe import Description, Statement
-from parkld.linked.held import Held
 from parkld.linked.index import Index, SourceInfo
 from parkld.linked.iris import local_path
 from parkld.store import Term

@@ -10,6 +10,7 @@ from pathlib import Path
 from flask import Blueprint, Response, jsonify, render_template, request
 
 from parkld import mediatypes, resources
+from parkld.asof.day import as_of_query
 from parkld.errors import BadRequest, NotFound
 from parkld.linked import dumps as dumps_mod
 from parkld.linked import rdf
@@ -20,7 +21,7 @@ from parkld.linked.search import MAX_QUERY_CHARS, MAX_RESULTS, search
 from parkld.linked.sitemap import sitemap_xml
 from parkld.linked.void import DUMPS, Dump, dataset_iri, licence, void_triples
 from parkld.mediatypes import Format
-from parkld.web.held import as_of_arg, as_of_query, held
+from parkld.web.asof import as_of_arg, held
 from parkld.web.negotiate import (
     Rendered,
     cached,

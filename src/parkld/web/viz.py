@@ -17,19 +17,14 @@ from flask import Blueprint, Response, jsonify, render_template, request, url_fo
 from parkld.errors import BadRequest
 from parkld.mediatypes import SPARQL_CSV
 from parkld.viz import export, facts, geo, network, timeline
-from parkld.viz.asof import parse_as_of
 from parkld.viz.facts import Evidence, Park, StatusRecord
+from parkld.web.asof import as_of_arg
 from parkld.web.state import get_settings, get_store
 
 bp = Blueprint("viz", __name__)
 
 
 # -- request parameters ------------------------------------------------------------------------
-def as_of_arg() -> dt.date | None:
-    """The request's ``asOf`` day, or None; BadRequest when it is not a date."""
-    return parse_as_of(request.args.get("asOf"))
-
-
 def focus_arg() -> str | None:
     """The request's ``focus`` IRI (the resource a picture is about), or None."""
     text = request.args.get("focus", "").strip()

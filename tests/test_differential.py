@@ -97,7 +97,8 @@ def _corpus() -> list[tuple[str, str, bool]]:
     found: list[tuple[str, str, bool]] = []
     for path in sorted(resources.examples_dir().glob("*.rq")):
         found.append((path.stem, path.read_text(encoding="utf-8"), False))
-    for path in sorted((ROOT / "src" / "parkld" / "queries").glob("*.rq")):
+    internal = ROOT / "src" / "parkld" / "queries"
+    for path in sorted(internal.glob("[lrv]*/*.rq")):  # linked/, reconcile/, viz/
         # The one template: parkld fills LIMIT/OFFSET with integers (linked.describe).
         text = path.read_text(encoding="utf-8").replace("{limit}", "50").replace("{offset}", "0")
         if "?anyDate" in text:
@@ -106,7 +107,7 @@ def _corpus() -> list[tuple[str, str, bool]]:
                 '\nVALUES (?asOf ?anyDate ?pastToo) { ("2018-06-30"^^'
                 "<http://www.w3.org/2001/XMLSchema#date> false false) }\n"
             )
-        found.append((path.stem, text, False))
+        found.append((f"{path.parent.name}_{path.stem}", text, False))
     blocks = re.split(r"^#> ", PROBES.read_text(encoding="utf-8"), flags=re.M)[1:]
     for block in blocks:
         head, _, text = block.partition("\n")
@@ -255,7 +256,7 @@ _AS_OF_DEFAULT = (
     "(Oxigraph and Virtuoso answer the rows as of today); not analysed"
 )
 OPEN_DIFFERENCES: dict[tuple[str, str], str] = {
-    ("embedded", "viz-parks"): "rdflib returns no row with the trailing VALUES; not analysed",
+    ("embedded", "viz_parks"): "rdflib returns no row with the trailing VALUES; not analysed",
     # MIN over two English labels differing only in case ("Hi-Tech" / "Hi-tech"): by
     # SPARQL's ordering of simple literals (codepoints, §15.1 via §17.3) "Hi-Tech" comes
     # first, as rdflib and Oxigraph answer; Virtuoso answers "Hi-tech". Virtuoso is wrong.
@@ -279,8 +280,8 @@ OPEN_DIFFERENCES: dict[tuple[str, str], str] = {
     ("embedded", "agreements-in-force-as-of"): _AS_OF_DEFAULT,
     ("virtuoso", "alliance-status-as-of"): _AS_OF_DEFAULT,
     ("virtuoso", "agreements-in-force-as-of"): _AS_OF_DEFAULT,
-    ("virtuoso", "viz-events"): "Virtuoso refuses it: estimated execution time over its limit",
-    ("virtuoso", "viz-memberships"): "Virtuoso refuses it: estimated execution time over its limit",
+    ("virtuoso", "viz_events"): "Virtuoso refuses it: estimated execution time over its limit",
+    ("virtuoso", "viz_memberships"): "Virtuoso refuses it: estimated execution time over its limit",
     ("virtuoso", "path-subclass-plus"): "Virtuoso cannot evaluate ?c rdfs:subClassOf+ ?sup "
     "with both ends unbound ('transitive start not given')",
 }

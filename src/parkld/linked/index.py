@@ -137,12 +137,12 @@ def build_index(store: Store, base: str) -> Index:
     at a million triples this takes seconds (~150k names), that a few milliseconds.
     """
     index = Index(base)
-    _add_names(index, store.select(queries.load("linked_labels")).rows)
+    _add_names(index, store.select(queries.load("linked/labels")).rows)
     index.search_entries = [
         (normalise(name.text), iri, name) for iri, names in index.names.items() for name in names
     ]
-    _add_types(index, store.select(queries.load("linked_types")).rows)
-    _add_sources(index, store.select(queries.load("linked_graph_sources")).rows)
+    _add_types(index, store.select(queries.load("linked/types")).rows)
+    _add_sources(index, store.select(queries.load("linked/graph_sources")).rows)
     return index
 
 
@@ -150,7 +150,7 @@ def class_counts(store: Store) -> dict[str, int]:
     """Resources per class IRI, counting instances of subclasses (rdfs:subClassOf*) too."""
     return {
         row["class"].value: int(row["n"].value)
-        for row in store.select(queries.load("linked_class_counts")).rows
+        for row in store.select(queries.load("linked/class_counts")).rows
     }
 
 
@@ -164,13 +164,13 @@ def index_for(store: Store, base: str, iris: Iterable[str], graphs: Iterable[str
     _add_sources(
         index,
         store.select_each(
-            queries.load("linked_graph_sources_of"), "g", [ox.NamedNode(g) for g in graphs]
+            queries.load("linked/graph_sources_of"), "g", [ox.NamedNode(g) for g in graphs]
         ).rows,
     )
     wanted = [ox.NamedNode(iri) for iri in iris]
     wanted += [ox.NamedNode(s.iri) for ss in index.graph_sources.values() for s in ss]
-    _add_names(index, store.select_each(queries.load("linked_labels_of"), "s", wanted).rows)
-    _add_types(index, store.select_each(queries.load("linked_types_of"), "s", wanted).rows)
+    _add_names(index, store.select_each(queries.load("linked/labels_of"), "s", wanted).rows)
+    _add_types(index, store.select_each(queries.load("linked/types_of"), "s", wanted).rows)
     return index
 
 

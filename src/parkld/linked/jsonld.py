@@ -172,7 +172,7 @@ def context_from_store(store: Store, base: str) -> Context:
     graph = ox.NamedNode(resources.ontology_graph(base))
     ontology = [
         (r["s"].value, r["p"].value, r["o"].value)
-        for r in store.select(queries.load("linked_graph"), {"g": graph}).rows
+        for r in store.select(queries.load("linked/graph"), {"g": graph}).rows
     ]
     # Virtuoso leaves ?dt unbound where DATATYPE() has no answer (language-tagged strings):
     # counted as rdf:langString, so such a property is never coerced to one datatype.
@@ -184,9 +184,9 @@ def context_from_store(store: Store, base: str) -> Context:
             if "dt" in r and r["dt"].value
             else ("" if "kind" in r and r["kind"].value == "iri" else RDF_LANG_STRING),
         )
-        for r in store.select(queries.load("linked_predicate_kinds")).rows
+        for r in store.select(queries.load("linked/predicate_kinds")).rows
     ]
-    classes = [r["c"].value for r in store.select(queries.load("linked_classes")).rows]
+    classes = [r["c"].value for r in store.select(queries.load("linked/classes")).rows]
     return build_context(base, ontology, kinds, classes)
 
 

@@ -178,7 +178,7 @@ def void_triples(
 def licence(store: Store, base: str) -> str:
     """The dataset's licence IRI: the ontology's ``dct:license``, else CC BY 4.0."""
     rows = store.select(
-        queries.load("linked_licence"), {"s": ox.NamedNode(resources.ontology_graph(base))}
+        queries.load("linked/licence"), {"s": ox.NamedNode(resources.ontology_graph(base))}
     ).rows
     return rows[0]["licence"].value if rows else DEFAULT_LICENCE
 
@@ -195,7 +195,7 @@ def _partitions(store: Store, index: Index, ds: ox.NamedNode, add, count) -> Non
         add(ds, VOID + "classPartition", part)
         add(part, VOID + "class", ox.NamedNode(cls))
         add(part, VOID + "entities", count(per_class[cls]))
-    rows = store.select(queries.load("linked_predicate_counts")).rows
+    rows = store.select(queries.load("linked/predicate_counts")).rows
     add(ds, VOID + "properties", count(len(rows)))
     namespaces: set[str] = set()
     for n, row in enumerate(rows):
@@ -209,7 +209,7 @@ def _partitions(store: Store, index: Index, ds: ox.NamedNode, add, count) -> Non
     known = set(project_prefixes(index.base).values())
     for ns in sorted(namespaces & known):
         add(ds, VOID + "vocabulary", ox.NamedNode(ns))
-    for row in store.select(queries.load("linked_graph_counts")).rows:
+    for row in store.select(queries.load("linked/graph_counts")).rows:
         graph = row["g"]
         add(ds, VOID + "subset", graph)
         add(graph, RDF_TYPE.value, ox.NamedNode(VOID + "Dataset"))
@@ -221,7 +221,7 @@ def _partitions(store: Store, index: Index, ds: ox.NamedNode, add, count) -> Non
 def _linkset(store: Store, base: str, ds: ox.NamedNode, add, count) -> None:  # type: ignore[no-untyped-def]
     """The links to Wikidata (``pld:wikidata``) as a VoID linkset."""
     predicate = base + "ontology#wikidata"
-    rows = store.select(queries.load("linked_predicate_counts")).rows
+    rows = store.select(queries.load("linked/predicate_counts")).rows
     n = next((int(r["n"].value) for r in rows if r["p"].value == predicate), 0)
     linkset = ox.NamedNode(dataset_iri(base) + "/wikidata-links")
     wikidata = ox.NamedNode("http://www.wikidata.org/")

@@ -1,7 +1,9 @@
 """The app's own SPARQL, kept as ``.rq`` files beside this module, one folder per caller.
 
 ``linked/`` (resource descriptions, VoID, dumps, the label index), ``viz/`` (the pictures'
-facts, bound as of a day) and ``reconcile/`` (the reconciliation service).
+facts, bound as of a day), ``reconcile/`` (the reconciliation service) and ``wikidata/``
+(import, linking, diffs and QuickStatements: some asked of Wikidata, some of the project's
+files).
 The example queries researchers read are elsewhere (the project's ``queries/examples/``).
 
 Each file starts with comment lines saying what it does and which variables the caller binds;
@@ -14,7 +16,7 @@ import re
 from functools import cache
 from importlib import resources
 
-FOLDERS = ("linked", "viz", "reconcile")
+FOLDERS = ("linked", "viz", "reconcile", "wikidata")
 _NAME = re.compile(r"([a-z]+)/([a-z0-9_]+)")
 
 

@@ -14,31 +14,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from parkld import queries
 from parkld.errors import DataError
-from parkld.wikidata.terms import PARK_CLASSES, RDFS_LABEL, WDT, parse_point, qid_of
+from parkld.wikidata.terms import RDFS_LABEL, WDT, parse_point, qid_of
 
 #: Label languages, in order of preference (the snapshot's own fallback order, then more).
 LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl", "pl", "sv", "ca", "ja", "zh")
 
 #: The live query behind the snapshot: parks of either class (or a subclass) with a coordinate.
-PARKS_QUERY = """\
-# Science and technology parks (P31 / P279*) with a coordinate: item, labels, P625, P17, P402.
-PREFIX wd: <http://www.wikidata.org/entity/>
-PREFIX wdt: <http://www.wikidata.org/prop/direct/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?item ?label ?coord ?country ?countryLabel ?osm WHERE {
-  VALUES ?class { %s }
-  ?item wdt:P31/wdt:P279* ?class ;
-        wdt:P625 ?coord .
-  OPTIONAL { ?item rdfs:label ?label . FILTER(LANG(?label) IN (%s)) }
-  OPTIONAL { ?item wdt:P17 ?country .
-             OPTIONAL { ?country rdfs:label ?countryLabel . FILTER(LANG(?countryLabel) = "en") } }
-  OPTIONAL { ?item wdt:P402 ?osm }
-}
-""" % (
-    " ".join(f"wd:{q}" for q in PARK_CLASSES),
-    ", ".join(f'"{lang}"' for lang in LANGUAGES),
-)
+PARKS_QUERY = queries.load("wikidata/parks")
 
 _DECIMAL = re.compile(r"^[-+]?\d+(\.\d+)?$")
 

@@ -1,14 +1,13 @@
-"""Namespaces, QIDs, and SPARQL text for typed terms.
+"""Namespaces, QIDs and WDQS points.
 
 Values never reach a query as raw user text: a QID must match :data:`QID_RE` before it becomes
-an IRI, and literals/IRIs are serialised by Oxigraph (which escapes them) before they are put
-into a ``VALUES`` block.
+an IRI, and terms enter a query only through the store's VALUES writer
+(:func:`parkld.store.querytext.with_values`), which serialises them with Oxigraph.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
 
 import pyoxigraph as ox
 
@@ -62,20 +61,3 @@ def parse_point(wkt: str) -> tuple[float, float] | None:
     if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
         return None
     return lat, lon
-
-
-def sparql_term(term: ox.NamedNode | ox.Literal) -> str:
-    """SPARQL text for one term, escaped by Oxigraph's serialiser (N-Triples syntax)."""
-    return str(term)
-
-
-def values_block(
-    variables: Sequence[str], rows: Iterable[Sequence[ox.NamedNode | ox.Literal]]
-) -> str:
-    """A ``VALUES (?a ?b) { (… …) … }`` clause built from typed terms."""
-    for name in variables:
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-            raise ValueError(f"bad variable name {name!r}")
-    head = " ".join(f"?{v}" for v in variables)
-    body = "\n".join("  (" + " ".join(sparql_term(t) for t in row) + ")" for row in rows)
-    return f"VALUES ({head}) {{\n{body}\n}}"

@@ -22,12 +22,12 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 
 from parkld.errors import BadRequest
+from parkld.namespaces import XSD
 from parkld.store import Bindings
 
 #: The request parameter that carries the day, on every page that takes one.
 PARAM = "asOf"
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_DATE = ox.NamedNode(XSD + "date")
 XSD_BOOLEAN = ox.NamedNode(XSD + "boolean")
 

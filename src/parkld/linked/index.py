@@ -18,32 +18,12 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from parkld import queries
+from parkld.namespaces import PREFIXES
 from parkld.store import Store, Term
-
-#: Namespace prefixes used to shorten IRIs that have no label (and in Turtle output).
-PREFIXES: dict[str, str] = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dct": "http://purl.org/dc/terms/",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "schema": "https://schema.org/",
-    "wgs84": "http://www.w3.org/2003/01/geo/wgs84_pos#",
-    "time": "http://www.w3.org/2006/time#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "void": "http://rdfs.org/ns/void#",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "sh": "http://www.w3.org/ns/shacl#",
-    "vann": "http://purl.org/vocab/vann/",
-    "wd": "http://www.wikidata.org/entity/",
-}
 
 
 def project_prefixes(base: str) -> dict[str, str]:
-    """The standard prefixes plus parkld's own under *base*."""
+    """The standard prefixes (:data:`parkld.namespaces.PREFIXES`) plus parkld's own under *base*."""
     return {"pld": base + "ontology#", "plds": base + "shapes#", **PREFIXES}
 
 

@@ -23,10 +23,10 @@ from parkld import __version__, queries, resources
 from parkld.errors import BadRequest
 from parkld.linked.index import Index, normalise
 from parkld.linked.search import search
+from parkld.namespaces import WGS84
 from parkld.reconcile.scoring import MIN_SCORE, distance_km, similarity
 from parkld.store import Store
 
-WGS84 = "http://www.w3.org/2003/01/geo/wgs84_pos#"
 #: Reconciliation types (id → ontology class local name); each includes its subclasses.
 TYPES: dict[str, str] = {
     "Park": "Park",

@@ -31,6 +31,7 @@ from parkld.errors import (
     UnsupportedMediaType,
 )
 from parkld.mediatypes import Format, Kind
+from parkld.namespaces import PLD, PREFIXES, VOCAB, WDT
 from parkld.sparql import analysis, lexer, results
 from parkld.sparql.ratelimit import RateLimiter
 from parkld.sparql.service_description import describe_service
@@ -52,23 +53,14 @@ _COUNTERPART = {
     "jsonld": mediatypes.SPARQL_JSON,
     "rdfxml": mediatypes.SPARQL_XML,
 }
+#: Standard prefixes offered on the HTML page, after the parkld ones.
+_PAGE_STANDARD = ("rdf", "rdfs", "xsd", "owl", "skos", "dct", "schema", "org", "prov", "wgs84")
 #: Prefixes offered on the HTML page (the parkld ones first).
 PAGE_PREFIXES = {
-    "pld": "https://w3id.org/parkld/ontology#",
-    "pv": "https://w3id.org/parkld/vocab/",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dct": "http://purl.org/dc/terms/",
-    "schema": "https://schema.org/",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "wgs84": "http://www.w3.org/2003/01/geo/wgs84_pos#",
-    "time": "http://www.w3.org/2006/time#",
-    "wd": "http://www.wikidata.org/entity/",
-    "wdt": "http://www.wikidata.org/prop/direct/",
+    "pld": PLD,
+    "pv": VOCAB,
+    **{p: PREFIXES[p] for p in (*_PAGE_STANDARD, "time", "wd")},
+    "wdt": WDT,
 }
 
 

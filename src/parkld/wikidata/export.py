@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from parkld import queries
+from parkld.namespaces import WDT
 from parkld.store.querytext import with_values
 from parkld.wikidata.client import WikidataClient
 from parkld.wikidata.project import Project, solutions
-from parkld.wikidata.terms import WDT, item, qid_of
+from parkld.wikidata.terms import item, qid_of
 
 
 @dataclass(frozen=True)

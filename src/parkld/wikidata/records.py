@@ -16,7 +16,8 @@ import pyoxigraph as ox
 
 from parkld import queries
 from parkld.errors import DataError
-from parkld.wikidata.terms import RDFS_LABEL, WDT, parse_point, qid_of
+from parkld.namespaces import RDFS_LABEL, WDT
+from parkld.wikidata.terms import parse_point, qid_of
 
 #: Label languages, in order of preference (the snapshot's own fallback order, then more).
 LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl", "pl", "sv", "ca", "ja", "zh")
@@ -80,7 +81,7 @@ def _add(
     qid = qid_of(subject)
     if qid is None:
         return
-    if predicate == RDFS_LABEL and isinstance(obj, ox.Literal):
+    if predicate == RDFS_LABEL.value and isinstance(obj, ox.Literal):
         records.setdefault(qid, ParkRecord(qid)).labels.setdefault(obj.language or "und", obj.value)
     elif predicate == WDT + "P625" and isinstance(obj, ox.Literal):
         point = _point(obj.value)
@@ -131,7 +132,7 @@ def from_rows(rows: Iterable[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]
         if not isinstance(item, ox.NamedNode) or qid_of(item.value) is None:
             continue
         for var, prop in (
-            ("label", RDFS_LABEL),
+            ("label", RDFS_LABEL.value),
             ("coord", WDT + "P625"),
             ("country", WDT + "P17"),
             ("osm", WDT + "P402"),

@@ -11,15 +11,13 @@ import re
 
 import pyoxigraph as ox
 
-WD = "http://www.wikidata.org/entity/"
-WDT = "http://www.wikidata.org/prop/direct/"
-PLD = "https://w3id.org/parkld/ontology#"
+from parkld.namespaces import WD
+
+# Re-exported for wikidata/importer.py, which imports it from here.
+from parkld.namespaces import WGS84 as WGS84
+
 #: parkld's own terms for Wikidata reports (links, diffs): not part of the served ontology.
 PWD = "https://w3id.org/parkld/wikidata#"  # noqa: S105 - a namespace, not a password
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-SKOS_ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
-WGS84 = "http://www.w3.org/2003/01/geo/wgs84_pos#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 
 #: Wikidata's science park and technology park classes (their subclasses are reached by P279*).
 PARK_CLASSES = ("Q1976594", "Q1281153")

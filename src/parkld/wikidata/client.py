@@ -32,9 +32,9 @@ from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from parkld.config import Settings
 from parkld.errors import ConfigError, UpstreamError
+from parkld.progress import ProgressBar
 from parkld.store.querytext import with_values
 from parkld.wikidata.files import write_atomic
-from parkld.wikidata.progress import Progress
 
 log = logging.getLogger(__name__)
 
@@ -125,14 +125,14 @@ class WikidataClient:
         (:func:`parkld.store.querytext.with_values`), so values enter it only as serialised terms.
         """
         batches = [terms[i : i + batch_size] for i in range(0, len(terms), batch_size)]
-        progress = Progress(len(batches), label, enabled=self.show_progress)
+        progress = ProgressBar(len(batches), label, enabled=self.show_progress)
         found: list[Row] = []
         try:
             for batch in batches:
                 found += self.select(with_values(template, name, batch))
                 progress.advance()
         finally:
-            progress.close()
+            progress.end()
         return found
 
     # ------------------------------------------------------------------ HTTP

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
-from pathlib import Path
 
 from flask import Blueprint, Response, jsonify, render_template, request
 
-from parkld import mediatypes, resources
+from parkld import mediatypes, queries, resources
 from parkld.asof.day import as_of_query
 from parkld.errors import BadRequest, NotFound
 from parkld.linked import dumps as dumps_mod
@@ -108,7 +107,7 @@ def _render_landing(day: dt.date | None) -> Rendered:
         counts=counts,
         parks=parks,
         alliances=alliances,
-        examples=example_queries(),
+        examples=[(e.title, e.text) for e in queries.examples(resources.examples_dir())],
         label=index.label,
         base=index.base,
         schema_json=script_json(
@@ -120,24 +119,6 @@ def _render_landing(day: dt.date | None) -> Rendered:
         ),
     )
     return rendered(html, mediatypes.HTML.content_type)
-
-
-def example_queries() -> list[tuple[str, str]]:
-    """(title, query text) of the shipped example queries; the title is the first comment."""
-    found = []
-    directory = resources.examples_dir()
-    for path in sorted(Path(directory).glob("*.rq")) if directory.is_dir() else []:
-        text = path.read_text(encoding="utf-8")
-        first = next(
-            (
-                ln.lstrip("# ").strip()
-                for ln in text.splitlines()
-                if ln.startswith("#") and ln.strip("# ")
-            ),
-            path.stem,
-        )
-        found.append((first, text))
-    return found
 
 
 @bp.route("/search", methods=["GET"])

@@ -12,7 +12,6 @@ import hmac
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -20,7 +19,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from parkld import mediatypes, resources
+from parkld import mediatypes, queries, resources
 from parkld.errors import (
     BadRequest,
     Forbidden,
@@ -357,32 +356,6 @@ def run_update(op: Operation) -> Response:
 
 
 # -- the HTML page ----------------------------------------------------------------------
-@dataclass(frozen=True)
-class Example:
-    """One example query shown on the page."""
-
-    name: str
-    title: str
-    text: str
-
-
-def example_queries(directory: Path) -> list[Example]:
-    """The ``.rq`` files of *directory*, titled by their first ``#`` comment line."""
-    found = []
-    for path in sorted(directory.glob("*.rq")) if directory.is_dir() else []:
-        text = path.read_text(encoding="utf-8")
-        title = next(
-            (
-                line.lstrip("#").strip()
-                for line in text.splitlines()
-                if line.startswith("#") and line.lstrip("#").strip()
-            ),
-            path.stem,
-        )
-        found.append(Example(path.stem, title, text))
-    return found
-
-
 def _cell(term: dict[str, Any], base_iri: str) -> dict[str, str]:
     kind, value = term.get("type", "literal"), str(term.get("value", ""))
     if kind == "uri":
@@ -428,7 +401,7 @@ def page(op: Operation) -> Response:
     settings = get_settings()
     context: dict[str, Any] = {
         "query": op.text,
-        "examples": example_queries(resources.examples_dir()),
+        "examples": queries.examples(resources.examples_dir()),
         "prefixes": PAGE_PREFIXES,
         "endpoint": request.script_root + "/sparql",
         "max_rows": settings.max_rows,

@@ -250,7 +250,11 @@ class Virtuoso(System):
 
     def _ini(self) -> Path:
         return virtuoso.write_ini(
-            self.work / "db", self.ds.nquads.parent, self.sql_port, self.http_port
+            self.work / "db",
+            sql_port=self.sql_port,
+            http_port=self.http_port,
+            size=virtuoso.BENCH,
+            data_dir=self.ds.nquads.parent,
         )
 
     def load(self) -> LoadStats:

@@ -108,7 +108,8 @@ def _corpus() -> list[tuple[str, str, bool]]:
     found: list[tuple[str, str, bool]] = []
     for path in sorted(resources.examples_dir().glob("*.rq")):
         found.append((path.stem, path.read_text(encoding="utf-8"), False))
-    for path in sorted((ROOT / "src" / "parkld" / "queries").glob("*.rq")):
+    internal = ROOT / "src" / "parkld" / "queries"
+    for path in sorted(internal.glob("[lrv]*/*.rq")):  # linked/, reconcile/, viz/
         # The one template: parkld fills LIMIT/OFFSET with integers (linked.describe).
         text = path.read_text(encoding="utf-8").replace("{limit}", "50").replace("{offset}", "0")
         if "?anyDate" in text:
@@ -117,7 +118,7 @@ def _corpus() -> list[tuple[str, str, bool]]:
             # group. (A VALUES after the query would be joined after the group's FILTERs ran
             # with the variables unbound, §18.2.4.3 — another query, with another answer.)
             text = querytext.with_bindings(text, AS_OF_2018, querytext.shape(text))
-        found.append((path.stem, text, False))
+        found.append((f"{path.parent.name}_{path.stem}", text, False))
     blocks = re.split(r"^#> ", PROBES.read_text(encoding="utf-8"), flags=re.M)[1:]
     for block in blocks:
         head, _, text = block.partition("\n")
@@ -318,13 +319,13 @@ OPEN_DIFFERENCES: dict[tuple[str, str], str] = {
     # store sends them (a VALUES block; a BIND instead makes viz-events run but leaves
     # viz-agreements wrong). These are defects of parkld's pictures on Virtuoso, open in
     # issue 13: Oxigraph and rdflib agree on all of them.
-    ("virtuoso", "viz-agreements"): "Virtuoso answers 2 of the 136 rows as of 2018-06-30 "
+    ("virtuoso", "viz_agreements"): "Virtuoso answers 2 of the 136 rows as of 2018-06-30 "
     "(OPTIONAL subqueries with MIN after the VALUES block); not analysed further",
-    ("virtuoso", "viz-parks"): "Virtuoso runs past the 300 s test limit on the canonical text "
+    ("virtuoso", "viz_parks"): "Virtuoso runs past the 300 s test limit on the canonical text "
     "(the store's own select of the same query takes < 1 s); not analysed further",
     # "false"^^xsd:boolean bound by VALUES comes back from Virtuoso as the integer 0: an RDF
     # term must come back unchanged, Virtuoso is wrong.
-    ("virtuoso", "viz-status"): "Virtuoso returns a VALUES xsd:boolean as an integer",
+    ("virtuoso", "viz_status"): "Virtuoso returns a VALUES xsd:boolean as an integer",
     # One row more on Virtuoso: the Havana–Tecnopuc agreement dated "2024-03"^^xsd:gYearMonth,
     # which Virtuoso turns into a gYear (see linked_out above) before comparing; likely the
     # same defect, not proven.
@@ -335,8 +336,8 @@ OPEN_DIFFERENCES: dict[tuple[str, str], str] = {
     # through (the embedded store evaluates such a query on a merged copy, sparql/merge.py).
     ("virtuoso", "from-two-graphs-is-a-set"): "Virtuoso repeats a triple two FROM graphs "
     "both state (their union, not their merge); open in issue 13",
-    ("virtuoso", "viz-events"): "Virtuoso refuses it: estimated execution time over its limit",
-    ("virtuoso", "viz-memberships"): "Virtuoso refuses it: estimated execution time over its limit",
+    ("virtuoso", "viz_events"): "Virtuoso refuses it: estimated execution time over its limit",
+    ("virtuoso", "viz_memberships"): "Virtuoso refuses it: estimated execution time over its limit",
     ("virtuoso", "path-subclass-plus"): "Virtuoso cannot evaluate ?c rdfs:subClassOf+ ?sup "
     "with both ends unbound ('transitive start not given')",
 }

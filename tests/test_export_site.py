@@ -221,7 +221,7 @@ def test_apache_serves_extensions_void_dumps_and_refuses_the_rest(apache: str) -
 def test_mirror_holds_the_pictures_their_data_and_the_network_downloads(
     mirror: Path, shipped_store: EmbeddedStore
 ) -> None:
-    from parkld.web.export import picture_sources
+    from parkld.web.mirror import picture_sources
 
     for name in (
         "map.html",

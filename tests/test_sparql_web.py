@@ -13,10 +13,10 @@ import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 
+from parkld.queries import examples
 from parkld.store.base import Store
 from parkld.store.embedded import EmbeddedStore
 from parkld.web import create_app
-from parkld.web.sparql import example_queries
 from tests.backends import BACKENDS, Backend, fixture_backend
 from tests.conftest import make_settings
 from tests.sparql_support import GRAPH, PARK, parks_quads, parks_store
@@ -465,7 +465,7 @@ def test_page_lists_example_files(
 ) -> None:
     (tmp_path / "b-parks.rq").write_text("# Parks by country\nSELECT * {}\n")
     (tmp_path / "a-untitled.rq").write_text("SELECT * {}\n")
-    found = example_queries(tmp_path)
+    found = examples(tmp_path)
     assert [(e.name, e.title) for e in found] == [
         ("a-untitled", "a-untitled"),
         ("b-parks", "Parks by country"),
@@ -473,6 +473,9 @@ def test_page_lists_example_files(
     monkeypatch.setattr("parkld.resources.examples_dir", lambda: tmp_path)
     page = client.get("/sparql", headers={"Accept": "text/html"}).data.decode()
     assert "Parks by country" in page and 'data-query="# Parks by country' in page
+    # The landing page lists the same files, by the same loader.
+    landing = client.get("/", headers={"Accept": "text/html"}).data.decode()
+    assert ">Parks by country</a>" in landing and ">a-untitled</a>" in landing
 
 
 def test_static_files_are_served(client: FlaskClient) -> None:

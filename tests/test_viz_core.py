@@ -7,10 +7,10 @@ from collections.abc import Iterator
 
 import pytest
 
+from parkld.asof.day import parse_as_of
 from parkld.errors import BadRequest
 from parkld.store.embedded import EmbeddedStore
 from parkld.viz import facts, geo, network, timeline
-from parkld.viz.asof import parse_as_of
 from tests.viz_support import BASE, SISTER_FIXTURE, fixture_store_dir
 
 D = dt.date

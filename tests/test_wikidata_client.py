@@ -7,9 +7,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from parkld import queries
 from parkld.errors import ConfigError, UpstreamError
+from parkld.store.querytext import with_values
 from parkld.wikidata.client import WikidataClient
-from parkld.wikidata.terms import item, parse_point, values_block
+from parkld.wikidata.records import LANGUAGES
+from parkld.wikidata.terms import PARK_CLASSES, item, parse_point
 from tests.oxigraph_server import free_port, oxigraph_server
 from tests.wikidata_helpers import EMPTY_RESULTS, SNAPSHOT, fault_server
 
@@ -37,9 +40,26 @@ def test_point_is_longitude_first() -> None:
     assert parse_point("Point(200 10)") is None
 
 
-def test_values_block_escapes_literals() -> None:
-    text = values_block(["key"], [[ox.Literal('x" } DROP ALL {', language="en")]])
-    assert '"x\\" } DROP ALL {"@en' in text
+def test_batched_values_escape_literals() -> None:
+    text = with_values(
+        queries.load("wikidata/candidates_by_name"),
+        "key",
+        [ox.Literal('x" } DROP ALL {', language="en")],
+    )
+    assert 'VALUES ?key { "x\\" } DROP ALL {"@en }' in text
+    ox.Store().query(text)  # still one well-formed query
+
+
+@pytest.mark.parametrize(
+    "name", ["parks", "facts", "candidates_by_country", "candidates_by_name"]
+)
+def test_wikidata_queries_ask_for_parkld_classes_and_languages(name: str) -> None:
+    # The .rq files write the classes and languages out; they must stay those of the code.
+    text = queries.load(f"wikidata/{name}")
+    languages = ", ".join(f'"{lang}"' for lang in LANGUAGES)
+    assert f"IN ({languages})" in text
+    if name != "facts":
+        assert "VALUES ?class { " + " ".join(f"wd:{q}" for q in PARK_CLASSES) + " }" in text
 
 
 def test_empty_user_agent_is_refused(tmp_path: Path) -> None:
@@ -51,13 +71,13 @@ def test_batches_user_agent_and_cache(tmp_path: Path) -> None:
     with oxigraph_server([SNAPSHOT], tmp_path) as server:
         c = client(server.query_url, tmp_path)
         template = (
-            "SELECT ?item ?coord WHERE { #VALUES# "
+            "SELECT ?item ?coord WHERE { "
             "?item <http://www.wikidata.org/prop/direct/P625> ?coord }"
         )
         rows = c.select_batched(
             template,
-            ["item"],
-            [[item("Q986206")], [item("Q1359930")], [item("Q11940149")]],
+            "item",
+            [item("Q986206"), item("Q1359930"), item("Q11940149")],
             batch_size=2,
         )
         assert {r["item"].value.rsplit("/", 1)[1] for r in rows} == {
@@ -69,8 +89,8 @@ def test_batches_user_agent_and_cache(tmp_path: Path) -> None:
     # The server is gone: the same batches come from the cache.
     again = c.select_batched(
         template,
-        ["item"],
-        [[item("Q986206")], [item("Q1359930")], [item("Q11940149")]],
+        "item",
+        [item("Q986206"), item("Q1359930"), item("Q11940149")],
         batch_size=2,
     )
     assert len(again) == 3

@@ -28,17 +28,15 @@ from rdflib.namespace import SH
 from parkld.errors import NotFound
 from parkld.linked.describe import Description
 from parkld.linked.iris import ENTITY_TYPES
+from parkld.namespaces import DCT, RDF_TYPE, RDFS_LABEL, XSD
+from parkld.namespaces import SH as SHACL
 
 if TYPE_CHECKING:
     from parkld.graphs import LoadedFile
 
 FILE = "validation.nq"
-
-SHACL = "http://www.w3.org/ns/shacl#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-DCT_SUBJECT = ox.NamedNode("http://purl.org/dc/terms/subject")
-RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-XSD_BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
+DCT_SUBJECT = ox.NamedNode(DCT + "subject")
+XSD_BOOLEAN = ox.NamedNode(XSD + "boolean")
 
 
 def validation_graph(base: str) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from parkld import namespaces as ns
 from parkld import resources
 from parkld.claims import terms as t
 from parkld.claims.context import Known
@@ -243,23 +244,23 @@ class _Compiler:
         title = src.fields.get("source_title", src.url)
         publisher = src.fields.get("source_publisher", "")
         issued = src.fields.get("source_date", "")
-        self.add(g, t.RDF_TYPE, t.pld("SourceGraph"), g)
-        self.add(g, t.ns(t.PROV, "wasDerivedFrom"), s, g)
-        self.add(s, t.RDF_TYPE, t.pld("SourceDocument"), g)
+        self.add(g, ns.RDF_TYPE, t.pld("SourceGraph"), g)
+        self.add(g, t.ns(ns.PROV, "wasDerivedFrom"), s, g)
+        self.add(s, ns.RDF_TYPE, t.pld("SourceDocument"), g)
         when = f", {issued[:4]}" if issued else ""
-        self.add(s, t.ns(t.RDFS, "label"), t.text(f"{title} ({publisher}{when})", lang), g)
-        self.add(s, t.ns(t.DCT, "title"), t.text(title, lang), g)
-        self.add(s, t.ns(t.SCHEMA, "url"), ox.NamedNode(src.url), g)
-        self.add(s, t.ns(t.DCT, "language"), ox.Literal(lang), g)
+        self.add(s, t.ns(ns.RDFS, "label"), t.text(f"{title} ({publisher}{when})", lang), g)
+        self.add(s, t.ns(ns.DCT, "title"), t.text(title, lang), g)
+        self.add(s, t.ns(ns.SCHEMA, "url"), ox.NamedNode(src.url), g)
+        self.add(s, t.ns(ns.DCT, "language"), ox.Literal(lang), g)
         if issued and t.parse_date(issued):
             precision = t.parse_date(issued)
             assert precision is not None
-            self.add(s, t.ns(t.DCT, "issued"), t.typed(issued, precision[0]), g)
+            self.add(s, t.ns(ns.DCT, "issued"), t.typed(issued, precision[0]), g)
         if publisher:
             org = t.entity(f"organisation/{t.stable_slug(publisher, 'publisher')}")
-            self.add(s, t.ns(t.DCT, "publisher"), org, g)
-            self.add(org, t.RDF_TYPE, t.pld("Organisation"), g)
-            self.add(org, t.ns(t.RDFS, "label"), t.text(publisher, "en"), g)
+            self.add(s, t.ns(ns.DCT, "publisher"), org, g)
+            self.add(org, ns.RDF_TYPE, t.pld("Organisation"), g)
+            self.add(org, t.ns(ns.RDFS, "label"), t.text(publisher, "en"), g)
 
     # ------------------------------------------------------------ checks shared by kinds
 
@@ -341,8 +342,8 @@ class _Compiler:
         """The place called *name* (reusing the data's slug for that name), typed and named."""
         iri = self.known.places.get((cls, name.casefold()))
         node = ox.NamedNode(iri) if iri else t.entity(f"place/{t.stable_slug(name, 'place')}")
-        self.add(node, t.RDF_TYPE, t.pld(cls), g)
-        self.add(node, t.ns(t.RDFS, "label"), t.text(name, "en"), g)
+        self.add(node, ns.RDF_TYPE, t.pld(cls), g)
+        self.add(node, t.ns(ns.RDFS, "label"), t.text(name, "en"), g)
         if country and cls != "Country":
             self.add(node, t.pld("country"), self.place(country, "Country", g), g)
         return node
@@ -360,26 +361,26 @@ class _Compiler:
             row["quote"],
         )
         ev = t.entity(f"evidence/{src.slug}-{key}")
-        self.add(ev, t.RDF_TYPE, t.pld("Evidence"), g)
+        self.add(ev, ns.RDF_TYPE, t.pld("Evidence"), g)
         self.add(
             ev,
-            t.ns(t.RDFS, "label"),
+            t.ns(ns.RDFS, "label"),
             t.text(f"Passage supporting {row['kind']} {row['id']}", "en"),
             g,
         )
         self.add(ev, t.pld("quote"), t.text(row["quote"], lang), g)
-        self.add(ev, t.ns(t.DCT, "language"), ox.Literal(lang), g)
-        self.add(ev, t.ns(t.SCHEMA, "url"), ox.NamedNode(src.url), g)
+        self.add(ev, t.ns(ns.DCT, "language"), ox.Literal(lang), g)
+        self.add(ev, t.ns(ns.SCHEMA, "url"), ox.NamedNode(src.url), g)
         self.add(ev, t.pld("retrievedOn"), t.typed(row["retrieved"], "date"), g)
-        self.add(ev, t.ns(t.DCT, "source"), src.iri, g)
+        self.add(ev, t.ns(ns.DCT, "source"), src.iri, g)
         if row["note"]:
-            self.add(ev, t.ns(t.RDFS, "comment"), t.text(row["note"], "en"), g)
+            self.add(ev, t.ns(ns.RDFS, "comment"), t.text(row["note"], "en"), g)
         for claim in claims:
             self.add(claim, t.pld("evidence"), ev, g)
 
     def label(self, node: ox.NamedNode, row: Row, g: ox.NamedNode) -> None:
         if row["label"]:
-            self.add(node, t.ns(t.RDFS, "label"), t.text(row["label"], row["lang"]), g)
+            self.add(node, t.ns(ns.RDFS, "label"), t.text(row["label"], row["lang"]), g)
 
     # ------------------------------------------------------------ kinds
 
@@ -414,9 +415,9 @@ class _Compiler:
                         "Turtle data (a park has one pair); leave them out or fix the "
                         "other source",
                     )
-                self.add(node, t.ns(t.WGS84, "lat"), t.typed(lat, "decimal"), g)
-                self.add(node, t.ns(t.WGS84, "long"), t.typed(long, "decimal"), g)
-        self.add(node, t.RDF_TYPE, t.pld("Park"), g)
+                self.add(node, t.ns(ns.WGS84, "lat"), t.typed(lat, "decimal"), g)
+                self.add(node, t.ns(ns.WGS84, "long"), t.typed(long, "decimal"), g)
+        self.add(node, ns.RDF_TYPE, t.pld("Park"), g)
         self.label(node, row, g)
         if row["type"] in PARK_KINDS:
             self.add(node, t.pld("parkKind"), t.concept("park-kind", row["type"]), g)
@@ -433,14 +434,14 @@ class _Compiler:
     def organisation(self, row: Row, src: Source) -> list[ox.NamedNode]:
         g, node = src.graph, t.entity(f"organisation/{row['id']}")
         self.need_label(row, f"organisation/{row['id']}")
-        self.add(node, t.RDF_TYPE, t.pld("Organisation"), g)
+        self.add(node, ns.RDF_TYPE, t.pld("Organisation"), g)
         self.label(node, row, g)
         if row["type"] in ORGANISATION_KINDS:
             self.add(
                 node, t.pld("organisationKind"), t.concept("organisation-kind", row["type"]), g
             )
         elif row["type"]:
-            self.add(node, t.ns(t.DCT, "type"), t.text(row["type"], "en"), g)
+            self.add(node, t.ns(ns.DCT, "type"), t.text(row["type"], "en"), g)
         for path in row.split("parties"):
             if self.check_path(row, "parties", path, ("park",)):
                 self.add(node, t.pld("actsFor"), t.entity(path), g)
@@ -455,13 +456,13 @@ class _Compiler:
             self.fail(row, "label: a name row gives the other name; it is empty")
             return []
         node = t.entity(row["id"])
-        self.add(node, t.ns(t.SKOS, "altLabel"), t.text(row["label"], row["lang"]), src.graph)
+        self.add(node, t.ns(ns.SKOS, "altLabel"), t.text(row["label"], row["lang"]), src.graph)
         return [node]
 
     def alliance(self, row: Row, src: Source) -> list[ox.NamedNode]:
         g, node = src.graph, t.entity(f"alliance/{row['id']}")
         self.need_label(row, f"alliance/{row['id']}")
-        self.add(node, t.RDF_TYPE, t.pld("Alliance"), g)
+        self.add(node, ns.RDF_TYPE, t.pld("Alliance"), g)
         self.label(node, row, g)
         if row["country"]:
             self.add(node, t.pld("country"), self.place(row["country"], "Country", g), g)
@@ -475,10 +476,10 @@ class _Compiler:
                 self.add(node, p, o, g)
             status = t.entity(f"status/{row['id']}-founded-{src.slug}")
             name = row["label"] or row["id"]
-            self.add(status, t.RDF_TYPE, t.pld("StatusAssertion"), g)
+            self.add(status, ns.RDF_TYPE, t.pld("StatusAssertion"), g)
             self.add(
                 status,
-                t.ns(t.RDFS, "label"),
+                t.ns(ns.RDFS, "label"),
                 t.text(f"{name}: founded ({row['date']})", row["lang"] or "en"),
                 g,
             )
@@ -486,7 +487,7 @@ class _Compiler:
             self.add(status, t.pld("status"), t.concept("status", "founded"), g)
             for p, o in t.date_literals(row["date"], "date", "yearMonth", "year"):
                 self.add(status, p, o, g)
-            self.add(status, t.ns(t.DCT, "source"), src.iri, g)
+            self.add(status, t.ns(ns.DCT, "source"), src.iri, g)
             claims.append(status)
         return claims
 
@@ -510,7 +511,7 @@ class _Compiler:
             p for p in dict.fromkeys(parties) if self.check_path(row, "parties", p, t.PATH_PREFIXES)
         ]
         self.add(
-            node, t.RDF_TYPE, t.pld("Declaration" if kind == "declaration" else "Agreement"), g
+            node, ns.RDF_TYPE, t.pld("Declaration" if kind == "declaration" else "Agreement"), g
         )
         if row["label"]:
             self.label(node, row, g)
@@ -522,7 +523,7 @@ class _Compiler:
             when = f" ({row['date']})" if row["date"] else ""
             self.add(
                 node,
-                t.ns(t.RDFS, "label"),
+                t.ns(ns.RDFS, "label"),
                 t.text(f"{title.capitalize()} between {' and '.join(names)}{when}", "en"),
                 g,
             )
@@ -544,14 +545,14 @@ class _Compiler:
                 self.fail(row, f"signatories: {signatory!r} has no name (write 'Name (function)')")
                 continue
             person = t.entity(f"person/{t.stable_slug(person_name, 'person')}")
-            self.add(person, t.RDF_TYPE, t.pld("Person"), g)
-            self.add(person, t.ns(t.RDFS, "label"), t.text(person_name, lang), g)
+            self.add(person, ns.RDF_TYPE, t.pld("Person"), g)
+            self.add(person, t.ns(ns.RDFS, "label"), t.text(person_name, lang), g)
             self.add(node, t.pld("signatory"), person, g)
             sig = t.entity(f"signature/{row['id']}-{t.stable_slug(person_name, 'person')}")
             self.add(node, t.pld("signature"), sig, g)
-            self.add(sig, t.RDF_TYPE, t.pld("Signature"), g)
+            self.add(sig, ns.RDF_TYPE, t.pld("Signature"), g)
             self.add(sig, t.pld("signer"), person, g)
-            self.add(sig, t.ns(t.RDFS, "label"), t.text(signatory, lang), g)
+            self.add(sig, t.ns(ns.RDFS, "label"), t.text(signatory, lang), g)
             if function:
                 self.add(sig, t.pld("function"), t.text(function, lang), g)
         return [node]
@@ -582,16 +583,16 @@ class _Compiler:
             prefix, _, slug = path.partition("/")
             local = slug if prefix == "park" else f"{prefix}-{slug}"
             node = t.entity(f"membership/{alliance_slug}-{local}")
-            self.add(node, t.RDF_TYPE, t.pld("Membership"), g)
-            self.add(node, t.ns(t.ORG, "member"), t.entity(path), g)
-            self.add(node, t.ns(t.ORG, "organization"), alliance, g)
-            self.add(node, t.ns(t.ORG, "role"), t.concept("role", role), g)
+            self.add(node, ns.RDF_TYPE, t.pld("Membership"), g)
+            self.add(node, t.ns(ns.ORG, "member"), t.entity(path), g)
+            self.add(node, t.ns(ns.ORG, "organization"), alliance, g)
+            self.add(node, t.ns(ns.ORG, "role"), t.concept("role", role), g)
             member_name = self.known.label(t.entity(path).value) or self.row_label(path)
             alliance_name = self.known.label(alliance.value) or self.row_label(alliance_path)
             if member_name and alliance_name:
                 self.add(
                     node,
-                    t.ns(t.RDFS, "label"),
+                    t.ns(ns.RDFS, "label"),
                     t.text(f"{member_name} in {alliance_name}", "en"),
                     g,
                 )

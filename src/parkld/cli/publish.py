@@ -5,58 +5,16 @@ Progress goes to stderr: a bar on a terminal, one line per graph otherwise (logs
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-from typing import TextIO
 
 import click
 
 from parkld.config import Settings, check
 from parkld.errors import ConfigError
+from parkld.progress import ProgressBar
 from parkld.publish import plan, publish
 from parkld.store.base import CHUNK_TRIPLES
 from parkld.store.remote import RemoteStore
-
-
-class ProgressBar:
-    """A tiny progress bar: triples loaded out of the total, redrawn in place on a terminal."""
-
-    WIDTH = 30
-
-    def __init__(self, stream: TextIO | None = None) -> None:
-        self.stream = stream or sys.stderr
-        self.tty = self.stream.isatty()
-        self.total = 0
-        self.done = 0
-
-    def begin(self, total: int) -> None:
-        self.total = total
-        self._draw()
-
-    def advance(self, done: int) -> None:
-        self.done += done
-        self._draw()
-
-    def note(self, message: str) -> None:
-        if self.tty:
-            self.stream.write("\r\x1b[K")
-        self.stream.write(f"… {message}\n")
-        self._draw()
-
-    def _draw(self) -> None:
-        if not self.tty:
-            return  # a log gets the notes, not hundreds of redraws
-        share = self.done / self.total if self.total else 1.0
-        filled = int(share * self.WIDTH)
-        self.stream.write(
-            f"\r[{'#' * filled}{'.' * (self.WIDTH - filled)}] {self.done}/{self.total} triples"
-        )
-        self.stream.flush()
-
-    def end(self) -> None:
-        if self.tty:
-            self.stream.write("\n")
-        self.stream.flush()
 
 
 @click.command("publish")
@@ -117,7 +75,7 @@ def publish_cmd(
     check(settings)
     click.echo("… parsing and validating", err=True)
     plans = plan(settings)
-    bar = ProgressBar()
+    bar = ProgressBar(unit="triples")
     store = RemoteStore(settings)
     try:
         store.ping()
@@ -136,4 +94,4 @@ def register(group: click.Group) -> None:
     group.add_command(publish_cmd)
 
 
-__all__ = ["ProgressBar", "publish_cmd", "register"]
+__all__ = ["publish_cmd", "register"]

@@ -23,7 +23,7 @@ from parkld.store import open_store
 def export_site_cmd(settings: Settings, directory: Path, site_url: str | None) -> None:
     """Write every resource as .html/.ttl/.jsonld/.nt/.rdf/.trig/.nq, the VoID, dumps and
     sitemap into DIRECTORY, ready for a static web server (see deploy/apache)."""
-    from parkld.web.export import export_site
+    from parkld.web.mirror import export_site
 
     if settings.store == "embedded":
         ensure_built(settings, progress=output.progress)

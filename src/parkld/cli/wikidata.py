@@ -17,8 +17,7 @@ from parkld import resources
 from parkld.config import Settings
 from parkld.errors import DataError
 from parkld.wikidata import diff as diff_mod
-from parkld.wikidata import export as export_mod
-from parkld.wikidata import importer, linking, project, records
+from parkld.wikidata import importer, linking, project, quickstatements, records
 from parkld.wikidata.client import WikidataClient
 from parkld.wikidata.files import write_atomic
 
@@ -281,9 +280,9 @@ def export_cmd(
     """QuickStatements for facts Wikidata lacks, with references. Never sent anywhere."""
     proj = _load_inputs(inputs)
     client = _client(settings, endpoint, no_cache, refresh, retries)
-    plan = export_mod.plan(proj)
-    present = export_mod.existing(client, plan.statements)
-    text = export_mod.render(plan, present)
+    plan = quickstatements.plan(proj)
+    present = quickstatements.existing(client, plan.statements)
+    text = quickstatements.render(plan, present)
     write_atomic(output, text)
     todo = len(plan.statements) - len(present)
     click.echo(

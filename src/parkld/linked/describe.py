@@ -101,34 +101,34 @@ class Description:
 #: Which type-specific queries a kind of page runs (query name → key in ``related``).
 RELATED: dict[str, tuple[tuple[str, str], ...]] = {
     "park": (
-        ("linked_memberships", "memberships"),
-        ("linked_members", "members"),
-        ("linked_agreements", "agreements"),
-        ("linked_evidence", "evidence"),
+        ("linked/memberships", "memberships"),
+        ("linked/members", "members"),
+        ("linked/agreements", "agreements"),
+        ("linked/evidence", "evidence"),
     ),
     "organisation": (
-        ("linked_memberships", "memberships"),
-        ("linked_members", "members"),
-        ("linked_agreements", "agreements"),
-        ("linked_evidence", "evidence"),
+        ("linked/memberships", "memberships"),
+        ("linked/members", "members"),
+        ("linked/agreements", "agreements"),
+        ("linked/evidence", "evidence"),
     ),
     "alliance": (
-        ("linked_members", "members"),
-        ("linked_status", "status"),
-        ("linked_agreements", "agreements"),
-        ("linked_evidence", "evidence"),
+        ("linked/members", "members"),
+        ("linked/status", "status"),
+        ("linked/agreements", "agreements"),
+        ("linked/evidence", "evidence"),
     ),
-    "agreement": (("linked_evidence", "evidence"),),
-    "membership": (("linked_evidence", "evidence"),),
-    "status": (("linked_evidence", "evidence"),),
-    "person": (("linked_memberships", "memberships"),),
-    "source": (("linked_source_graphs", "graphs"),),
+    "agreement": (("linked/evidence", "evidence"),),
+    "membership": (("linked/evidence", "evidence"),),
+    "status": (("linked/evidence", "evidence"),),
+    "person": (("linked/memberships", "memberships"),),
+    "source": (("linked/source_graphs", "graphs"),),
 }
 
 
 def exists(store: Store, iri: str) -> bool:
     """Whether the store mentions *iri* at all."""
-    return bool(store.select(queries.load("linked_exists"), {"s": ox.NamedNode(iri)}).rows)
+    return bool(store.select(queries.load("linked/exists"), {"s": ox.NamedNode(iri)}).rows)
 
 
 def describe(
@@ -153,7 +153,7 @@ def describe(
         raise NotFound(f"no resource {iri}")
     desc = Description(iri, kind)
     out: dict[tuple[str, Term], list[str]] = defaultdict(list)
-    for row in store.select(queries.load("linked_out"), {"s": subject}).rows:
+    for row in store.select(queries.load("linked/out"), {"s": subject}).rows:
         out[(row["p"].value, row["o"])].append(row["g"].value)
     desc.statements = [Statement(iri, p, o, tuple(gs)) for (p, o), gs in out.items()]
     desc.incoming = _incoming(store, subject, page_property, page, page_size)
@@ -167,7 +167,7 @@ def _incoming(
 ) -> list[IncomingGroup]:
     counts = {
         row["p"].value: int(row["n"].value)
-        for row in store.select(queries.load("linked_in_counts"), {"s": subject}).rows
+        for row in store.select(queries.load("linked/in_counts"), {"s": subject}).rows
     }
     if only is not None:
         counts = {p: n for p, n in counts.items() if p == only}
@@ -179,14 +179,14 @@ def _incoming(
     if only is None and all(n <= page_size for n in counts.values()):
         # The common case: one query fetches every incoming link.
         items: dict[str, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
-        for row in store.select(queries.load("linked_in_all"), {"s": subject}).rows:
+        for row in store.select(queries.load("linked/in_all"), {"s": subject}).rows:
             items[row["p"].value].append((row["x"].value, tuple(row["graphs"].value.split())))
         return [
             IncomingGroup(p, counts.get(p, len(v)), 1, page_size, tuple(v))
             for p, v in sorted(items.items())
         ]
     text = (
-        queries.load("linked_in_page")
+        queries.load("linked/in_page")
         .replace("{limit}", str(int(page_size)))
         .replace("{offset}", str(int((page - 1) * page_size)))
     )
@@ -207,7 +207,7 @@ def _incoming(
 def _document(store: Store, iri: str, kind: str, base: str) -> Description:
     """The ontology or the shapes: the whole named graph, whatever path version was asked."""
     graph = resources.ontology_graph(base) if kind == "ontology" else resources.shapes_graph(base)
-    rows = store.select(queries.load("linked_graph"), {"g": ox.NamedNode(graph)}).rows
+    rows = store.select(queries.load("linked/graph"), {"g": ox.NamedNode(graph)}).rows
     if not rows:
         raise NotFound(f"no {kind} graph in the store")
     desc = Description(iri, kind)

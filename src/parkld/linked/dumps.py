@@ -20,7 +20,7 @@ def all_quads(store: Store) -> list[ox.Quad]:
     """Every statement of the store in its named graph (sources, ontology, shapes)."""
     return [
         ox.Quad(r["s"], r["p"], r["o"], r["g"])  # type: ignore[arg-type]
-        for r in store.select(queries.load("linked_quads")).rows
+        for r in store.select(queries.load("linked/quads")).rows
     ]
 
 

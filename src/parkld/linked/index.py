@@ -18,32 +18,12 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from parkld import queries
+from parkld.namespaces import PREFIXES
 from parkld.store import Store, Term
-
-#: Namespace prefixes used to shorten IRIs that have no label (and in Turtle output).
-PREFIXES: dict[str, str] = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dct": "http://purl.org/dc/terms/",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "schema": "https://schema.org/",
-    "wgs84": "http://www.w3.org/2003/01/geo/wgs84_pos#",
-    "time": "http://www.w3.org/2006/time#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "void": "http://rdfs.org/ns/void#",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "sh": "http://www.w3.org/ns/shacl#",
-    "vann": "http://purl.org/vocab/vann/",
-    "wd": "http://www.wikidata.org/entity/",
-}
 
 
 def project_prefixes(base: str) -> dict[str, str]:
-    """The standard prefixes plus parkld's own under *base*."""
+    """The standard prefixes (:data:`parkld.namespaces.PREFIXES`) plus parkld's own under *base*."""
     return {"pld": base + "ontology#", "plds": base + "shapes#", **PREFIXES}
 
 
@@ -137,12 +117,12 @@ def build_index(store: Store, base: str) -> Index:
     at a million triples this takes seconds (~150k names), that a few milliseconds.
     """
     index = Index(base)
-    _add_names(index, store.select(queries.load("linked_labels")).rows)
+    _add_names(index, store.select(queries.load("linked/labels")).rows)
     index.search_entries = [
         (normalise(name.text), iri, name) for iri, names in index.names.items() for name in names
     ]
-    _add_types(index, store.select(queries.load("linked_types")).rows)
-    _add_sources(index, store.select(queries.load("linked_graph_sources")).rows)
+    _add_types(index, store.select(queries.load("linked/types")).rows)
+    _add_sources(index, store.select(queries.load("linked/graph_sources")).rows)
     return index
 
 
@@ -150,7 +130,7 @@ def class_counts(store: Store) -> dict[str, int]:
     """Resources per class IRI, counting instances of subclasses (rdfs:subClassOf*) too."""
     return {
         row["class"].value: int(row["n"].value)
-        for row in store.select(queries.load("linked_class_counts")).rows
+        for row in store.select(queries.load("linked/class_counts")).rows
     }
 
 
@@ -164,13 +144,13 @@ def index_for(store: Store, base: str, iris: Iterable[str], graphs: Iterable[str
     _add_sources(
         index,
         store.select_each(
-            queries.load("linked_graph_sources_of"), "g", [ox.NamedNode(g) for g in graphs]
+            queries.load("linked/graph_sources_of"), "g", [ox.NamedNode(g) for g in graphs]
         ).rows,
     )
     wanted = [ox.NamedNode(iri) for iri in iris]
     wanted += [ox.NamedNode(s.iri) for ss in index.graph_sources.values() for s in ss]
-    _add_names(index, store.select_each(queries.load("linked_labels_of"), "s", wanted).rows)
-    _add_types(index, store.select_each(queries.load("linked_types_of"), "s", wanted).rows)
+    _add_names(index, store.select_each(queries.load("linked/labels_of"), "s", wanted).rows)
+    _add_types(index, store.select_each(queries.load("linked/types_of"), "s", wanted).rows)
     return index
 
 

@@ -29,6 +29,7 @@ import pyoxigraph as ox
 
 from parkld import queries, resources
 from parkld.linked.index import project_prefixes
+from parkld.namespaces import OWL, RDF, RDF_TYPE, RDFS, XSD
 from parkld.store import Store
 
 JSONLD_NS = "http://www.w3.org/ns/json-ld#"
@@ -36,12 +37,7 @@ COMPACTED = JSONLD_NS + "compacted"
 EXPANDED = JSONLD_NS + "expanded"
 FLATTENED = JSONLD_NS + "flattened"
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDF_TYPE = RDF + "type"
 RDF_LANG_STRING = RDF + "langString"
-OWL = "http://www.w3.org/2002/07/owl#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
 
 # A term must read as a plain name: no ":" (it would look like a compact IRI), no "@".
@@ -125,7 +121,8 @@ def build_context(
     for s, p, o in ontology:
         if not s.startswith(pld):
             continue
-        if p == RDF_TYPE and o in (OWL + "Class", OWL + "ObjectProperty", OWL + "DatatypeProperty"):
+        owl_kinds = (OWL + "Class", OWL + "ObjectProperty", OWL + "DatatypeProperty")
+        if p == RDF_TYPE.value and o in owl_kinds:
             declared[s] = o[len(OWL) :]
         elif p == RDFS + "range":
             ranges[s] = o
@@ -133,7 +130,7 @@ def build_context(
     for p, kind, dt in kinds:
         seen[p].add((kind, dt))
     iris = set(declared) | set(seen) | set(classes)
-    iris.discard(RDF_TYPE)  # written as "type" (@type)
+    iris.discard(RDF_TYPE.value)  # written as "type" (@type)
 
     def coercion(iri: str) -> str | None:
         found = seen.get(iri)
@@ -172,7 +169,7 @@ def context_from_store(store: Store, base: str) -> Context:
     graph = ox.NamedNode(resources.ontology_graph(base))
     ontology = [
         (r["s"].value, r["p"].value, r["o"].value)
-        for r in store.select(queries.load("linked_graph"), {"g": graph}).rows
+        for r in store.select(queries.load("linked/graph"), {"g": graph}).rows
     ]
     # Virtuoso leaves ?dt unbound where DATATYPE() has no answer (language-tagged strings):
     # counted as rdf:langString, so such a property is never coerced to one datatype.
@@ -184,9 +181,9 @@ def context_from_store(store: Store, base: str) -> Context:
             if "dt" in r and r["dt"].value
             else ("" if "kind" in r and r["kind"].value == "iri" else RDF_LANG_STRING),
         )
-        for r in store.select(queries.load("linked_predicate_kinds")).rows
+        for r in store.select(queries.load("linked/predicate_kinds")).rows
     ]
-    classes = [r["c"].value for r in store.select(queries.load("linked_classes")).rows]
+    classes = [r["c"].value for r in store.select(queries.load("linked/classes")).rows]
     return build_context(base, ontology, kinds, classes)
 
 
@@ -217,7 +214,7 @@ class _Writer:
         types: list[str] = []
         props: dict[str, list[Any]] = defaultdict(list)
         for predicate, obj in statements:
-            if predicate.value == RDF_TYPE and not isinstance(obj, ox.Literal):
+            if predicate == RDF_TYPE and not isinstance(obj, ox.Literal):
                 types.append(self._type(obj))
                 continue
             key, coerce = self._property(predicate.value)

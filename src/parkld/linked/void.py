@@ -14,16 +14,12 @@ import pyoxigraph as ox
 from parkld import __version__, mediatypes, queries, resources
 from parkld.linked.index import Index, project_prefixes
 from parkld.mediatypes import Format
+from parkld.namespaces import DCAT, DCT, FOAF, OWL, PROV, RDF_TYPE, VOID, WD, XSD
 from parkld.store import Store
 
-VOID = "http://rdfs.org/ns/void#"
-DCAT = "http://www.w3.org/ns/dcat#"
-DCT = "http://purl.org/dc/terms/"
-FOAF = "http://xmlns.com/foaf/0.1/"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
-XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
-XSD_NON_NEGATIVE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#nonNegativeInteger")
+XSD_INTEGER = ox.NamedNode(XSD + "integer")
+XSD_DATE = ox.NamedNode(XSD + "date")
+XSD_NON_NEGATIVE = ox.NamedNode(XSD + "nonNegativeInteger")
 VCARD = "http://www.w3.org/2006/vcard/ns#"
 KEYWORDS = (
     "technology parks",
@@ -33,7 +29,6 @@ KEYWORDS = (
     "agreements",
     "linked data",
 )
-WIKIDATA = "http://www.wikidata.org/entity/"
 DEFAULT_LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 EXAMPLES = (
     "park/sophia-antipolis",
@@ -128,7 +123,7 @@ def void_triples(
     day = ox.Literal(modified.isoformat(), datatype=XSD_DATE) if modified else None
     if day is not None:
         add(ds, DCT + "modified", day)
-    add(ds, "http://www.w3.org/2002/07/owl#versionInfo", ox.Literal(__version__))
+    add(ds, OWL + "versionInfo", ox.Literal(__version__))
     add(ds, VOID + "uriSpace", ox.Literal(base))
     add(ds, VOID + "sparqlEndpoint", ox.NamedNode(endpoint or base + "sparql"))
     service = ox.NamedNode(endpoint or base + "sparql")
@@ -178,7 +173,7 @@ def void_triples(
 def licence(store: Store, base: str) -> str:
     """The dataset's licence IRI: the ontology's ``dct:license``, else CC BY 4.0."""
     rows = store.select(
-        queries.load("linked_licence"), {"s": ox.NamedNode(resources.ontology_graph(base))}
+        queries.load("linked/licence"), {"s": ox.NamedNode(resources.ontology_graph(base))}
     ).rows
     return rows[0]["licence"].value if rows else DEFAULT_LICENCE
 
@@ -195,7 +190,7 @@ def _partitions(store: Store, index: Index, ds: ox.NamedNode, add, count) -> Non
         add(ds, VOID + "classPartition", part)
         add(part, VOID + "class", ox.NamedNode(cls))
         add(part, VOID + "entities", count(per_class[cls]))
-    rows = store.select(queries.load("linked_predicate_counts")).rows
+    rows = store.select(queries.load("linked/predicate_counts")).rows
     add(ds, VOID + "properties", count(len(rows)))
     namespaces: set[str] = set()
     for n, row in enumerate(rows):
@@ -209,19 +204,19 @@ def _partitions(store: Store, index: Index, ds: ox.NamedNode, add, count) -> Non
     known = set(project_prefixes(index.base).values())
     for ns in sorted(namespaces & known):
         add(ds, VOID + "vocabulary", ox.NamedNode(ns))
-    for row in store.select(queries.load("linked_graph_counts")).rows:
+    for row in store.select(queries.load("linked/graph_counts")).rows:
         graph = row["g"]
         add(ds, VOID + "subset", graph)
         add(graph, RDF_TYPE.value, ox.NamedNode(VOID + "Dataset"))
         add(graph, VOID + "triples", count(int(row["n"].value)))
         for source in index.sources_of(graph.value):
-            add(graph, "http://www.w3.org/ns/prov#wasDerivedFrom", ox.NamedNode(source.iri))
+            add(graph, PROV + "wasDerivedFrom", ox.NamedNode(source.iri))
 
 
 def _linkset(store: Store, base: str, ds: ox.NamedNode, add, count) -> None:  # type: ignore[no-untyped-def]
     """The links to Wikidata (``pld:wikidata``) as a VoID linkset."""
     predicate = base + "ontology#wikidata"
-    rows = store.select(queries.load("linked_predicate_counts")).rows
+    rows = store.select(queries.load("linked/predicate_counts")).rows
     n = next((int(r["n"].value) for r in rows if r["p"].value == predicate), 0)
     linkset = ox.NamedNode(dataset_iri(base) + "/wikidata-links")
     wikidata = ox.NamedNode("http://www.wikidata.org/")
@@ -232,7 +227,7 @@ def _linkset(store: Store, base: str, ds: ox.NamedNode, add, count) -> None:  # 
     add(linkset, VOID + "linkPredicate", ox.NamedNode(predicate))
     add(linkset, VOID + "triples", count(n))
     add(wikidata, RDF_TYPE.value, ox.NamedNode(VOID + "Dataset"))
-    add(wikidata, VOID + "uriSpace", ox.Literal(WIKIDATA))
+    add(wikidata, VOID + "uriSpace", ox.Literal(WD))
     add(wikidata, VOID + "sparqlEndpoint", ox.NamedNode("https://query.wikidata.org/sparql"))
 
 

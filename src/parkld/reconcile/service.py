@@ -5,7 +5,7 @@ Identifiers are IRIs relative to the base (``park/sophia-antipolis``; the manife
 ``identifierSpace`` is the base), types and properties short names (``Park``, ``country``).
 Names are scored by :mod:`parkld.reconcile.scoring`; country and city values (a name, or a
 reconciled ``{"id": …}``) and coordinates (``"lat,long"``) refine the score. Facts come from
-``reconcile_facts.rq`` with the candidates bound as values; nothing from the request is ever
+``reconcile/facts.rq`` with the candidates bound as values; nothing from the request is ever
 written into query text.
 """
 
@@ -23,10 +23,10 @@ from parkld import __version__, queries, resources
 from parkld.errors import BadRequest
 from parkld.linked.index import Index, normalise
 from parkld.linked.search import search
+from parkld.namespaces import WGS84
 from parkld.reconcile.scoring import MIN_SCORE, distance_km, similarity
 from parkld.store import Store
 
-WGS84 = "http://www.w3.org/2003/01/geo/wgs84_pos#"
 #: Reconciliation types (id → ontology class local name); each includes its subclasses.
 TYPES: dict[str, str] = {
     "Park": "Park",
@@ -83,7 +83,7 @@ def catalogue(store: Store, index: Index) -> Catalogue:
     pld = index.base + "ontology#"
     graph = ox.NamedNode(resources.ontology_graph(index.base))
     parents: dict[str, set[str]] = defaultdict(set)
-    for row in store.select(queries.load("reconcile_subclasses"), {"g": graph}).rows:
+    for row in store.select(queries.load("reconcile/subclasses"), {"g": graph}).rows:
         parents[row["sub"].value].add(row["super"].value)
 
     def ancestors(cls: str) -> set[str]:
@@ -123,7 +123,7 @@ def facts(store: Store, base: str, iris: Iterable[str]) -> Facts:
     }
     found = Facts()
     rows = store.select_each(
-        queries.load("reconcile_facts"), "s", [ox.NamedNode(i) for i in iris]
+        queries.load("reconcile/facts"), "s", [ox.NamedNode(i) for i in iris]
     ).rows
     for row in rows:
         pid = names.get(row["p"].value)

@@ -18,19 +18,16 @@ import pyoxigraph as ox
 
 from parkld import mediatypes
 from parkld.mediatypes import Format
+from parkld.namespaces import PREFIXES, XSD
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD_STRING = XSD + "string"
 RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
 
 Value = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Row = Mapping[str, Value]
 
 #: Prefixes always offered to graph serialisers (the query's own are added).
-COMMON_PREFIXES = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
+COMMON_PREFIXES = {p: PREFIXES[p] for p in ("rdf", "rdfs", "xsd")}
 
 
 # -- SPARQL JSON --------------------------------------------------------------------------

@@ -7,11 +7,11 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
+from parkld.namespaces import RDF_TYPE, RDFS, RDFS_LABEL
+
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = "http://www.w3.org/ns/formats/"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-RDFS_SEE_ALSO = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso")
+RDFS_SEE_ALSO = ox.NamedNode(RDFS + "seeAlso")
 
 #: Result formats the endpoint writes, as W3C ``formats:`` IRIs.
 RESULT_FORMAT_IRIS = (

@@ -16,9 +16,9 @@ from typing import TypedDict
 
 import pyoxigraph as ox
 
+from parkld.asof.day import bindings
 from parkld.queries import load
 from parkld.store import Solutions, Store, Term
-from parkld.viz.asof import bindings
 
 
 @dataclass
@@ -181,7 +181,7 @@ def _distinct(rows: list[dict[str, Term]], name: str) -> list[str]:
 def parks(store: Store, as_of: dt.date | None = None) -> list[Park]:
     """Every park (founded by *as_of*, when given), sorted by label."""
     result = []
-    for iri, rows in _group(store.select(load("viz-parks"), bindings(as_of)), "park").items():
+    for iri, rows in _group(store.select(load("viz/parks"), bindings(as_of)), "park").items():
         # Coordinates are taken as a pair from one row, never latitude from one source and
         # longitude from another.
         coords = sorted(
@@ -216,7 +216,7 @@ def agreements(
 ) -> list[Agreement]:
     """Agreements holding on *as_of* (or ever, without it), sorted by start date and IRI."""
     found = []
-    solutions = store.select(load("viz-agreements"), bindings(as_of, past_too=past_too))
+    solutions = store.select(load("viz/agreements"), bindings(as_of, past_too=past_too))
     for iri, rows in _group(solutions, "agreement").items():
         kind = _first(rows, "kind")
         found.append(
@@ -237,7 +237,7 @@ def memberships(
 ) -> list[Membership]:
     """Parks' alliance memberships holding on *as_of* (or ever), sorted by start and IRI."""
     found = []
-    solutions = store.select(load("viz-memberships"), bindings(as_of, past_too=past_too))
+    solutions = store.select(load("viz/memberships"), bindings(as_of, past_too=past_too))
     for iri, rows in _group(solutions, "membership").items():
         alliance = _text(_first(rows, "alliance"))
         found.append(
@@ -266,7 +266,7 @@ def memberships(
 def status_records(store: Store, as_of: dt.date | None = None) -> list[StatusRecord]:
     """Status records reached by *as_of* (or all), sorted by start date and IRI."""
     found = []
-    for iri, rows in _group(store.select(load("viz-status"), bindings(as_of)), "record").items():
+    for iri, rows in _group(store.select(load("viz/status"), bindings(as_of)), "record").items():
         about = _text(_first(rows, "about"))
         status = _text(_first(rows, "status"))
         found.append(
@@ -292,7 +292,7 @@ def current_status(records: Iterable[StatusRecord], about: str) -> StatusRecord 
 def events(store: Store, as_of: dt.date | None = None) -> list[Event]:
     """Events begun by *as_of* (or all), sorted by start date and IRI."""
     found = []
-    for iri, rows in _group(store.select(load("viz-events"), bindings(as_of)), "event").items():
+    for iri, rows in _group(store.select(load("viz/events"), bindings(as_of)), "event").items():
         own = _date(_first(rows, "start"))
         found.append(
             Event(
@@ -323,7 +323,7 @@ class Evidence:
 def evidence(store: Store) -> dict[str, list[Evidence]]:
     """The passages supporting each agreement and membership, by claim IRI (none: no key)."""
     by_claim: dict[str, dict[str, list[dict[str, Term]]]] = defaultdict(lambda: defaultdict(list))
-    for row in store.select(load("viz-evidence")).rows:
+    for row in store.select(load("viz/evidence")).rows:
         if "claim" in row and "evidence" in row:
             by_claim[row["claim"].value][row["evidence"].value].append(row)
     found: dict[str, list[Evidence]] = {}

@@ -1,7 +1,7 @@
 """Map points: parks with coordinates, all of them or those tied to one alliance or agreement.
 
-Parks come from ``viz-parks.rq``; an alliance's parks are its members holding on the day
-(``viz-memberships.rq``), an agreement's its parties when it holds (``viz-agreements.rq``).
+Parks come from ``viz/parks.rq``; an alliance's parks are its members holding on the day
+(``viz/memberships.rq``), an agreement's its parties when it holds (``viz/agreements.rq``).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The cooperation network: parks as nodes, typed and dated edges between them.
 
-Edges come from two kinds of fact, both read by SPARQL (``viz-agreements.rq``,
-``viz-memberships.rq``) so the picture and the downloads always match the graph:
+Edges come from two kinds of fact, both read by SPARQL (``viz/agreements.rq``,
+``viz/memberships.rq``) so the picture and the downloads always match the graph:
 
 * an agreement with several park parties links each pair of them — type
   ``sister-park-agreement`` for that kind, ``agreement`` for every other kind;

@@ -13,16 +13,15 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
+from parkld.asof.held import Held
 from parkld.linked.describe import Description, Statement
-from parkld.linked.held import Held
 from parkld.linked.index import Index, SourceInfo
 from parkld.linked.iris import local_path
+from parkld.namespaces import OWL, RDF_TYPE, RDFS_LABEL, SH, SKOS
 from parkld.store import Term
 from parkld.web.safety import link_target
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
+SKOS_PREF = SKOS + "prefLabel"
 
 #: Properties shown as the page's key facts, per kind (local names in the pld: namespace, or
 #: full IRIs), in this order.
@@ -283,7 +282,7 @@ class PageView:
     def names(self) -> list[Statement]:
         """Every name in every language (rdfs:label, skos:prefLabel), sorted by language."""
         return sorted(
-            (st for st in self.desc.statements if st.predicate in (RDFS_LABEL, SKOS_PREF)),
+            (st for st in self.desc.statements if st.predicate in (RDFS_LABEL.value, SKOS_PREF)),
             key=lambda st: (self.lang(st.object), st.object.value),
         )
 
@@ -292,7 +291,7 @@ class PageView:
         groups: dict[str, list[Statement]] = defaultdict(list)
         for st in self.desc.statements:
             groups[st.predicate].append(st)
-        return sorted(groups.items(), key=lambda kv: (kv[0] != RDF_TYPE, self.label(kv[0])))
+        return sorted(groups.items(), key=lambda kv: (kv[0] != RDF_TYPE.value, self.label(kv[0])))
 
     def claims(self) -> tuple[list[SourceInfo], list[tuple[str, list[list[Term]]]]]:
         """Agreement claims side by side: the sources, and per property each source's values."""
@@ -403,7 +402,6 @@ class PageView:
     def validation(self) -> tuple[str | None, bool, list[dict[str, str]]]:
         """For a report page: the resource it is about, whether it conforms, and its results
         (severity, path, value, message, shape), violations first."""
-        sh = "http://www.w3.org/ns/shacl#"
         about, conforms = None, True
         results: dict[str, dict[str, str]] = defaultdict(dict)
         for q in self.desc.document:
@@ -413,10 +411,10 @@ class PageView:
             if s == self.desc.iri:
                 if p == "http://purl.org/dc/terms/subject":
                     about = o.value
-                elif p == sh + "conforms":
+                elif p == SH + "conforms":
                     conforms = o.value == "true"
-            elif p.startswith(sh):
-                results[s][p[len(sh) :]] = o.value
+            elif p.startswith(SH):
+                results[s][p[len(SH) :]] = o.value
         order = {"Violation": 0, "Warning": 1, "Info": 2}
         rows = sorted(
             results.values(),
@@ -427,7 +425,7 @@ class PageView:
             ),
         )
         for r in rows:
-            r["severity"] = r.get("resultSeverity", sh + "Violation").rsplit("#", 1)[-1]
+            r["severity"] = r.get("resultSeverity", SH + "Violation").rsplit("#", 1)[-1]
         return about, conforms, rows
 
     def source_graphs(self) -> dict[str, list[str]]:
@@ -443,10 +441,6 @@ def _value(row: dict[str, Term], key: str) -> str | None:
     return term.value if term is not None else None
 
 
-OWL = "http://www.w3.org/2002/07/owl#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-SH = "http://www.w3.org/ns/shacl#"
 DOC_SECTIONS = (
     ("Classes", OWL + "Class"),
     ("Object properties", OWL + "ObjectProperty"),
@@ -482,11 +476,11 @@ def document_sections(view: PageView) -> list[tuple[str, list[DocTerm]]]:
         if not isinstance(q.subject, ox.NamedNode):
             continue
         by_subject[q.subject.value].append(pair)  # type: ignore[arg-type]
-        if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode):
+        if q.predicate == RDF_TYPE and isinstance(q.object, ox.NamedNode):
             types[q.subject.value].add(q.object.value)
 
     def facts(iri: str) -> list[tuple[str, Term, list[tuple[str, Term]]]]:
-        rows = sorted(by_subject[iri], key=lambda f: (f[0] != RDF_TYPE, f[0]))
+        rows = sorted(by_subject[iri], key=lambda f: (f[0] != RDF_TYPE.value, f[0]))
         return [
             (p, o, sorted(blanks.get(o.value, [])) if isinstance(o, ox.BlankNode) else [])
             for p, o in rows

@@ -14,15 +14,16 @@ import datetime as dt
 from flask import Blueprint, Response, render_template, request
 
 from parkld import mediatypes
+from parkld.asof.day import as_of_query
+from parkld.asof.held import Held
 from parkld.errors import BadRequest, NotFound
 from parkld.linked import rdf
 from parkld.linked.describe import Description, describe
-from parkld.linked.held import Held
 from parkld.linked.index import Index
 from parkld.linked.iris import NEGOTIABLE_FORMATS, RESOURCE_FORMATS, Target, parse_path
 from parkld.linked.schemaorg import schema_document, script_json
 from parkld.mediatypes import Format
-from parkld.web.held import as_of_arg, as_of_query, held
+from parkld.web.asof import as_of_arg, held
 from parkld.web.negotiate import (
     Rendered,
     cached,

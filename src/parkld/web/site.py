@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
-from pathlib import Path
 
 from flask import Blueprint, Response, jsonify, render_template, request
 
-from parkld import mediatypes, resources
+from parkld import mediatypes, queries, resources
+from parkld.asof.day import as_of_query
 from parkld.errors import BadRequest, NotFound
 from parkld.linked import dumps as dumps_mod
 from parkld.linked import rdf
@@ -20,7 +20,7 @@ from parkld.linked.search import MAX_QUERY_CHARS, MAX_RESULTS, search
 from parkld.linked.sitemap import sitemap_xml
 from parkld.linked.void import DUMPS, Dump, dataset_iri, licence, void_triples
 from parkld.mediatypes import Format
-from parkld.web.held import as_of_arg, as_of_query, held
+from parkld.web.asof import as_of_arg, held
 from parkld.web.negotiate import (
     Rendered,
     cached,
@@ -107,7 +107,7 @@ def _render_landing(day: dt.date | None) -> Rendered:
         counts=counts,
         parks=parks,
         alliances=alliances,
-        examples=example_queries(),
+        examples=[(e.title, e.text) for e in queries.examples(resources.examples_dir())],
         label=index.label,
         base=index.base,
         schema_json=script_json(
@@ -119,24 +119,6 @@ def _render_landing(day: dt.date | None) -> Rendered:
         ),
     )
     return rendered(html, mediatypes.HTML.content_type)
-
-
-def example_queries() -> list[tuple[str, str]]:
-    """(title, query text) of the shipped example queries; the title is the first comment."""
-    found = []
-    directory = resources.examples_dir()
-    for path in sorted(Path(directory).glob("*.rq")) if directory.is_dir() else []:
-        text = path.read_text(encoding="utf-8")
-        first = next(
-            (
-                ln.lstrip("# ").strip()
-                for ln in text.splitlines()
-                if ln.startswith("#") and ln.strip("# ")
-            ),
-            path.stem,
-        )
-        found.append((first, text))
-    return found
 
 
 @bp.route("/search", methods=["GET"])

@@ -14,14 +14,13 @@ import hmac
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from parkld import mediatypes, resources, writes
+from parkld import mediatypes, queries, resources, writes
 from parkld.errors import (
     BadRequest,
     Forbidden,
@@ -32,6 +31,7 @@ from parkld.errors import (
     UnsupportedMediaType,
 )
 from parkld.mediatypes import Format, Kind
+from parkld.namespaces import PLD, PREFIXES, VOCAB, WDT
 from parkld.sparql import analysis, lexer, results
 from parkld.sparql.answers import Answer, Formats, QueryRequest, Serialised
 from parkld.sparql.ratelimit import RateLimiter
@@ -53,23 +53,14 @@ _COUNTERPART = {
     "jsonld": mediatypes.SPARQL_JSON,
     "rdfxml": mediatypes.SPARQL_XML,
 }
+#: Standard prefixes offered on the HTML page, after the parkld ones.
+_PAGE_STANDARD = ("rdf", "rdfs", "xsd", "owl", "skos", "dct", "schema", "org", "prov", "wgs84")
 #: Prefixes offered on the HTML page (the parkld ones first).
 PAGE_PREFIXES = {
-    "pld": "https://w3id.org/parkld/ontology#",
-    "pv": "https://w3id.org/parkld/vocab/",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dct": "http://purl.org/dc/terms/",
-    "schema": "https://schema.org/",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "wgs84": "http://www.w3.org/2003/01/geo/wgs84_pos#",
-    "time": "http://www.w3.org/2006/time#",
-    "wd": "http://www.wikidata.org/entity/",
-    "wdt": "http://www.wikidata.org/prop/direct/",
+    "pld": PLD,
+    "pv": VOCAB,
+    **{p: PREFIXES[p] for p in (*_PAGE_STANDARD, "time", "wd")},
+    "wdt": WDT,
 }
 
 
@@ -364,32 +355,6 @@ def run_update(op: Operation) -> Response:
 
 
 # -- the HTML page ----------------------------------------------------------------------
-@dataclass(frozen=True)
-class Example:
-    """One example query shown on the page."""
-
-    name: str
-    title: str
-    text: str
-
-
-def example_queries(directory: Path) -> list[Example]:
-    """The ``.rq`` files of *directory*, titled by their first ``#`` comment line."""
-    found = []
-    for path in sorted(directory.glob("*.rq")) if directory.is_dir() else []:
-        text = path.read_text(encoding="utf-8")
-        title = next(
-            (
-                line.lstrip("#").strip()
-                for line in text.splitlines()
-                if line.startswith("#") and line.lstrip("#").strip()
-            ),
-            path.stem,
-        )
-        found.append(Example(path.stem, title, text))
-    return found
-
-
 def _cell(term: dict[str, Any], base_iri: str) -> dict[str, str]:
     kind, value = term.get("type", "literal"), str(term.get("value", ""))
     if kind == "uri":
@@ -433,7 +398,7 @@ def page(op: Operation) -> Response:
     settings = get_settings()
     context: dict[str, Any] = {
         "query": op.text,
-        "examples": example_queries(resources.examples_dir()),
+        "examples": queries.examples(resources.examples_dir()),
         "prefixes": PAGE_PREFIXES,
         "endpoint": request.script_root + "/sparql",
         "max_rows": settings.max_rows,

@@ -16,20 +16,15 @@ from flask import Blueprint, Response, jsonify, render_template, request, url_fo
 
 from parkld.errors import BadRequest
 from parkld.mediatypes import SPARQL_CSV
-from parkld.viz import export, facts, geo, network, timeline
-from parkld.viz.asof import parse_as_of
+from parkld.viz import downloads, facts, geo, network, timeline
 from parkld.viz.facts import Evidence, Park, StatusRecord
+from parkld.web.asof import as_of_arg
 from parkld.web.state import get_settings, get_store
 
 bp = Blueprint("viz", __name__)
 
 
 # -- request parameters ------------------------------------------------------------------------
-def as_of_arg() -> dt.date | None:
-    """The request's ``asOf`` day, or None; BadRequest when it is not a date."""
-    return parse_as_of(request.args.get("asOf"))
-
-
 def focus_arg() -> str | None:
     """The request's ``focus`` IRI (the resource a picture is about), or None."""
     text = request.args.get("focus", "").strip()
@@ -228,8 +223,8 @@ def network_graphml() -> Response:
     """Every park and every edge holding on ``asOf`` (all edges without it), as GraphML."""
     net = network.build(get_store(), as_of_arg())
     return _download(
-        export.graphml(net),
-        f"{export.GRAPHML_MEDIA_TYPE}; charset=utf-8",
+        downloads.graphml(net),
+        f"{downloads.GRAPHML_MEDIA_TYPE}; charset=utf-8",
         "parkld-network",
         "graphml",
     )
@@ -239,14 +234,18 @@ def network_graphml() -> Response:
 def network_nodes_csv() -> Response:
     """The network's node list (every park) as CSV."""
     net = network.build(get_store(), as_of_arg())
-    return _download(export.nodes_csv(net), SPARQL_CSV.content_type, "parkld-network-nodes", "csv")
+    return _download(
+        downloads.nodes_csv(net), SPARQL_CSV.content_type, "parkld-network-nodes", "csv"
+    )
 
 
 @bp.get("/network-edges.csv")
 def network_edges_csv() -> Response:
     """The network's edge list as of ``asOf`` as CSV."""
     net = network.build(get_store(), as_of_arg())
-    return _download(export.edges_csv(net), SPARQL_CSV.content_type, "parkld-network-edges", "csv")
+    return _download(
+        downloads.edges_csv(net), SPARQL_CSV.content_type, "parkld-network-edges", "csv"
+    )
 
 
 # -- pages -------------------------------------------------------------------------------------

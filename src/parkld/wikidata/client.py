@@ -32,15 +32,14 @@ from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from parkld.config import Settings
 from parkld.errors import ConfigError, UpstreamError
+from parkld.progress import ProgressBar
+from parkld.store.querytext import with_values
 from parkld.wikidata.files import write_atomic
-from parkld.wikidata.progress import Progress
-from parkld.wikidata.terms import values_block
 
 log = logging.getLogger(__name__)
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Row = dict[str, Term]
-VALUES_MARKER = "#VALUES#"
 RETRY_STATUSES = {429, 502, 503, 504, 500}
 
 
@@ -113,30 +112,27 @@ class WikidataClient:
     def select_batched(
         self,
         template: str,
-        variables: Sequence[str],
-        rows: Sequence[Sequence[ox.NamedNode | ox.Literal]],
+        name: str,
+        terms: Sequence[ox.NamedNode | ox.Literal],
         *,
         batch_size: int = 50,
         label: str = "querying Wikidata",
     ) -> list[Row]:
-        """Run *template* once per batch of *rows*, each batch as a ``VALUES`` block.
+        """Run *template* once per batch of *terms*, each batch bound to ``?name``.
 
-        *template* is parkld's own query text with the marker ``#VALUES#`` where the block goes;
-        values only ever enter it as serialised terms.
+        *template* is parkld's own query text (a ``.rq`` file); each batch opens its WHERE group
+        as a ``VALUES`` block written by the store's one VALUES writer
+        (:func:`parkld.store.querytext.with_values`), so values enter it only as serialised terms.
         """
-        if VALUES_MARKER not in template:
-            raise ValueError("query template lacks the #VALUES# marker")
-        batches = [rows[i : i + batch_size] for i in range(0, len(rows), batch_size)]
-        progress = Progress(len(batches), label, enabled=self.show_progress)
+        batches = [terms[i : i + batch_size] for i in range(0, len(terms), batch_size)]
+        progress = ProgressBar(len(batches), label, enabled=self.show_progress)
         found: list[Row] = []
         try:
             for batch in batches:
-                found += self.select(
-                    template.replace(VALUES_MARKER, values_block(variables, batch))
-                )
+                found += self.select(with_values(template, name, batch))
                 progress.advance()
         finally:
-            progress.close()
+            progress.end()
         return found
 
     # ------------------------------------------------------------------ HTTP

@@ -18,25 +18,14 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from parkld import queries
 from parkld.wikidata.client import WikidataClient
 from parkld.wikidata.project import Park
-from parkld.wikidata.records import LANGUAGES
 from parkld.wikidata.scoring import distance_km, fold
 from parkld.wikidata.terms import PWD, item, parse_point, qid_of
 
 DEFAULT_MAX_KM = 2.0
 
-_LANGS = ", ".join(f'"{lang}"' for lang in LANGUAGES)
-FACTS = f"""PREFIX wdt: <http://www.wikidata.org/prop/direct/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-# Facts of the items bound by VALUES ?item: P625, P571, P17, P856 and labels.
-SELECT ?item ?coord ?inception ?country ?website ?label WHERE {{
-  #VALUES#
-  {{ ?item wdt:P625 ?coord }} UNION {{ ?item wdt:P571 ?inception }}
-  UNION {{ ?item wdt:P17 ?country }} UNION {{ ?item wdt:P856 ?website }}
-  UNION {{ ?item rdfs:label ?label . FILTER(LANG(?label) IN ({_LANGS})) }}
-}}
-"""
 
 
 @dataclass
@@ -68,7 +57,11 @@ def fetch_facts(client: WikidataClient, parks: Sequence[Park]) -> dict[str, Fact
     qids = sorted({p.qid for p in parks if p.qid})
     rows = (
         client.select_batched(
-            FACTS, ["item"], [[item(q)] for q in qids], batch_size=50, label="Wikidata facts"
+            queries.load("wikidata/facts"),
+            "item",
+            [item(q) for q in qids],
+            batch_size=50,
+            label="Wikidata facts",
         )
         if qids
         else []

@@ -28,51 +28,16 @@ from datetime import date
 
 import pyoxigraph as ox
 
+from parkld import queries
 from parkld.wikidata.client import Row, WikidataClient
 from parkld.wikidata.project import Park
 from parkld.wikidata.records import LANGUAGES
 from parkld.wikidata.scoring import MARGIN, Candidate, Score, score
-from parkld.wikidata.terms import PARK_CLASSES, PWD, item, parse_point, qid_of
+from parkld.wikidata.terms import PWD, item, parse_point, qid_of
 
 DEFAULT_THRESHOLD = 0.8
 #: Candidates scoring below this are not worth a reviewer's time.
 REVIEW_FLOOR = 0.5
-
-_LANGS = ", ".join(f'"{lang}"' for lang in LANGUAGES)
-_CLASSES = " ".join(f"wd:{q}" for q in PARK_CLASSES)
-_PREFIXES = """PREFIX wd: <http://www.wikidata.org/entity/>
-PREFIX wdt: <http://www.wikidata.org/prop/direct/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
-BY_COUNTRY = (
-    _PREFIXES
-    + f"""
-# Parks (P31/P279* science or technology park) in the countries bound by VALUES ?country.
-SELECT ?item ?name ?coord ?country WHERE {{
-  #VALUES#
-  VALUES ?class {{ {_CLASSES} }}
-  ?item wdt:P17 ?country ; wdt:P31/wdt:P279* ?class .
-  OPTIONAL {{ ?item rdfs:label|skos:altLabel ?name . FILTER(LANG(?name) IN ({_LANGS})) }}
-  OPTIONAL {{ ?item wdt:P625 ?coord }}
-}}
-"""
-)
-BY_NAME = (
-    _PREFIXES
-    + f"""
-# Items whose label or alias is one of the names bound by VALUES ?key (any class).
-SELECT ?item ?name ?coord ?country ?class WHERE {{
-  #VALUES#
-  ?item rdfs:label|skos:altLabel ?key .
-  OPTIONAL {{ ?item rdfs:label|skos:altLabel ?name . FILTER(LANG(?name) IN ({_LANGS})) }}
-  OPTIONAL {{ ?item wdt:P625 ?coord }}
-  OPTIONAL {{ ?item wdt:P17 ?country }}
-  OPTIONAL {{ VALUES ?class {{ {_CLASSES} }} ?item wdt:P31/wdt:P279* ?class }}
-}}
-"""
-)
-
 
 @dataclass
 class Decision:
@@ -117,9 +82,9 @@ def fetch_candidates(client: WikidataClient, parks: Sequence[Park]) -> dict[str,
         _merge(
             cands,
             client.select_batched(
-                BY_COUNTRY,
-                ["country"],
-                [[item(q)] for q in countries],
+                queries.load("wikidata/candidates_by_country"),
+                "country",
+                [item(q) for q in countries],
                 batch_size=20,
                 label="candidates by country",
             ),
@@ -127,11 +92,15 @@ def fetch_candidates(client: WikidataClient, parks: Sequence[Park]) -> dict[str,
         )
     keys = sorted({(text, lang) for p in parks for text, _ in p.names for lang in LANGUAGES})
     if keys:
-        rows = [[ox.Literal(text, language=lang)] for text, lang in keys]
+        names = [ox.Literal(text, language=lang) for text, lang in keys]
         _merge(
             cands,
             client.select_batched(
-                BY_NAME, ["key"], rows, batch_size=60, label="candidates by name"
+                queries.load("wikidata/candidates_by_name"),
+                "key",
+                names,
+                batch_size=60,
+                label="candidates by name",
             ),
             all_parks=False,
         )

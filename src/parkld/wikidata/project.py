@@ -14,35 +14,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from parkld import graphs, resources
+from parkld import graphs, queries, resources
 from parkld.wikidata.terms import qid_of
-
-PREFIXES = """\
-PREFIX pld: <https://w3id.org/parkld/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX wgs84: <http://www.w3.org/2003/01/geo/wgs84_pos#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-"""
-
-_PARKS = (
-    PREFIXES
-    + """
-SELECT ?park ?wd ?name ?isLabel ?lat ?long ?countryWd ?country ?countryName ?year ?date ?web WHERE {
-  ?park rdf:type ?class . ?class rdfs:subClassOf* pld:Park .
-  FILTER NOT EXISTS { ?park rdf:type pld:UnidentifiedPark }
-  OPTIONAL { ?park pld:wikidata ?wd }
-  OPTIONAL { { ?park rdfs:label ?name BIND(true AS ?isLabel) } UNION { ?park skos:altLabel ?name } }
-  OPTIONAL { ?park wgs84:lat ?lat ; wgs84:long ?long }
-  OPTIONAL { ?park pld:country ?country .
-             OPTIONAL { ?country pld:wikidata ?countryWd }
-             OPTIONAL { ?country rdfs:label ?countryName } }
-  OPTIONAL { ?park pld:foundingYear ?year }
-  OPTIONAL { ?park pld:foundingDate ?date }
-  OPTIONAL { ?park pld:website ?web }
-}
-"""
-)
 
 
 def solutions(
@@ -94,7 +67,7 @@ class Project:
     def links(self) -> dict[str, str]:
         """QID → parkld IRI for every resource that carries ``pld:wikidata``."""
         found: dict[str, str] = {}
-        for row in solutions(self.store, PREFIXES + "SELECT ?s ?wd WHERE { ?s pld:wikidata ?wd }"):
+        for row in solutions(self.store, queries.load("wikidata/project_links")):
             qid = qid_of(str(row["wd"].value)) if row["wd"] is not None else None
             if qid is not None and row["s"] is not None:
                 # Two resources with one QID would be a data error; keep the first by IRI.
@@ -105,7 +78,7 @@ class Project:
     def subjects(self) -> set[str]:
         """Every IRI used as a subject (to keep new slugs from colliding with them), but those
         only claim tables state (:attr:`table_only`)."""
-        rows = solutions(self.store, "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) }")
+        rows = solutions(self.store, queries.load("wikidata/project_subjects"))
         return {str(r["s"].value) for r in rows if r["s"] is not None} - self.table_only
 
     def labels(self, iri: str) -> dict[str, set[str]]:
@@ -113,7 +86,7 @@ class Project:
         out: dict[str, set[str]] = defaultdict(set)
         for row in solutions(
             self.store,
-            PREFIXES + "SELECT ?s ?l WHERE { ?s rdfs:label ?l }",
+            queries.load("wikidata/project_labels"),
             {ox.Variable("s"): ox.NamedNode(iri)},
         ):
             value = row["l"]
@@ -123,11 +96,10 @@ class Project:
 
     def has(self, iri: str, predicate: str) -> bool:
         """True when *iri* has at least one value for *predicate*."""
-        # pyoxigraph substitutes only projected variables, hence SELECT rather than ASK.
         return bool(
             solutions(
                 self.store,
-                "SELECT ?s ?p WHERE { ?s ?p ?o } LIMIT 1",
+                queries.load("wikidata/project_has"),
                 {ox.Variable("s"): ox.NamedNode(iri), ox.Variable("p"): ox.NamedNode(predicate)},
             )
         )
@@ -135,7 +107,7 @@ class Project:
     def parks(self) -> list[Park]:
         """Every named park, with names, coordinates, country, founding and website."""
         parks: dict[str, Park] = {}
-        for row in solutions(self.store, _PARKS):
+        for row in solutions(self.store, queries.load("wikidata/project_parks")):
             iri = row["park"]
             if not isinstance(iri, ox.NamedNode):
                 continue

@@ -14,31 +14,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from parkld import queries
 from parkld.errors import DataError
-from parkld.wikidata.terms import PARK_CLASSES, RDFS_LABEL, WDT, parse_point, qid_of
+from parkld.namespaces import RDFS_LABEL, WDT
+from parkld.wikidata.terms import parse_point, qid_of
 
 #: Label languages, in order of preference (the snapshot's own fallback order, then more).
 LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl", "pl", "sv", "ca", "ja", "zh")
 
 #: The live query behind the snapshot: parks of either class (or a subclass) with a coordinate.
-PARKS_QUERY = """\
-# Science and technology parks (P31 / P279*) with a coordinate: item, labels, P625, P17, P402.
-PREFIX wd: <http://www.wikidata.org/entity/>
-PREFIX wdt: <http://www.wikidata.org/prop/direct/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?item ?label ?coord ?country ?countryLabel ?osm WHERE {
-  VALUES ?class { %s }
-  ?item wdt:P31/wdt:P279* ?class ;
-        wdt:P625 ?coord .
-  OPTIONAL { ?item rdfs:label ?label . FILTER(LANG(?label) IN (%s)) }
-  OPTIONAL { ?item wdt:P17 ?country .
-             OPTIONAL { ?country rdfs:label ?countryLabel . FILTER(LANG(?countryLabel) = "en") } }
-  OPTIONAL { ?item wdt:P402 ?osm }
-}
-""" % (
-    " ".join(f"wd:{q}" for q in PARK_CLASSES),
-    ", ".join(f'"{lang}"' for lang in LANGUAGES),
-)
+PARKS_QUERY = queries.load("wikidata/parks")
 
 _DECIMAL = re.compile(r"^[-+]?\d+(\.\d+)?$")
 
@@ -96,7 +81,7 @@ def _add(
     qid = qid_of(subject)
     if qid is None:
         return
-    if predicate == RDFS_LABEL and isinstance(obj, ox.Literal):
+    if predicate == RDFS_LABEL.value and isinstance(obj, ox.Literal):
         records.setdefault(qid, ParkRecord(qid)).labels.setdefault(obj.language or "und", obj.value)
     elif predicate == WDT + "P625" and isinstance(obj, ox.Literal):
         point = _point(obj.value)
@@ -147,7 +132,7 @@ def from_rows(rows: Iterable[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]
         if not isinstance(item, ox.NamedNode) or qid_of(item.value) is None:
             continue
         for var, prop in (
-            ("label", RDFS_LABEL),
+            ("label", RDFS_LABEL.value),
             ("coord", WDT + "P625"),
             ("country", WDT + "P17"),
             ("osm", WDT + "P402"),

@@ -1,26 +1,23 @@
-"""Namespaces, QIDs, and SPARQL text for typed terms.
+"""Namespaces, QIDs and WDQS points.
 
 Values never reach a query as raw user text: a QID must match :data:`QID_RE` before it becomes
-an IRI, and literals/IRIs are serialised by Oxigraph (which escapes them) before they are put
-into a ``VALUES`` block.
+an IRI, and terms enter a query only through the store's VALUES writer
+(:func:`parkld.store.querytext.with_values`), which serialises them with Oxigraph.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
 
 import pyoxigraph as ox
 
-WD = "http://www.wikidata.org/entity/"
-WDT = "http://www.wikidata.org/prop/direct/"
-PLD = "https://w3id.org/parkld/ontology#"
+from parkld.namespaces import WD
+
+# Re-exported for wikidata/importer.py, which imports it from here.
+from parkld.namespaces import WGS84 as WGS84
+
 #: parkld's own terms for Wikidata reports (links, diffs): not part of the served ontology.
 PWD = "https://w3id.org/parkld/wikidata#"  # noqa: S105 - a namespace, not a password
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-SKOS_ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
-WGS84 = "http://www.w3.org/2003/01/geo/wgs84_pos#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 
 #: Wikidata's science park and technology park classes (their subclasses are reached by P279*).
 PARK_CLASSES = ("Q1976594", "Q1281153")
@@ -62,20 +59,3 @@ def parse_point(wkt: str) -> tuple[float, float] | None:
     if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
         return None
     return lat, lon
-
-
-def sparql_term(term: ox.NamedNode | ox.Literal) -> str:
-    """SPARQL text for one term, escaped by Oxigraph's serialiser (N-Triples syntax)."""
-    return str(term)
-
-
-def values_block(
-    variables: Sequence[str], rows: Iterable[Sequence[ox.NamedNode | ox.Literal]]
-) -> str:
-    """A ``VALUES (?a ?b) { (… …) … }`` clause built from typed terms."""
-    for name in variables:
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-            raise ValueError(f"bad variable name {name!r}")
-    head = " ".join(f"?{v}" for v in variables)
-    body = "\n".join("  (" + " ".join(sparql_term(t) for t in row) + ")" for row in rows)
-    return f"VALUES ({head}) {{\n{body}\n}}"

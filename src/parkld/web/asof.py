@@ -1,21 +1,19 @@
-"""``?asOf=YYYY-MM-DD`` on resource pages and the landing page: the day and what held on it.
+"""``?asOf=YYYY-MM-DD`` on every page that takes it: the request's day and what held on it.
 
-The day is parsed by :func:`parkld.viz.asof.parse_as_of` (a bad one is a 400 naming ``asOf``);
-what held on it is :func:`parkld.linked.held.held_on`, computed once per day and store
+The day is parsed by :func:`parkld.asof.day.parse_as_of` (a bad one is a 400 naming ``asOf``);
+what held on it is :func:`parkld.asof.held.held_on`, computed once per day and store
 generation (10 queries, ~0.5 s on the shipped graph) and shared by every page asking that day.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
-from urllib.parse import urlencode
 
 from flask import current_app, request
 
+from parkld.asof.day import PARAM, parse_as_of
+from parkld.asof.held import Held, held_on
 from parkld.linked.cache import GenerationCache, generation
-from parkld.linked.held import Held, held_on
-from parkld.viz.asof import parse_as_of
 from parkld.web.state import get_store
 
 _STATE = "parkld.held"
@@ -23,7 +21,7 @@ _STATE = "parkld.held"
 
 def as_of_arg() -> dt.date | None:
     """The request's ``asOf`` day, or None; BadRequest when it is not a date."""
-    return parse_as_of(request.args.get("asOf"))
+    return parse_as_of(request.args.get(PARAM))
 
 
 def held(day: dt.date) -> Held:
@@ -34,11 +32,3 @@ def held(day: dt.date) -> Held:
     )
     store = get_store()
     return cache.get_or_make(generation(store), day, lambda: held_on(store, day))
-
-
-def as_of_query(day: dt.date | None, **more: Any) -> str:
-    """``?asOf=…`` (plus *more* parameters that are not None) for links, or ``""``."""
-    params = {k: v for k, v in more.items() if v is not None}
-    if day is not None:
-        params["asOf"] = day.isoformat()
-    return "?" + urlencode(params) if params else ""

@@ -1,6 +1,7 @@
-"""The "as of" date: parsing ``?asOf=YYYY-MM-DD`` and passing it to the queries as bindings.
+"""The "as of" day: parsing ``?asOf=YYYY-MM-DD``, writing it into links, and passing it to the
+queries as bindings.
 
-Every ``viz-*.rq`` query takes the same three bindings, so one call shape serves them all:
+Every ``viz/*.rq`` query takes the same three bindings, so one call shape serves them all:
 
 * ``?asOf`` (``xsd:date``) — the day asked about;
 * ``?anyDate`` (``xsd:boolean``) — true when no day was asked for: keep everything;
@@ -15,13 +16,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
 from parkld.errors import BadRequest
+from parkld.namespaces import XSD
 from parkld.store import Bindings
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
+#: The request parameter that carries the day, on every page that takes one.
+PARAM = "asOf"
+
 XSD_DATE = ox.NamedNode(XSD + "date")
 XSD_BOOLEAN = ox.NamedNode(XSD + "boolean")
 
@@ -39,11 +45,11 @@ def parse_as_of(text: str | None) -> dt.date | None:
         return None
     value = text.strip()
     if not _SHAPE.fullmatch(value):
-        raise BadRequest(f"asOf must be a date written YYYY-MM-DD, got {value!r}")
+        raise BadRequest(f"{PARAM} must be a date written YYYY-MM-DD, got {value!r}")
     try:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
-        raise BadRequest(f"asOf {value!r} is not a valid date: {exc}") from exc
+        raise BadRequest(f"{PARAM} {value!r} is not a valid date: {exc}") from exc
 
 
 def _boolean(value: bool) -> ox.Literal:
@@ -56,9 +62,17 @@ def date_literal(day: dt.date) -> ox.Literal:
 
 
 def bindings(as_of: dt.date | None, *, past_too: bool = False) -> Bindings:
-    """The ``?asOf`` / ``?anyDate`` / ``?pastToo`` bindings for a ``viz-*.rq`` query."""
+    """The ``?asOf`` / ``?anyDate`` / ``?pastToo`` bindings for a ``viz/*.rq`` query."""
     return {
         "asOf": date_literal(as_of or _UNUSED_DAY),
         "anyDate": _boolean(as_of is None),
         "pastToo": _boolean(past_too),
     }
+
+
+def as_of_query(day: dt.date | None, **more: Any) -> str:
+    """``?asOf=…`` (plus *more* parameters that are not None) for links, or ``""``."""
+    params = {k: v for k, v in more.items() if v is not None}
+    if day is not None:
+        params[PARAM] = day.isoformat()
+    return "?" + urlencode(params) if params else ""

@@ -19,39 +19,12 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from parkld import queries
+from parkld.namespaces import WDT
+from parkld.store.querytext import with_values
 from parkld.wikidata.client import WikidataClient
-from parkld.wikidata.project import PREFIXES, Project, solutions
-from parkld.wikidata.terms import WDT, item, qid_of
-
-_SISTER = (
-    PREFIXES
-    + """
-PREFIX ak: <https://w3id.org/parkld/vocab/agreement-kind/>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX schema: <https://schema.org/>
-SELECT ?agr ?a ?b ?aq ?bq ?date ?year ?url WHERE {
-  GRAPH ?g { ?agr pld:agreementKind ak:sister-park-agreement ; pld:party ?a , ?b . }
-  FILTER(STR(?a) < STR(?b))
-  OPTIONAL { ?a pld:wikidata ?aq } OPTIONAL { ?b pld:wikidata ?bq }
-  OPTIONAL { ?agr pld:date ?date } OPTIONAL { ?agr pld:year ?year }
-  OPTIONAL { ?g prov:wasDerivedFrom/schema:url ?url }
-}
-"""
-)
-_MEMBER = (
-    PREFIXES
-    + """
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX schema: <https://schema.org/>
-SELECT ?m ?park ?alliance ?pq ?aq ?url WHERE {
-  GRAPH ?g { ?m org:member ?park ; org:organization ?alliance . }
-  ?alliance a pld:Alliance .
-  OPTIONAL { ?park pld:wikidata ?pq } OPTIONAL { ?alliance pld:wikidata ?aq }
-  OPTIONAL { ?g prov:wasDerivedFrom/schema:url ?url }
-}
-"""
-)
+from parkld.wikidata.project import Project, solutions
+from parkld.wikidata.terms import item, qid_of
 
 
 @dataclass(frozen=True)
@@ -98,7 +71,7 @@ def plan(project: Project) -> Plan:
     """Every exportable fact in *project*, with the ones blocked by a missing item."""
     out = Plan()
     seen: set[tuple[str, str, str]] = set()
-    for row in solutions(project.store, _SISTER):
+    for row in solutions(project.store, queries.load("wikidata/sister_agreements")):
         aq, bq, url = _qid(row["aq"]), _qid(row["bq"]), row["url"]
         if not isinstance(url, ox.NamedNode):
             out.blocked.append(f"sister parks {row['a']} / {row['b']}: no source URL")
@@ -117,7 +90,7 @@ def plan(project: Project) -> Plan:
                 out.statements.append(
                     Statement(s, "P2652", o, url.value, quals, "sister-park agreement")
                 )
-    for row in solutions(project.store, _MEMBER):
+    for row in solutions(project.store, queries.load("wikidata/memberships")):
         pq, aq, url = _qid(row["pq"]), _qid(row["aq"]), row["url"]
         if not isinstance(url, ox.NamedNode) or pq is None:
             continue  # an unlinked member is the linker's business, not the exporter's
@@ -138,18 +111,22 @@ def existing(client: WikidataClient, statements: Sequence[Statement]) -> set[tup
     triples = sorted({(s.subject, s.prop, s.value) for s in statements})
     if not triples:
         return set()
-    rows = client.select_batched(
-        "# Which of the (s p o) bound by VALUES are in the graph?\n"
-        "SELECT ?s ?p ?o WHERE { #VALUES#\n ?s ?p ?o }",
-        ["s", "p", "o"],
-        [[item(s), ox.NamedNode(WDT + p), item(o)] for s, p, o in triples],
-        label="checking Wikidata",
-    )
+    wanted = set(triples)
     found = set()
-    for row in rows:
-        s, o, p = _qid(row.get("s")), _qid(row.get("o")), row.get("p")
-        if s and o and isinstance(p, ox.NamedNode):
-            found.add((s, p.value.removeprefix(WDT), o))
+    # One property at a time, its subjects in batches: the store's VALUES writer binds one
+    # variable per block, and the few statements of other values are dropped below.
+    for prop in sorted({p for _, p, _ in triples}):
+        template = with_values(queries.load("wikidata/statements"), "p", [ox.NamedNode(WDT + prop)])
+        subjects = sorted({s for s, p, _ in triples if p == prop})
+        rows = client.select_batched(
+            template, "s", [item(s) for s in subjects], label="checking Wikidata"
+        )
+        for row in rows:
+            s, o, p = _qid(row.get("s")), _qid(row.get("o")), row.get("p")
+            if s and o and isinstance(p, ox.NamedNode):
+                triple = (s, p.value.removeprefix(WDT), o)
+                if triple in wanted:
+                    found.add(triple)
     return found
 
 

@@ -31,7 +31,7 @@ import rdflib.plugins.sparql
 from flask.testing import FlaskClient
 from rdflib.term import BNode, Literal, Node, URIRef
 
-from parkld import resources
+from parkld import project_files
 from tests.backends import Backend
 from tests.reference import shipped_dataset
 
@@ -95,7 +95,7 @@ CONCATENATED = {"graphs"}
 def _corpus() -> list[tuple[str, str, bool]]:
     """(name, query text, ordered) for every query of the corpus."""
     found: list[tuple[str, str, bool]] = []
-    for path in sorted(resources.examples_dir().glob("*.rq")):
+    for path in sorted(project_files.examples_dir().glob("*.rq")):
         found.append((path.stem, path.read_text(encoding="utf-8"), False))
     for path in sorted((ROOT / "src" / "parkld" / "queries").glob("*.rq")):
         # The one template: parkld fills LIMIT/OFFSET with integers (linked.describe).

@@ -9,7 +9,7 @@ import unicodedata
 
 import pyoxigraph as ox
 
-from parkld.resources import DEFAULT_BASE
+from parkld.project_files import DEFAULT_BASE
 
 PLD = "https://w3id.org/parkld/ontology#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")

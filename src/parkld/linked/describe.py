@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from parkld import queries, resources
+from parkld import project_files, queries
 from parkld.errors import NotFound
 from parkld.kinds import KINDS, Kinds
 from parkld.store import Store, Term
@@ -185,7 +185,11 @@ def _incoming(
 
 def _document(store: Store, iri: str, kind: str, base: str) -> Description:
     """The ontology or the shapes: the whole named graph, whatever path version was asked."""
-    graph = resources.ontology_graph(base) if kind == "ontology" else resources.shapes_graph(base)
+    graph = (
+        project_files.ontology_graph(base)
+        if kind == "ontology"
+        else project_files.shapes_graph(base)
+    )
     rows = store.select(queries.load("linked_graph"), {"g": ox.NamedNode(graph)}).rows
     if not rows:
         raise NotFound(f"no {kind} graph in the store")

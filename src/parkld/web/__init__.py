@@ -25,7 +25,7 @@ BLUEPRINTS = (
     "parkld.web.errors",
     "parkld.web.safety",
     "parkld.web.site",
-    "parkld.web.resources",
+    "parkld.web.deref",
     "parkld.web.sparql",
     "parkld.web.viz",
     "parkld.web.reconcile",

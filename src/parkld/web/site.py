@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, jsonify, render_template, request
 
-from parkld import mediatypes, resources
+from parkld import mediatypes, project_files
 from parkld.errors import BadRequest, NotFound
 from parkld.linked import dumps as dumps_mod
 from parkld.linked import rdf
@@ -114,7 +114,7 @@ def _render_landing(day: dt.date | None) -> Rendered:
 def example_queries() -> list[tuple[str, str]]:
     """(title, query text) of the shipped example queries; the title is the first comment."""
     found = []
-    directory = resources.examples_dir()
+    directory = project_files.examples_dir()
     for path in sorted(Path(directory).glob("*.rq")) if directory.is_dir() else []:
         text = path.read_text(encoding="utf-8")
         first = next(

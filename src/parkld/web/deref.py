@@ -36,7 +36,7 @@ from parkld.web.negotiate import (
 from parkld.web.pages import PageView, document_sections
 from parkld.web.state import get_kinds, get_settings, get_store
 
-bp = Blueprint("resources", __name__)
+bp = Blueprint("deref", __name__)
 
 
 @bp.route("/<path:path>", methods=["GET", "HEAD"])

@@ -11,6 +11,8 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, XSD
 
+from parkld.kinds import KINDS
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA_FILES = sorted((ROOT / "data").glob("*.ttl"))
 BASE = "https://w3id.org/parkld/"
@@ -58,25 +60,9 @@ def verified_qids() -> set[str]:
     return qids
 
 
-TYPE_WORDS = {
-    "park",
-    "organisation",
-    "alliance",
-    "membership",
-    "agreement",
-    "provision",
-    "event",
-    "person",
-    "place",
-    "source",
-    "claim",
-    "status",
-    "graph",
-    "plan",
-    "evidence",
-    "signature",
-    "vocab",
-}
+# The first path segments an entity IRI may have: the registry's entity kinds, and the SKOS
+# vocabularies' ``vocab/``.
+TYPE_WORDS = {*KINDS.entity_segments(), "vocab"}
 
 
 # ---- loading helpers (kept small so the package's own loader can replace them)

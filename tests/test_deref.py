@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 
-from parkld.linked.iris import ENTITY_TYPES
+from parkld.kinds import KINDS
 from parkld.store.embedded import EmbeddedStore
 from tests.live import LiveServer
 
@@ -45,7 +45,7 @@ PARSERS = {
 def _one_per_type(store: EmbeddedStore) -> list[str]:
     rows = store.select("SELECT DISTINCT ?s WHERE { ?s a ?t } ORDER BY ?s").values("s")
     chosen = []
-    for kind in ENTITY_TYPES:
+    for kind in KINDS.entity_segments():
         found = [iri for iri in rows if iri.startswith(f"{BASE}{kind}/")]
         if found:
             chosen.append(found[0][len(BASE) - 1 :])

@@ -31,7 +31,7 @@ import rdflib.plugins.sparql
 from flask.testing import FlaskClient
 from rdflib.term import BNode, Literal, Node, URIRef
 
-from parkld import resources
+from parkld import project_files
 from parkld.store import querytext
 from parkld.store.terms import Bindings
 from tests.backends import Backend
@@ -106,7 +106,7 @@ AS_OF_2018: Bindings = {
 def _corpus() -> list[tuple[str, str, bool]]:
     """(name, query text, ordered) for every query of the corpus."""
     found: list[tuple[str, str, bool]] = []
-    for path in sorted(resources.examples_dir().glob("*.rq")):
+    for path in sorted(project_files.examples_dir().glob("*.rq")):
         found.append((path.stem, path.read_text(encoding="utf-8"), False))
     internal = ROOT / "src" / "parkld" / "queries"
     for path in sorted(internal.glob("[lrv]*/*.rq")):  # linked/, reconcile/, viz/

@@ -7,7 +7,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from parkld import graphs, resources
+from parkld import graphs, project_files
 from parkld.errors import DataError
 from tests.ox_terms import value
 
@@ -91,5 +91,5 @@ def test_project_files_are_found_with_their_roles() -> None:
     sources = graphs.discover()
     roles = {s.role for s in sources}
     assert roles == {"ontology", "shapes", "data", "claims"}  # claims: data/claims/*.csv
-    assert all(s.graph == resources.ontology_graph() for s in sources if s.role == "ontology")
-    assert all(s.graph == resources.shapes_graph() for s in sources if s.role == "shapes")
+    assert all(s.graph == project_files.ontology_graph() for s in sources if s.role == "ontology")
+    assert all(s.graph == project_files.shapes_graph() for s in sources if s.role == "shapes")

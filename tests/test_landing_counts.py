@@ -11,10 +11,11 @@ import re
 from flask.testing import FlaskClient
 from rdflib import RDF, RDFS, URIRef
 
-from parkld.web.site import PLD_CLASSES
+from parkld.kinds import KINDS
 from tests.reference import merged_graph
 
 PLD = "https://w3id.org/parkld/ontology#"
+COUNTED = KINDS.counted_classes()
 
 
 def expected_counts() -> dict[str, int]:
@@ -32,7 +33,7 @@ def expected_counts() -> dict[str, int]:
                     todo.append(up)
         return seen
 
-    members: dict[str, set[str]] = {name: set() for name in PLD_CLASSES}
+    members: dict[str, set[str]] = {name: set() for name in COUNTED}
     for s, t in graph.subject_objects(RDF.type):
         if isinstance(s, URIRef) and isinstance(t, URIRef):
             for cls in closure(t):
@@ -46,7 +47,7 @@ def test_landing_counts_include_subclass_instances(backend_client: FlaskClient) 
     shown = {
         name: int(n)
         for n, name in re.findall(r"<li><strong>(\d+)</strong> (\w+)</li>", page)
-        if name in PLD_CLASSES
+        if name in COUNTED
     }
     expected = expected_counts()
     assert shown == expected

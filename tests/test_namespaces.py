@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from parkld import namespaces, resources
+from parkld import namespaces, project_files
 from parkld.linked.index import project_prefixes
 from parkld.sparql.results import COMMON_PREFIXES
 from parkld.web.sparql import PAGE_PREFIXES
@@ -62,14 +62,14 @@ def test_prefix_tables_come_from_the_namespace_module() -> None:
                     tables.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
     assert tables == []
     standard = namespaces.PREFIXES
-    for table in (COMMON_PREFIXES, PAGE_PREFIXES, project_prefixes(resources.DEFAULT_BASE)):
+    for table in (COMMON_PREFIXES, PAGE_PREFIXES, project_prefixes(project_files.DEFAULT_BASE)):
         assert {p: ns for p, ns in table.items() if p in standard} == {
             p: standard[p] for p in table if p in standard
         }
         assert table["rdf"] == namespaces.RDF
-    assert PAGE_PREFIXES["pld"] == project_prefixes(resources.DEFAULT_BASE)["pld"]
+    assert PAGE_PREFIXES["pld"] == project_prefixes(project_files.DEFAULT_BASE)["pld"]
 
 
 def test_parkld_namespaces_are_under_the_default_base() -> None:
-    assert namespaces.PLD == resources.DEFAULT_BASE + "ontology#"
-    assert namespaces.VOCAB == resources.DEFAULT_BASE + "vocab/"
+    assert namespaces.PLD == project_files.DEFAULT_BASE + "ontology#"
+    assert namespaces.VOCAB == project_files.DEFAULT_BASE + "vocab/"

@@ -93,14 +93,14 @@ def test_validation_failure_publishes_nothing(
 
 def v2_dir(tmp_path: Path, n: int) -> tuple[Path, list[str]]:
     """Extra files adding a marker triple to *n* data graphs (same stems as data files)."""
-    from parkld import resources
+    from parkld import project_files
 
-    stems = sorted(p.stem for p in resources.data_dir().glob("*.ttl"))[:n]
+    stems = sorted(p.stem for p in project_files.data_dir().glob("*.ttl"))[:n]
     extra = tmp_path / "v2"
     extra.mkdir()
     for stem in stems:
         (extra / f"{stem}.ttl").write_text(MARKER)
-    return extra, [resources.source_graph(s) for s in stems]
+    return extra, [project_files.source_graph(s) for s in stems]
 
 
 def test_publish_killed_half_way_loses_nothing(

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from flask.testing import FlaskClient
 
-from parkld import config, graphs, resources
+from parkld import config, graphs, project_files
 from parkld.cli import main
 from parkld.errors import ConfigError
 
@@ -23,7 +23,7 @@ def test_a_file_name_with_a_space_makes_a_valid_graph_iri(tmp_path: Path) -> Non
     source = tmp_path / "my park.ttl"
     shutil.copy(ROOT / "data" / "fr-academic-sophia-antipolis.ttl", source)
     (found,) = graphs.discover([source], with_project=False)
-    assert found.graph == resources.DEFAULT_BASE + "graph/my%20park"
+    assert found.graph == project_files.DEFAULT_BASE + "graph/my%20park"
     loaded = graphs.parse_file(found)
     assert loaded.quads and all(q.graph_name == ox.NamedNode(found.graph) for q in loaded.quads)
 
@@ -53,7 +53,7 @@ def test_an_option_wins_over_a_bad_variable() -> None:
 
 @pytest.mark.parametrize("name", ["alliance-status-as-of", "agreements-in-force-as-of"])
 def test_as_of_examples_answer_without_a_binding(backend_client: FlaskClient, name: str) -> None:
-    query = (resources.examples_dir() / f"{name}.rq").read_text(encoding="utf-8")
+    query = (project_files.examples_dir() / f"{name}.rq").read_text(encoding="utf-8")
     answer = backend_client.post(
         "/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"}
     )

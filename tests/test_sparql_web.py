@@ -470,7 +470,7 @@ def test_page_lists_example_files(
         ("a-untitled", "a-untitled"),
         ("b-parks", "Parks by country"),
     ]
-    monkeypatch.setattr("parkld.resources.examples_dir", lambda: tmp_path)
+    monkeypatch.setattr("parkld.project_files.examples_dir", lambda: tmp_path)
     page = client.get("/sparql", headers={"Accept": "text/html"}).data.decode()
     assert "Parks by country" in page and 'data-query="# Parks by country' in page
     # The landing page lists the same files, by the same loader.

@@ -50,9 +50,7 @@ def test_batched_values_escape_literals() -> None:
     ox.Store().query(text)  # still one well-formed query
 
 
-@pytest.mark.parametrize(
-    "name", ["parks", "facts", "candidates_by_country", "candidates_by_name"]
-)
+@pytest.mark.parametrize("name", ["parks", "facts", "candidates_by_country", "candidates_by_name"])
 def test_wikidata_queries_ask_for_parkld_classes_and_languages(name: str) -> None:
     # The .rq files write the classes and languages out; they must stay those of the code.
     text = queries.load(f"wikidata/{name}")
@@ -71,8 +69,7 @@ def test_batches_user_agent_and_cache(tmp_path: Path) -> None:
     with oxigraph_server([SNAPSHOT], tmp_path) as server:
         c = client(server.query_url, tmp_path)
         template = (
-            "SELECT ?item ?coord WHERE { "
-            "?item <http://www.wikidata.org/prop/direct/P625> ?coord }"
+            "SELECT ?item ?coord WHERE { ?item <http://www.wikidata.org/prop/direct/P625> ?coord }"
         )
         rows = c.select_batched(
             template,

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from parkld import mediatypes, resources
+from parkld import mediatypes, project_files
 from parkld.errors import DataError
 
 Role = str  # "ontology" | "shapes" | "data" | "claims" (a claim table, compiled on loading)
@@ -63,11 +63,11 @@ def _data_source(path: Path, base: str) -> SourceFile:
         # Not a graph: a claim table fills the graphs of the sources its rows cite. The key
         # only identifies the table (a PATH of the same name replaces it, see ``validate``).
         return SourceFile(path, f"{base}claims/{path.stem}", "claims")
-    return SourceFile(path, resources.source_graph(path.stem, base), "data")
+    return SourceFile(path, project_files.source_graph(path.stem, base), "data")
 
 
 def discover(
-    paths: Sequence[Path] = (), *, base: str = resources.DEFAULT_BASE, with_project: bool = True
+    paths: Sequence[Path] = (), *, base: str = project_files.DEFAULT_BASE, with_project: bool = True
 ) -> list[SourceFile]:
     """The files to load: the project's own (unless ``with_project`` is False) plus *paths*.
 
@@ -77,23 +77,23 @@ def discover(
     found: list[SourceFile] = []
     if with_project:
         found += [
-            SourceFile(p, resources.ontology_graph(base), "ontology")
-            for p in _rdf_files(resources.ontology_dir())
+            SourceFile(p, project_files.ontology_graph(base), "ontology")
+            for p in _rdf_files(project_files.ontology_dir())
         ]
         found += [
-            SourceFile(p, resources.shapes_graph(base), "shapes")
-            for p in _rdf_files(resources.shapes_dir())
+            SourceFile(p, project_files.shapes_graph(base), "shapes")
+            for p in _rdf_files(project_files.shapes_dir())
         ]
-        found += [_data_source(p, base) for p in _rdf_files(resources.data_dir())]
+        found += [_data_source(p, base) for p in _rdf_files(project_files.data_dir())]
     for given in paths:
         if not given.exists():
             raise DataError("no such file or directory", str(given))
         for p in _rdf_files(given):
             parent = p.parent.name
             if parent == "ontology":
-                found.append(SourceFile(p, resources.ontology_graph(base), "ontology"))
+                found.append(SourceFile(p, project_files.ontology_graph(base), "ontology"))
             elif parent == "shapes":
-                found.append(SourceFile(p, resources.shapes_graph(base), "shapes"))
+                found.append(SourceFile(p, project_files.shapes_graph(base), "shapes"))
             else:
                 found.append(_data_source(p, base))
     seen: set[Path] = set()
@@ -109,10 +109,10 @@ def discover(
 def _rebase_any(
     term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, base: str
 ) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple:
-    return resources.rebase(term, base) if isinstance(term, ox.NamedNode) else term
+    return project_files.rebase(term, base) if isinstance(term, ox.NamedNode) else term
 
 
-def parse_file(source: SourceFile, base: str = resources.DEFAULT_BASE) -> LoadedFile:
+def parse_file(source: SourceFile, base: str = project_files.DEFAULT_BASE) -> LoadedFile:
     """Parse one file; raise DataError naming file, line and column on bad syntax."""
     fmt = mediatypes.for_path(source.path.name)
     if fmt is None or not isinstance(fmt.oxigraph, ox.RdfFormat):
@@ -140,7 +140,7 @@ def parse_file(source: SourceFile, base: str = resources.DEFAULT_BASE) -> Loaded
         raise DataError(_syntax_message(exc), str(source.path), line, column) from exc
     except UnicodeDecodeError as exc:
         raise DataError("not valid UTF-8", str(source.path)) from exc
-    if base != resources.DEFAULT_BASE:
+    if base != project_files.DEFAULT_BASE:
         quads = [
             ox.Quad(
                 _rebase_any(q.subject, base),  # type: ignore[arg-type]
@@ -168,7 +168,7 @@ def _syntax_message(exc: SyntaxError) -> str:
 
 def load_all(
     sources: Iterable[SourceFile],
-    base: str = resources.DEFAULT_BASE,
+    base: str = project_files.DEFAULT_BASE,
     today: datetime.date | None = None,
 ) -> list[LoadedFile]:
     """Parse every file; the first syntax error stops with a DataError.

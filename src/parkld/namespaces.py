@@ -2,7 +2,7 @@
 
 Everything else names terms from these (``RDFS + "label"``); the two terms nearly every module
 writes are here as nodes. parkld's own namespaces are given under the default base
-(:data:`parkld.resources.DEFAULT_BASE`); code serving another base derives them from it
+(:data:`parkld.project_files.DEFAULT_BASE`); code serving another base derives them from it
 (:func:`parkld.linked.index.project_prefixes`).
 """
 

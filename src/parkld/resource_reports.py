@@ -26,8 +26,8 @@ import rdflib
 from rdflib.namespace import SH
 
 from parkld.errors import NotFound
+from parkld.kinds import KINDS
 from parkld.linked.describe import Description
-from parkld.linked.iris import ENTITY_TYPES
 from parkld.namespaces import DCT, RDF_TYPE, RDFS_LABEL, XSD
 from parkld.namespaces import SH as SHACL
 
@@ -49,11 +49,12 @@ def report_iri(resource: str, base: str) -> str | None:
     if not resource.startswith(base):
         return None
     path = resource[len(base) :]
-    kind, slash, slug = path.partition("/")
-    if kind not in ENTITY_TYPES or not slash or "/" in slug or "#" in slug or not slug:
+    segment, slash, slug = path.partition("/")
+    kind = KINDS.get(segment)
+    if kind is None or not kind.entity or not slash or "/" in slug or "#" in slug or not slug:
         return None
-    if kind == "graph":
-        return None  # graphs are described by their source documents
+    if not kind.report:
+        return None  # e.g. graphs: their source documents describe them
     return f"{base}validation/{path}"
 
 

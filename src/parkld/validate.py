@@ -18,7 +18,7 @@ import rdflib
 from pyshacl import validate as shacl_validate
 from rdflib.namespace import RDFS, SH, SKOS
 
-from parkld import resources
+from parkld import project_files
 from parkld.graphs import LoadedFile, SourceFile
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -297,9 +297,9 @@ def validate_quads(quads: Iterable[ox.Quad]) -> Report:
 
     The ontology and shapes graphs take their roles; every other named graph is data.
     """
-    ontology, shapes = resources.ontology_graph(), resources.shapes_graph()
+    ontology, shapes = project_files.ontology_graph(), project_files.shapes_graph()
     # Per-resource reports (graph/validation) are about the data, not data, if a store has them.
-    reports = resources.DEFAULT_BASE + "graph/validation"
+    reports = project_files.DEFAULT_BASE + "graph/validation"
     by_graph: dict[str, list[ox.Quad]] = defaultdict(list)
     for q in quads:
         name = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""

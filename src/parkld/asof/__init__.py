@@ -1,4 +1,4 @@
-""""As of" a date: one concept for the pictures, the resource pages and the landing page.
+""" "As of" a date: one concept for the pictures, the resource pages and the landing page.
 
 Core code (no Flask):
 

@@ -24,16 +24,6 @@ from parkld.linked.describe import Description, IncomingGroup
 from parkld.store import Store, Term
 from parkld.viz import facts
 
-#: Per related-row key, the variables naming the resources a row is about: a row goes when
-#: one of them is hidden. (Other IRIs in a row, such as its event, only annotate it.)
-ROW_SUBJECTS: dict[str, tuple[str, ...]] = {
-    "memberships": ("m", "other"),
-    "members": ("m", "other"),
-    "agreements": ("a",),
-    "status": ("st",),
-    "evidence": ("claim",),
-}
-
 #: How the notice names a fact that had not started: (noun, "not yet …" phrase).
 _PHRASES: dict[type, tuple[str, str]] = {
     facts.Agreement: ("agreement", "signed"),
@@ -89,7 +79,7 @@ class Held:
     def filter(self, desc: Description) -> Description:
         """*desc* without the related rows and incoming links of hidden resources."""
         related = {
-            key: [row for row in rows if not self._hides_row(key, row)]
+            key: [row for row in rows if not self._hides_row(desc.row_subjects.get(key, ()), row)]
             for key, rows in desc.related.items()
         }
         incoming = []
@@ -105,10 +95,9 @@ class Held:
             )
         return replace(desc, related=related, incoming=incoming)
 
-    def _hides_row(self, key: str, row: Mapping[str, Term]) -> bool:
-        return any(
-            name in row and self.hides(row[name].value) for name in ROW_SUBJECTS.get(key, ())
-        )
+    def _hides_row(self, subjects: tuple[str, ...], row: Mapping[str, Term]) -> bool:
+        # *subjects*: the variables naming what the row is about (parkld.kinds.Related).
+        return any(name in row and self.hides(row[name].value) for name in subjects)
 
 
 def _since(fact: facts.Dated) -> str:

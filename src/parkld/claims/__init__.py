@@ -15,7 +15,7 @@ from pathlib import Path
 from parkld.claims.compile import ClaimTableInvalid, Compiled, Problem, compile_rows
 from parkld.claims.context import Known, known_from
 from parkld.claims.table import COLUMNS, Row, display_path, read_table
-from parkld.resources import DEFAULT_BASE
+from parkld.project_files import DEFAULT_BASE
 
 __all__ = [
     "COLUMNS",

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from parkld import namespaces as ns
-from parkld import resources
+from parkld import project_files
 from parkld.claims import terms as t
 from parkld.claims.context import Known
 from parkld.claims.table import Row
 from parkld.errors import ValidationFailed
-from parkld.resources import DEFAULT_BASE
+from parkld.project_files import DEFAULT_BASE
 
 PARK_KINDS = (
     "science-park",
@@ -676,21 +676,24 @@ def compile_rows(
     if base != DEFAULT_BASE:
 
         def move(term: ox.NamedNode | ox.Literal) -> ox.NamedNode | ox.Literal:
-            return resources.rebase(term, base) if isinstance(term, ox.NamedNode) else term
+            return project_files.rebase(term, base) if isinstance(term, ox.NamedNode) else term
 
         compiled = Compiled(
             {
-                resources.rebase(ox.NamedNode(g), base).value: [
+                project_files.rebase(ox.NamedNode(g), base).value: [
                     ox.Quad(
-                        resources.rebase(q.subject, base),  # type: ignore[arg-type]
+                        project_files.rebase(q.subject, base),  # type: ignore[arg-type]
                         q.predicate,
                         move(q.object),  # type: ignore[arg-type]
-                        resources.rebase(q.graph_name, base),  # type: ignore[arg-type]
+                        project_files.rebase(q.graph_name, base),  # type: ignore[arg-type]
                     )
                     for q in quads
                 ]
                 for g, quads in compiled.graphs.items()
             },
-            {resources.rebase(ox.NamedNode(g), base).value: f for g, f in compiled.files.items()},
+            {
+                project_files.rebase(ox.NamedNode(g), base).value: f
+                for g, f in compiled.files.items()
+            },
         )
     return compiled

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from parkld.namespaces import PLD, RDF_TYPE, RDFS, WGS84
-from parkld.resources import DEFAULT_BASE
+from parkld.project_files import DEFAULT_BASE
 
 
 @dataclass

@@ -10,7 +10,7 @@ import unicodedata
 import pyoxigraph as ox
 
 from parkld.namespaces import PLD, XSD
-from parkld.resources import DEFAULT_BASE
+from parkld.project_files import DEFAULT_BASE
 
 VOCAB = DEFAULT_BASE + "vocab/"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from parkld import resources
+from parkld import project_files
 from parkld.config import Settings
 from parkld.errors import DataError
 from parkld.wikidata import diff as diff_mod
@@ -24,12 +24,12 @@ from parkld.wikidata.files import write_atomic
 
 def default_snapshot() -> Path:
     """The committed snapshot (``sources/wikidata-parks/parks_wikidata_subset.ttl``)."""
-    return resources.root() / "sources" / "wikidata-parks" / "parks_wikidata_subset.ttl"
+    return project_files.root() / "sources" / "wikidata-parks" / "parks_wikidata_subset.ttl"
 
 
 def default_registry() -> Path:
     """Where ``import`` writes by default: the project's ``data/wikidata-parks.ttl``."""
-    return resources.data_dir() / f"{importer.SLUG}.ttl"
+    return project_files.data_dir() / f"{importer.SLUG}.ttl"
 
 
 _endpoint = click.option(
@@ -134,7 +134,7 @@ def import_cmd(
     # parkld data" it would make every park a merge (and drop their coordinates, which only
     # new parks get), so neither it nor the output file is read.
     proj = project.load(project.project_data_files(exclude=[output, default_registry()]))
-    result = importer.render(snap, proj, source, base=resources.DEFAULT_BASE)
+    result = importer.render(snap, proj, source, base=project_files.DEFAULT_BASE)
     write_atomic(output, result.turtle)
     click.echo(
         f"wrote {output}: {result.parks} parks ({len(result.merged)} merged into "

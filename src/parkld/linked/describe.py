@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from parkld import queries, resources
+from parkld import project_files, queries
 from parkld.errors import NotFound
+from parkld.kinds import KINDS, Kinds
 from parkld.store import Store, Term
 
 #: Incoming links shown per property before paging.
@@ -57,6 +58,9 @@ class Description:
     incoming: list[IncomingGroup] = field(default_factory=list)
     #: Rows for the type-specific parts of the page, by name (``memberships``, ``members``…).
     related: dict[str, list[dict[str, Term]]] = field(default_factory=dict)
+    #: Per name in ``related``, the variables naming the resources a row is about (the
+    #: kind's :class:`parkld.kinds.Related`): what "as of a day" filters on.
+    row_subjects: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: Whole-document resources (ontology, shapes) carry their graph's statements here.
     document: list[ox.Quad] = field(default_factory=list)
 
@@ -98,34 +102,6 @@ class Description:
         return sorted(found)
 
 
-#: Which type-specific queries a kind of page runs (query name → key in ``related``).
-RELATED: dict[str, tuple[tuple[str, str], ...]] = {
-    "park": (
-        ("linked/memberships", "memberships"),
-        ("linked/members", "members"),
-        ("linked/agreements", "agreements"),
-        ("linked/evidence", "evidence"),
-    ),
-    "organisation": (
-        ("linked/memberships", "memberships"),
-        ("linked/members", "members"),
-        ("linked/agreements", "agreements"),
-        ("linked/evidence", "evidence"),
-    ),
-    "alliance": (
-        ("linked/members", "members"),
-        ("linked/status", "status"),
-        ("linked/agreements", "agreements"),
-        ("linked/evidence", "evidence"),
-    ),
-    "agreement": (("linked/evidence", "evidence"),),
-    "membership": (("linked/evidence", "evidence"),),
-    "status": (("linked/evidence", "evidence"),),
-    "person": (("linked/memberships", "memberships"),),
-    "source": (("linked/source_graphs", "graphs"),),
-}
-
-
 def exists(store: Store, iri: str) -> bool:
     """Whether the store mentions *iri* at all."""
     return bool(store.select(queries.load("linked/exists"), {"s": ox.NamedNode(iri)}).rows)
@@ -140,11 +116,12 @@ def describe(
     page_property: str | None = None,
     page: int = 1,
     page_size: int = PAGE_SIZE,
+    kinds: Kinds = KINDS,
 ) -> Description:
     """Describe *iri*; raise NotFound when the store does not mention it.
 
     With *page_property*, the incoming links are only that property's *page*; otherwise every
-    property's first page.
+    property's first page. The related lists are those *kinds* gives the *kind*.
     """
     subject = ox.NamedNode(iri)
     if kind in ("ontology", "shapes"):
@@ -157,8 +134,10 @@ def describe(
         out[(row["p"].value, row["o"])].append(row["g"].value)
     desc.statements = [Statement(iri, p, o, tuple(gs)) for (p, o), gs in out.items()]
     desc.incoming = _incoming(store, subject, page_property, page, page_size)
-    for query, key in RELATED.get(kind, ()):
-        desc.related[key] = store.select(queries.load(query), {"s": subject}).rows
+    registered = kinds.get(kind)
+    for related in registered.related if registered is not None else ():
+        desc.related[related.key] = store.select(related.text(), {"s": subject}).rows
+        desc.row_subjects[related.key] = related.subjects
     return desc
 
 
@@ -206,7 +185,11 @@ def _incoming(
 
 def _document(store: Store, iri: str, kind: str, base: str) -> Description:
     """The ontology or the shapes: the whole named graph, whatever path version was asked."""
-    graph = resources.ontology_graph(base) if kind == "ontology" else resources.shapes_graph(base)
+    graph = (
+        project_files.ontology_graph(base)
+        if kind == "ontology"
+        else project_files.shapes_graph(base)
+    )
     rows = store.select(queries.load("linked/graph"), {"g": ox.NamedNode(graph)}).rows
     if not rows:
         raise NotFound(f"no {kind} graph in the store")

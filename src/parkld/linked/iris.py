@@ -12,29 +12,8 @@ import re
 from dataclasses import dataclass
 
 from parkld import mediatypes
+from parkld.kinds import KINDS, Kinds
 from parkld.mediatypes import Format
-
-#: First path segments of entity IRIs (``<base><type>/<slug>``).
-ENTITY_TYPES: tuple[str, ...] = (
-    "park",
-    "organisation",
-    "alliance",
-    "membership",
-    "agreement",
-    "provision",
-    "event",
-    "person",
-    "place",
-    "source",
-    "claim",
-    "status",
-    "graph",
-    "evidence",
-    "signature",
-    "plan",
-)
-#: Whole-document resources: the ontology, the shapes and the SKOS vocabularies.
-DOCUMENTS: tuple[str, ...] = ("ontology", "shapes", "vocab", "dataset")
 
 #: Representations of a resource, in negotiation order: on a tie (``*/*``, no Accept) the
 #: first wins, so curl gets Turtle while browsers, which name text/html, get HTML.
@@ -75,14 +54,15 @@ class Target:
 
     @property
     def kind(self) -> str:
-        """The first segment: the entity type, or ``ontology``/``shapes``/``vocab``…"""
+        """The first segment: the kind (``park``…, or ``ontology``/``shapes``/``vocab``…)."""
         return self.path.split("/", 1)[0]
 
 
-def parse_path(path: str) -> Target | None:
+def parse_path(path: str, kinds: Kinds = KINDS) -> Target | None:
     """The resource a request path names, or None when it names none (→ 404).
 
-    ``path`` is the decoded path without the leading slash, as the router gives it.
+    ``path`` is the decoded path without the leading slash, as the router gives it; *kinds*
+    says which first segments name entities.
     """
     segments = path.split("/")
     if not segments or any(not _SEGMENT.fullmatch(s) for s in segments):
@@ -93,7 +73,7 @@ def parse_path(path: str) -> Target | None:
         fmt = _EXTENSIONS[ext]
         segments[-1] = stem
     kind = segments[0]
-    if kind in ENTITY_TYPES:
+    if kinds.is_entity(kind):
         if len(segments) != 2:
             return None
     elif kind in ("ontology", "shapes", "dataset"):
@@ -105,7 +85,7 @@ def parse_path(path: str) -> Target | None:
             return None
     elif kind == "validation":
         # validation/<type>/<slug>: the SHACL report of the entity <type>/<slug>
-        if len(segments) != 3 or segments[1] not in ENTITY_TYPES:
+        if len(segments) != 3 or not kinds.is_entity(segments[1]):
             return None
     else:
         return None

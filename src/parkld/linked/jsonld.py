@@ -27,7 +27,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from parkld import queries, resources
+from parkld import project_files, queries
 from parkld.linked.index import project_prefixes
 from parkld.namespaces import OWL, RDF, RDF_TYPE, RDFS, XSD
 from parkld.store import Store
@@ -166,7 +166,7 @@ def build_context(
 
 def context_from_store(store: Store, base: str) -> Context:
     """The context for what *store* holds: the ontology, plus every property and class used."""
-    graph = ox.NamedNode(resources.ontology_graph(base))
+    graph = ox.NamedNode(project_files.ontology_graph(base))
     ontology = [
         (r["s"].value, r["p"].value, r["o"].value)
         for r in store.select(queries.load("linked/graph"), {"g": graph}).rows

@@ -11,44 +11,27 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from parkld.kinds import KINDS, Kinds
 from parkld.linked.describe import Description
 from parkld.linked.index import Index
 
 WGS84 = "http://www.w3.org/2003/01/geo/wgs84_pos#"
-PLD_TO_SCHEMA = {
-    "Park": "Place",
-    "SciencePark": "Place",
-    "TechnologyPark": "Place",
-    "HighTechZone": "Place",
-    "InnovationDistrict": "Place",
-    "Incubator": "Place",
-    "UnidentifiedPark": "Place",
-    "Organisation": "Organization",
-    "Alliance": "Organization",
-    "Agreement": "CreativeWork",
-    "Declaration": "CreativeWork",
-    "Event": "Event",
-    "Fair": "Event",
-    "Summit": "Event",
-    "Forum": "Event",
-    "Person": "Person",
-    "Place": "Place",
-    "City": "City",
-    "Country": "Country",
-    "Region": "AdministrativeArea",
-    "SourceDocument": "CreativeWork",
-    "Quotation": "Quotation",
-}
 
 
-def schema_document(desc: Description, index: Index, url: str) -> dict[str, Any]:
-    """``{"@context": "https://schema.org", "@id": …, "@type": …, "name": …}`` for *desc*."""
+def schema_document(
+    desc: Description, index: Index, url: str, kinds: Kinds = KINDS
+) -> dict[str, Any]:
+    """``{"@context": "https://schema.org", "@id": …, "@type": …, "name": …}`` for *desc*.
+
+    Its types are the schema.org types *kinds* gives the resource's ``pld:`` classes.
+    """
     pld = index.base + "ontology#"
+    to_schema = kinds.schema_types()
     types = sorted(
         {
-            PLD_TO_SCHEMA[t[len(pld) :]]
+            to_schema[t[len(pld) :]]
             for t in index.types.get(desc.iri, ())
-            if t.startswith(pld) and t[len(pld) :] in PLD_TO_SCHEMA
+            if t.startswith(pld) and t[len(pld) :] in to_schema
         }
     ) or ["Thing"]
     doc: dict[str, Any] = {

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from parkld import __version__, mediatypes, queries, resources
+from parkld import __version__, mediatypes, project_files, queries
 from parkld.linked.index import Index, project_prefixes
 from parkld.mediatypes import Format
 from parkld.namespaces import DCAT, DCT, FOAF, OWL, PROV, RDF_TYPE, VOID, WD, XSD
@@ -162,7 +162,7 @@ def void_triples(
     for path in EXAMPLES:
         if base + path in index.types:
             add(ds, VOID + "exampleResource", ox.NamedNode(base + path))
-    add(ds, VOID + "vocabulary", ox.NamedNode(resources.ontology_graph(base) + "#"))
+    add(ds, VOID + "vocabulary", ox.NamedNode(project_files.ontology_graph(base) + "#"))
     add(ds, VOID + "triples", count(store.triple_count()))
     add(ds, VOID + "entities", count(len(index.entities())))
     _partitions(store, index, ds, add, count)
@@ -173,7 +173,7 @@ def void_triples(
 def licence(store: Store, base: str) -> str:
     """The dataset's licence IRI: the ontology's ``dct:license``, else CC BY 4.0."""
     rows = store.select(
-        queries.load("linked/licence"), {"s": ox.NamedNode(resources.ontology_graph(base))}
+        queries.load("linked/licence"), {"s": ox.NamedNode(project_files.ontology_graph(base))}
     ).rows
     return rows[0]["licence"].value if rows else DEFAULT_LICENCE
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from parkld import __version__, queries, resources
+from parkld import __version__, project_files, queries
 from parkld.errors import BadRequest
 from parkld.linked.index import Index, normalise
 from parkld.linked.search import search
@@ -81,7 +81,7 @@ class Catalogue:
 def catalogue(store: Store, index: Index) -> Catalogue:
     """Give every entity its reconciliation types (its classes and their superclasses)."""
     pld = index.base + "ontology#"
-    graph = ox.NamedNode(resources.ontology_graph(index.base))
+    graph = ox.NamedNode(project_files.ontology_graph(index.base))
     parents: dict[str, set[str]] = defaultdict(set)
     for row in store.select(queries.load("reconcile/subclasses"), {"g": graph}).rows:
         parents[row["sub"].value].add(row["super"].value)

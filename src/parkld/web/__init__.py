@@ -8,9 +8,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader
 
 from parkld import config
 from parkld.config import Settings
+from parkld.kinds import KINDS, Kinds
 from parkld.store import Store
 from parkld.web.state import EXTENSION, get_settings, get_store
 
@@ -24,7 +26,7 @@ BLUEPRINTS = (
     "parkld.web.urilimit",
     "parkld.web.safety",
     "parkld.web.site",
-    "parkld.web.resources",
+    "parkld.web.deref",
     "parkld.web.sparql",
     "parkld.web.viz",
     "parkld.web.reconcile",
@@ -37,15 +39,25 @@ def create_app(
     *,
     store: Store | None = None,
     overrides: Mapping[str, Any] | None = None,
+    kinds: Kinds = KINDS,
 ) -> Flask:
-    """Build the app. Tests pass their own *settings* and *store*; production reads PARKLD_*."""
+    """Build the app. Tests pass their own *settings* and *store*; production reads PARKLD_*.
+
+    *kinds*: the kinds of resource served (``KINDS.extended(...)`` adds some without editing
+    the shipped registry); their partials are looked up in the package's templates, then in
+    the registry's ``templates`` folders.
+    """
     settings = settings or config.from_env()
     if overrides:
         settings = settings.replace(**overrides)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.extensions[EXTENSION] = {"settings": settings, "store": store}
+    app.extensions[EXTENSION] = {"settings": settings, "store": store, "kinds": kinds}
+    if kinds.templates:
+        # The package's templates first: a kind's partial extends them, never replaces them.
+        own = [app.jinja_loader] if app.jinja_loader is not None else []
+        app.jinja_loader = ChoiceLoader([*own, FileSystemLoader([str(p) for p in kinds.templates])])
     for name in BLUEPRINTS:
         module = importlib.import_module(name)
         app.register_blueprint(module.bp)

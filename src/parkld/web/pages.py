@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 
 from parkld.asof.held import Held
+from parkld.kinds import KINDS, Kind, Kinds
 from parkld.linked.describe import Description, Statement
 from parkld.linked.index import Index, SourceInfo
 from parkld.linked.iris import local_path
@@ -23,109 +24,6 @@ from parkld.web.safety import link_target
 
 SKOS_PREF = SKOS + "prefLabel"
 
-#: Properties shown as the page's key facts, per kind (local names in the pld: namespace, or
-#: full IRIs), in this order.
-FACTS: dict[str, tuple[str, ...]] = {
-    "park": (
-        "parkKind",
-        "city",
-        "region",
-        "country",
-        "near",
-        "partOf",
-        "foundingDate",
-        "foundingYearMonth",
-        "foundingYear",
-        "foundedBy",
-        "operatedBy",
-        "website",
-        "wikidata",
-    ),
-    "organisation": (
-        "organisationKind",
-        "actsFor",
-        "country",
-        "city",
-        "foundingDate",
-        "foundingYear",
-        "website",
-        "wikidata",
-    ),
-    "alliance": (
-        "foundedBy",
-        "foundingDate",
-        "foundingYearMonth",
-        "foundingYear",
-        "place",
-        "country",
-        "atEvent",
-        "website",
-        "wikidata",
-    ),
-    "agreement": (
-        "agreementKind",
-        "party",
-        "date",
-        "yearMonth",
-        "year",
-        "place",
-        "atEvent",
-        "adoptedAt",
-        "signatory",
-        "provides",
-    ),
-    "evidence": (
-        "quote",
-        "http://purl.org/dc/terms/language",
-        "https://schema.org/url",
-        "retrievedOn",
-        "http://purl.org/dc/terms/source",
-    ),
-    "signature": ("signer", "function"),
-    "provision": ("provisionKind",),
-    "event": (
-        "date",
-        "yearMonth",
-        "year",
-        "startDate",
-        "endDate",
-        "place",
-        "partOfEvent",
-        "participantCount",
-        "participantCountApproximate",
-    ),
-    "person": ("wikidata",),
-    "place": ("partOf", "capitalOf", "country", "populationRank", "wikidata"),
-    "plan": ("plannedBy", "http://purl.org/dc/terms/source"),
-    "source": (
-        "https://schema.org/url",
-        "http://purl.org/dc/terms/title",
-        "http://purl.org/dc/terms/publisher",
-        "http://purl.org/dc/terms/creator",
-        "http://purl.org/dc/terms/issued",
-        "http://purl.org/dc/terms/language",
-    ),
-    "claim": ("speaker", "about", "text", "reportedSpeech", "http://purl.org/dc/terms/source"),
-    "status": (
-        "about",
-        "status",
-        "date",
-        "yearMonth",
-        "year",
-        "atEvent",
-        "http://purl.org/dc/terms/source",
-    ),
-    "membership": (
-        "http://www.w3.org/ns/org#member",
-        "http://www.w3.org/ns/org#organization",
-        "http://www.w3.org/ns/org#role",
-        "startDate",
-        "yearMonth",
-        "year",
-        "endDate",
-        "atEvent",
-    ),
-}
 #: Agreement properties whose values are compared source by source.
 CLAIMS = ("date", "yearMonth", "year", "place", "atEvent", "adoptedAt", "party")
 
@@ -160,8 +58,12 @@ class Evidence:
 class PageView:
     """The description of one resource, shaped for its HTML page."""
 
-    def __init__(self, desc: Description, index: Index, as_of: Held | None = None) -> None:
+    def __init__(
+        self, desc: Description, index: Index, as_of: Held | None = None, kinds: Kinds = KINDS
+    ) -> None:
         self.desc = desc
+        #: The registry row of the resource's kind (its facts, whether it has a report…).
+        self.kind = kinds.get(desc.kind) or Kind(desc.kind, desc.kind)
         self.index = index
         #: What held on the page's ``asOf`` day (the description is already cut to it).
         self.as_of = as_of
@@ -266,13 +168,13 @@ class PageView:
 
     # -- statements ------------------------------------------------------------------------
     def prop(self, name: str) -> str:
-        """A FACTS entry as a full IRI."""
+        """A key fact's property (a kind's ``facts`` entry) as a full IRI."""
         return name if ":" in name else self.pld + name
 
     def facts(self) -> list[tuple[str, list[Statement]]]:
         """The key facts of this kind of page: (property, statements) for those present."""
         out = []
-        for name in FACTS.get(self.desc.kind, ()):
+        for name in self.kind.facts:
             iri = self.prop(name)
             found = [st for st in self.desc.statements if st.predicate == iri]
             if found:

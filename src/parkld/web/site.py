@@ -8,7 +8,7 @@ import gzip
 
 from flask import Blueprint, Response, jsonify, render_template, request
 
-from parkld import mediatypes, queries, resources
+from parkld import mediatypes, project_files, queries
 from parkld.asof.day import as_of_query
 from parkld.errors import BadRequest, NotFound
 from parkld.linked import dumps as dumps_mod
@@ -32,7 +32,7 @@ from parkld.web.negotiate import (
     respond,
 )
 from parkld.web.safety import public_base
-from parkld.web.state import get_settings, get_store
+from parkld.web.state import get_kinds, get_settings, get_store
 
 bp = Blueprint("site", __name__)
 
@@ -42,16 +42,6 @@ VOID_FORMATS = tuple(
     if f.kind is mediatypes.Kind.GRAPH or f is mediatypes.HTML or f.media_type.endswith("json")
 )
 LANDING_FORMATS = (mediatypes.HTML, *(f for f in VOID_FORMATS if f is not mediatypes.HTML))
-PLD_CLASSES = (
-    "Park",
-    "Alliance",
-    "Agreement",
-    "Event",
-    "Person",
-    "Organisation",
-    "Place",
-    "SourceDocument",
-)
 
 
 @bp.route("/", methods=["GET", "HEAD"])
@@ -86,7 +76,7 @@ def _render_landing(day: dt.date | None) -> Rendered:
     as_of = held(day) if day is not None else None
     pld = index.base + "ontology#"
     per_class = class_counts(store)
-    counts = {name: per_class.get(pld + name, 0) for name in PLD_CLASSES}
+    counts = {name: per_class.get(pld + name, 0) for name in get_kinds().counted_classes()}
     parks = sorted((iri for iri, ts in index.types.items() if pld + "Park" in ts), key=index.label)
     alliances = sorted(
         (iri for iri, ts in index.types.items() if pld + "Alliance" in ts), key=index.label
@@ -107,7 +97,7 @@ def _render_landing(day: dt.date | None) -> Rendered:
         counts=counts,
         parks=parks,
         alliances=alliances,
-        examples=[(e.title, e.text) for e in queries.examples(resources.examples_dir())],
+        examples=[(e.title, e.text) for e in queries.examples(project_files.examples_dir())],
         label=index.label,
         base=index.base,
         schema_json=script_json(

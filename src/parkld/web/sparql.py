@@ -20,7 +20,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from parkld import mediatypes, queries, resources, writes
+from parkld import mediatypes, project_files, queries, writes
 from parkld.errors import (
     BadRequest,
     Forbidden,
@@ -398,7 +398,7 @@ def page(op: Operation) -> Response:
     settings = get_settings()
     context: dict[str, Any] = {
         "query": op.text,
-        "examples": queries.examples(resources.examples_dir()),
+        "examples": queries.examples(project_files.examples_dir()),
         "prefixes": PAGE_PREFIXES,
         "endpoint": request.script_root + "/sparql",
         "max_rows": settings.max_rows,

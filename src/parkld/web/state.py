@@ -1,4 +1,4 @@
-"""The app's state: its settings and its store, reached through small getters.
+"""The app's state: its settings, its store and its kinds, reached through small getters.
 
 They live apart from :func:`parkld.web.create_app` so that blueprints and middleware import
 them without importing the app factory (which imports them): no cycle.
@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import current_app
 
 from parkld.config import Settings
+from parkld.kinds import KINDS, Kinds
 from parkld.store import Store, open_store
 
 #: Key of the app's state in ``app.extensions``.
@@ -29,3 +30,9 @@ def get_store() -> Store:
         store = open_store(ext["settings"])
         ext["store"] = store
     return store
+
+
+def get_kinds() -> Kinds:
+    """The registry of kinds the app serves (the shipped one unless ``create_app`` got one)."""
+    kinds: Kinds = current_app.extensions[EXTENSION].get("kinds", KINDS)
+    return kinds

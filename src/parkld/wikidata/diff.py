@@ -27,7 +27,6 @@ from parkld.wikidata.terms import PWD, item, parse_point, qid_of
 DEFAULT_MAX_KM = 2.0
 
 
-
 @dataclass
 class Facts:
     """What Wikidata says about one item."""

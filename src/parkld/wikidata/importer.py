@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from parkld.resources import DEFAULT_BASE
+from parkld.project_files import DEFAULT_BASE
 from parkld.wikidata.project import Project
 from parkld.wikidata.records import ParkRecord, Snapshot
 from parkld.wikidata.terms import WGS84

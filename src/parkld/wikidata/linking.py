@@ -39,6 +39,7 @@ DEFAULT_THRESHOLD = 0.8
 #: Candidates scoring below this are not worth a reviewer's time.
 REVIEW_FLOOR = 0.5
 
+
 @dataclass
 class Decision:
     """What the linker concluded for one park."""

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from parkld import graphs, queries, resources
+from parkld import graphs, project_files, queries
 from parkld.wikidata.terms import qid_of
 
 
@@ -148,7 +148,7 @@ def load(files: Sequence[Path]) -> Project:
     files given with them) into one in-memory store; DataError on bad syntax."""
     store = ox.Store()
     rdf = [
-        graphs.parse_file(graphs.SourceFile(path, resources.source_graph(path.stem), "data"))
+        graphs.parse_file(graphs.SourceFile(path, project_files.source_graph(path.stem), "data"))
         for path in files
         if path.suffix.lower() != ".csv"
     ]

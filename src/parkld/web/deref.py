@@ -35,39 +35,15 @@ from parkld.web.negotiate import (
     respond,
 )
 from parkld.web.pages import PageView, document_sections
-from parkld.web.state import get_settings, get_store
+from parkld.web.state import get_kinds, get_settings, get_store
 
-bp = Blueprint("resources", __name__)
-
-KIND_NAMES = {
-    "park": "Park",
-    "organisation": "Organisation",
-    "alliance": "Alliance",
-    "membership": "Membership",
-    "agreement": "Agreement",
-    "provision": "Provision",
-    "event": "Event",
-    "person": "Person",
-    "place": "Place",
-    "source": "Source document",
-    "claim": "Claim",
-    "status": "Status",
-    "graph": "Source graph",
-    "vocab": "Vocabulary",
-    "ontology": "Ontology",
-    "shapes": "Shapes",
-    "dataset": "Dataset",
-    "evidence": "Evidence",
-    "signature": "Signature",
-    "plan": "Plan",
-    "validation": "Validation report",
-}
+bp = Blueprint("deref", __name__)
 
 
 @bp.route("/<path:path>", methods=["GET", "HEAD"])
 def resource(path: str) -> Response:
     """Any entity, ontology, shapes or vocabulary IRI, with or without a format extension."""
-    target = parse_path(path)
+    target = parse_path(path, get_kinds())
     if target is None or target.kind == "dataset":
         # /dataset is served by the site blueprint's VoID route; everything else is unknown.
         if target is not None:
@@ -122,7 +98,10 @@ def _render(
         desc = resource_reports.describe(current_path(settings.store_dir), iri)
     else:
         desc = cached_description(
-            key, lambda: describe(get_store(), iri, kind, base=base, page_property=prop, page=page)
+            key,
+            lambda: describe(
+                get_store(), iri, kind, base=base, page_property=prop, page=page, kinds=get_kinds()
+            ),
         )
     index = description_index(key, desc)
     # As of a day, HTML and RDF alike leave out what did not hold then (one description
@@ -148,29 +127,23 @@ def _render(
 def render_page(
     desc: Description, index: Index, path: str, query: str = "", as_of: Held | None = None
 ) -> str:
-    """The HTML page of a description (the ontology and shapes have their own template).
+    """The HTML page of a description, in the template its kind's registry row names.
 
     *as_of*: the description was cut to that day; links then keep ``?asOf=`` and the page
     says what the day changes.
     """
-    view = PageView(desc, index, as_of)
+    kinds = get_kinds()
+    view = PageView(desc, index, as_of, kinds)
     url = index.base + path.lstrip("/")
-    template = (
-        "validation.html"
-        if desc.kind == "validation"
-        else "document.html"
-        if desc.document
-        else "resource.html"
-    )
     return render_template(
-        template,
+        view.kind.template,
         view=view,
         desc=desc,
-        kind_name=KIND_NAMES.get(desc.kind, desc.kind),
+        kind_name=view.kind.title,
         path=path,
         query=query,
         formats=[f for f in RESOURCE_FORMATS if f is not mediatypes.HTML],
-        schema_json=script_json(schema_document(desc, index, url)),
+        schema_json=script_json(schema_document(desc, index, url, kinds)),
         document_sections=document_sections,
         as_of=as_of.day if as_of else None,
     )

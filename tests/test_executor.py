@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import threading
 import time
@@ -404,3 +405,20 @@ def test_a_slow_service_is_stopped_at_the_time_limit_naming_it(pool: WorkerPool)
         upstream.shutdown()
         upstream.server_close()
         thread.join(timeout=5)
+
+
+def test_close_while_a_replacement_boots_leaves_no_worker_running(tmp_path: Path) -> None:
+    """A runaway is killed and its replacement boots in a thread; closing the pool at once
+    (a server shutting down, a test ending) must stop the replacement too — once it had been
+    added after close() and left running, its process and pipe outliving the pool."""
+    others = {c.pid for c in multiprocessing.active_children()}  # the module's pool
+    pool = WorkerPool(parks_store(tmp_path, filler=3000), size=1)
+    first = set(pool.pids())
+    with pytest.raises(QueryTimeout):
+        pool.run_serialised(QueryRequest(RUNAWAY, timeout=0.5), Formats((mt.SPARQL_JSON,), ()))
+    refills = [t for t in threading.enumerate() if t.name == "parkld-pool-refill"]
+    pool.close()
+    assert all(not t.is_alive() for t in refills), "close() waits for the refill"
+    assert pool.pids() == []
+    left = {c.pid for c in multiprocessing.active_children()} - others
+    assert left == set() and first.isdisjoint(left)

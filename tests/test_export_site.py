@@ -32,6 +32,11 @@ from parkld.store.embedded import EmbeddedStore
 from tests.conftest import IN_CI
 from tests.live import free_port
 
+# The module's first test pays for writing the whole mirror (~37,000 files, 3.5 CPU-minutes):
+# pytest's 300 s hang guard (pyproject) is too short for that on a busy machine. This is a
+# guard against a hang, not a speed check (speed is measured in bench/).
+pytestmark = pytest.mark.timeout(1800)
+
 ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy" / "apache"
 APACHE = Path("/usr/sbin/apache2")

@@ -150,6 +150,7 @@ class WorkerPool:
         self._all: dict[int, _Worker] = {}
         self._lock = threading.Lock()
         self._closed = False
+        self._refills: list[threading.Thread] = []
         # The first workers are forked straight from this process when it has a single thread
         # (a gunicorn worker before it starts its threads): a fork costs milliseconds and the
         # workers share this process's pages, where the fork server costs a Python start-up
@@ -197,7 +198,15 @@ class WorkerPool:
             raise StoreUnavailable("a query worker did not start; see the server log")
         spawned = _Worker(process, parent)
         with self._lock:
-            self._all[spawned.pid] = spawned
+            closed = self._closed
+            if not closed:
+                self._all[spawned.pid] = spawned
+        if closed:
+            # A replacement that finished booting after close(): close() has already retired
+            # every worker it knew of, so this one is stopped here rather than left running
+            # (its process and pipe would outlive the executor).
+            self._retire(spawned, kill=True)
+            raise StoreUnavailable("the query executor is shut down")
         return spawned
 
     def pids(self) -> list[int]:
@@ -215,17 +224,25 @@ class WorkerPool:
 
     def _replace(self, w: _Worker, *, kill: bool) -> None:
         self._retire(w, kill=kill)
-        if not self._closed:
+        with self._lock:
+            if self._closed:
+                return
             # Boot the replacement in the background: the client waiting for the timeout
-            # error should not also wait for a new process.
-            threading.Thread(
+            # error should not also wait for a new process. close() waits for these threads.
+            refill = threading.Thread(
                 target=self._add_worker, name="parkld-pool-refill", daemon=True
-            ).start()
+            )
+            self._refills = [t for t in self._refills if t.is_alive()] + [refill]
+        refill.start()
 
     def _add_worker(self) -> None:
         try:
             self._idle.put(self._spawn())
-        except StoreUnavailable:
+        except (StoreUnavailable, OSError, EOFError, ValueError):
+            # Raised in a thread, any of these would reach threading.excepthook (a warning in
+            # whatever code runs next); a shut-down executor ends its refills this way.
+            if self._closed:
+                return
             log.error("could not start a replacement query worker")
 
     def run(self, request: QueryRequest) -> Answer:
@@ -315,7 +332,12 @@ class WorkerPool:
 
     def close(self) -> None:
         """Stop every worker (idle ones get EOF and exit; busy ones are killed)."""
-        self._closed = True
+        with self._lock:
+            self._closed = True
+            refills = list(self._refills)
+        for refill in refills:
+            # A booting replacement retires itself once it sees the executor closed.
+            refill.join(timeout=BOOT_TIMEOUT + 5)
         with self._lock:
             workers = list(self._all.values())
         for w in workers:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
-from parkld.web.negotiate import parse_accept
+from parkld import mediatypes, negotiation
 
 
 def test_bare_decimal_quality_is_parsed() -> None:
-    parsed = parse_accept("text/turtle;q=.5, text/html;q=0.4")
-    assert parsed.quality("text/turtle") == 0.5
-    assert parsed.best_match(["text/html", "text/turtle"]) == "text/turtle"
+    header = "text/turtle;q=.5, text/html;q=0.4"
+    assert negotiation.parse(header) == (("text/turtle", 0.5, ()), ("text/html", 0.4, ()))
+    offered = (mediatypes.HTML, mediatypes.TURTLE)
+    assert negotiation.choose(header, offered) is mediatypes.TURTLE
 
 
 def test_an_entity_page_honours_q_dot_five(client: FlaskClient) -> None:

@@ -126,6 +126,9 @@ SPARQL_TSV = Format(
     "tsv", "text/tab-separated-values", Kind.RESULTS, "tsv", (), None, ox.QueryResultsFormat.TSV
 )
 HTML = Format("html", "text/html", Kind.PAGE, "html", ("application/xhtml+xml",))
+#: Plain text, for messages (error bodies): offered in negotiation, never a data format, so
+#: not in ALL (its media type is already there, as an N-Triples alias).
+TEXT = Format("text", "text/plain", Kind.PAGE, "txt")
 
 ALL: tuple[Format, ...] = (
     TURTLE,

@@ -10,6 +10,7 @@ import logging
 from flask import Blueprint, Response, render_template_string, request
 from werkzeug.exceptions import HTTPException
 
+from parkld import mediatypes, negotiation
 from parkld.errors import ParkldError, TooManyRequests
 
 log = logging.getLogger(__name__)
@@ -28,8 +29,8 @@ _PAGE = """<!doctype html>
 
 def wants_html() -> bool:
     """True when the client prefers HTML to plain text (a browser)."""
-    best = request.accept_mimetypes.best_match(["text/plain", "text/html"], default="text/plain")
-    return best == "text/html" and request.accept_mimetypes["text/html"] > 0
+    offered = (mediatypes.TEXT, mediatypes.HTML)
+    return negotiation.choose(request.headers.get("Accept", ""), offered) is mediatypes.HTML
 
 
 def error_response(status: int, title: str, message: str) -> Response:

@@ -39,10 +39,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from werkzeug.datastructures import MIMEAccept
-from werkzeug.http import http_date, parse_accept_header
+from werkzeug.http import http_date
 
-from parkld import mediatypes
+from parkld import negotiation
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -64,8 +63,6 @@ _BYPASS = (
 _KEYED = frozenset({"accept", "accept-encoding", "origin"})
 #: Query text whose answer can change while the store does not (or reaches the network).
 _VOLATILE = re.compile(r"\b(now|rand|uuid|struuid|bnode)\s*\(|\bservice\b", re.IGNORECASE)
-#: The media types the app negotiates among (the one table), plus the page types.
-_KNOWN = tuple(dict.fromkeys(mt for f in mediatypes.ALL for mt in (f.media_type, *f.aliases)))
 _CODINGS = ("br", "gzip", "zstd", "deflate", "identity", "*")
 # Entity headers a 304 leaves out (RFC 9110 §15.4.5 keeps ETag, Vary, Cache-Control…).
 _NOT_IN_304 = frozenset(
@@ -94,22 +91,11 @@ class Entry:
         return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + 200
 
 
-@lru_cache(maxsize=256)
 def accept_variant(header: str) -> tuple[Any, ...]:
-    """What an Accept header decides: for each media type of the table, the quality and
-    specificity of the header's best entry for it (werkzeug's ``best_match`` and ``quality``,
-    which the routes negotiate with, depend on nothing else), and whether HTML is named
-    explicitly (the SPARQL endpoint's page test). Memoised: clients send few spellings."""
-    parsed = parse_accept_header(header, MIMEAccept)
-    if not parsed:
-        return ("none",)
-    qualities = []
-    for mt in _KNOWN:
-        # werkzeug's own matcher (a private helper), so the key follows its rules exactly.
-        match = parsed._best_single_match(mt)
-        qualities.append(None if match is None else (match[1], parsed._specificity(match[0])))
-    explicit_html = any(v in ("text/html", "application/xhtml+xml") for v in parsed.values())
-    return (tuple(qualities), explicit_html)
+    """What an Accept header decides: :func:`parkld.negotiation.variant_key`, from the one
+    parse every route negotiates with, so a memo key never disagrees with a route's choice
+    (memoised there: clients send few spellings)."""
+    return negotiation.variant_key(header)
 
 
 @lru_cache(maxsize=256)

@@ -1,7 +1,7 @@
 """Content negotiation and cached, conditional responses for the linked-data routes.
 
-Negotiation uses werkzeug's Accept parser (``best_match``) over the formats a resource has,
-after two overrides: a format extension in the path, then ``?format=``. Every answer carries
+Negotiation is :func:`parkld.negotiation.choose` over the formats a resource has, after two
+overrides: a format extension in the path, then ``?format=``. Every answer carries
 ``Vary: Accept`` and a ``Link: <…>; rel="alternate"; type="…"`` for each other representation;
 a negotiated one also says which document it is (``Content-Location``).
 """
@@ -14,14 +14,11 @@ import re
 import time
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from flask import Response, current_app, request
-from werkzeug.datastructures import MIMEAccept
-from werkzeug.http import parse_accept_header
 
-from parkld import mediatypes
+from parkld import mediatypes, negotiation
 from parkld.errors import NotAcceptable
 from parkld.linked.cache import GenerationCache, generation
 from parkld.linked.describe import Description
@@ -130,65 +127,12 @@ def choose(formats: Sequence[Format], explicit: Format | None = None) -> Format:
             offered = ", ".join(f.name for f in formats)
             raise NotAcceptable(f"that format is not available here; try one of {offered}")
         return fmt
-    accept = request.headers.get("Accept", "")
-    found = _best(tuple(formats), accept)
+    found = negotiation.choose(request.headers.get("Accept", ""), formats)
     if found is None:
         raise NotAcceptable(
             f"none of {', '.join(f.media_type for f in formats)} matches the Accept header"
         )
     return found
-
-
-_BARE_Q = re.compile(r"(;\s*q\s*=\s*)\.(\d)")
-
-
-def parse_accept(header: str) -> MIMEAccept:
-    """An Accept header parsed leniently, as Apache does: ``q=.5`` reads as ``q=0.5``
-    (werkzeug drops such an entry entirely, so a client's first choice was ignored)."""
-    return parse_accept_header(_BARE_Q.sub(r"\g<1>0.\2", header), MIMEAccept)
-
-
-@lru_cache(maxsize=512)
-def _best(formats: tuple[Format, ...], accept: str) -> Format | None:
-    """werkzeug's ``best_match`` over *formats*, memoised: clients send few distinct headers,
-    and parsing one costs more than the rest of a cached answer.
-
-    Media-type parameters (``profile``, ``charset``) do not stop a match, as RFC 9110 lets a
-    server decide; once a media type is chosen, a ``profile`` parameter on it picks a profile
-    variant of that type (JSON-LD expanded/flattened/compacted), the first listed that exists.
-    """
-    parsed = parse_accept(accept)
-    if not parsed:
-        return formats[0]  # no Accept header: same as */*
-    bare = MIMEAccept([(_bare(value), q) for value, q in parsed])
-    offers = [(mt, f) for f in formats if not f.profile for mt in (f.media_type, *f.aliases)]
-    best = bare.best_match([mt for mt, _ in offers])
-    if best is None or bare[best] <= 0:
-        return None
-    chosen = next(f for mt, f in offers if mt == best)
-    variants = {f.profile: f for f in mediatypes.variants(chosen, formats)}
-    if variants:
-        for value, q in sorted(parsed, key=lambda item: -item[1]):
-            if q > 0 and _bare(value) == chosen.media_type:
-                for profile in _profiles(value):
-                    if profile in variants:
-                        return variants[profile]
-                    if profile == mediatypes.JSONLD_NS + "compacted":
-                        return chosen
-    return chosen
-
-
-def _bare(value: str) -> str:
-    return value.split(";", 1)[0].strip().lower()
-
-
-def _profiles(value: str) -> list[str]:
-    """The IRIs of a ``profile="a b"`` parameter (a space-separated list)."""
-    for param in value.split(";")[1:]:
-        name, _, raw = param.partition("=")
-        if name.strip().lower() == "profile":
-            return raw.strip().strip('"').split()
-    return []
 
 
 def location(path: str, fmt: Format, query: str = "") -> str:

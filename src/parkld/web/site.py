@@ -8,7 +8,7 @@ import gzip
 
 from flask import Blueprint, Response, jsonify, render_template, request
 
-from parkld import mediatypes, project_files, queries
+from parkld import mediatypes, negotiation, project_files, queries
 from parkld.asof.day import as_of_query
 from parkld.errors import BadRequest, NotFound
 from parkld.linked import dumps as dumps_mod
@@ -124,10 +124,10 @@ def search_page() -> Response:
     hits = found.hits
     wants_json = (
         request.args.get("format") == "json"
-        or request.accept_mimetypes.best_match(
-            ["text/html", "application/json"], default="text/html"
+        or negotiation.choose(
+            request.headers.get("Accept", ""), (mediatypes.HTML, mediatypes.JSON)
         )
-        == "application/json"
+        is mediatypes.JSON
     )
     if wants_json:
         response = jsonify(

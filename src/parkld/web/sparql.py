@@ -13,14 +13,11 @@ from __future__ import annotations
 import hmac
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request
-from werkzeug.datastructures import MIMEAccept
-from werkzeug.http import parse_accept_header
 
-from parkld import mediatypes, project_files, queries, writes
+from parkld import mediatypes, negotiation, project_files, queries, writes
 from parkld.errors import (
     BadRequest,
     Forbidden,
@@ -169,34 +166,11 @@ def read_operation() -> Operation:
 
 
 # -- negotiation ------------------------------------------------------------------------
-def _quality(accept: MIMEAccept, fmt: Format) -> float:
-    return max(accept.quality(mt) for mt in (fmt.media_type, *fmt.aliases))
-
-
-def ranked(accept: MIMEAccept, candidates: tuple[Format, ...]) -> list[Format]:
-    """*candidates* the client accepts, by its preference, ours breaking ties."""
-    if not accept:
-        return list(candidates)
-    scored = [(q, i, f) for i, f in enumerate(candidates) if (q := _quality(accept, f)) > 0]
-    return [f for _, _, f in sorted(scored, key=lambda s: (-s[0], s[1]))]
-
-
-@lru_cache(maxsize=256)
-def _ranked_by_header(header: str) -> tuple[tuple[Format, ...], tuple[Format, ...]]:
-    """(results formats, graph formats) an Accept header allows, best first; memoised, as
-    clients send few distinct headers and ranking ten formats costs more than a small query's
-    own work in this process."""
-    accept = parse_accept_header(header, MIMEAccept)
-    return (
-        tuple(ranked(accept, mediatypes.RESULT_FORMATS)),
-        tuple(ranked(accept, mediatypes.GRAPH_FORMATS)),
-    )
-
-
 def negotiate(form: str | None) -> tuple[list[Format], list[Format]]:
     """Acceptable (results formats, graph formats): ``format``/``output`` beats Accept."""
-    by_results, by_graphs = _ranked_by_header(request.headers.get("Accept", ""))
-    result_formats, graph_formats = list(by_results), list(by_graphs)
+    header = request.headers.get("Accept", "")
+    result_formats = list(negotiation.ranked(header, mediatypes.RESULT_FORMATS))
+    graph_formats = list(negotiation.ranked(header, mediatypes.GRAPH_FORMATS))
     asked = request.values.get("format") or request.values.get("output")
     if asked:
         fmt = mediatypes.by_name(asked)
@@ -241,12 +215,11 @@ def wants_page() -> bool:
     asked = request.values.get("format")
     if asked:
         return mediatypes.by_name(asked) is mediatypes.HTML
-    accept = request.accept_mimetypes
-    explicit = any(v in ("text/html", "application/xhtml+xml") for v in accept.values())
-    if not explicit:
+    header = request.headers.get("Accept", "")
+    if not negotiation.names_html(header):
         return False
-    others = [f.media_type for f in (*mediatypes.RESULT_FORMATS, *mediatypes.GRAPH_FORMATS)]
-    return accept.best_match(["text/html", *others]) == "text/html"
+    offered = (mediatypes.HTML, *mediatypes.RESULT_FORMATS, *mediatypes.GRAPH_FORMATS)
+    return negotiation.choose(header, offered) is mediatypes.HTML
 
 
 # -- responses --------------------------------------------------------------------------
@@ -266,7 +239,7 @@ def query_response(answer: Serialised, max_rows: int) -> Response:
 def service_description() -> Response:
     """The Service Description, negotiated among the RDF formats (Turtle by default)."""
     settings = get_settings()
-    formats = ranked(request.accept_mimetypes, mediatypes.GRAPH_FORMATS)
+    formats = list(negotiation.ranked(request.headers.get("Accept", ""), mediatypes.GRAPH_FORMATS))
     asked = request.values.get("format")
     if asked:
         fmt = mediatypes.by_name(asked)

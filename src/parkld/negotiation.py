@@ -11,7 +11,8 @@ The rules (RFC 9110 §12.5.1, as werkzeug's ``best_match`` applies them):
   drops such an entry, so a client's first choice was ignored). Media-type parameters other
   than ``q`` (``profile``, ``charset``) do not stop a match.
 - A format's quality is that of the header's most specific entry matching any of its media
-  types (its own or an alias): ``text/turtle;q=0.5, */*`` gives Turtle 0.5, not 1.
+  types (its own or an alias): ``text/turtle;q=0.5, */*`` gives Turtle 0.5, not 1 (not even
+  through its alias ``application/x-turtle``, which only ``*/*`` matches).
 - Higher quality first; at equal quality the more specific entry; then the server's order.
   Quality 0 means "not acceptable".
 - No header (or nothing parseable) accepts every offered format, in the server's order.
@@ -82,8 +83,10 @@ def _match(entries: tuple[Entry, ...], media_type: str) -> tuple[float, tuple[bo
 
 
 def _score(entries: tuple[Entry, ...], fmt: Format) -> tuple[float, tuple[bool, bool]] | None:
+    # The most specific match over the format's types: an alias reached only through */*
+    # does not lift "text/turtle;q=0.5" back to 1.
     matches = [m for mt in (fmt.media_type, *fmt.aliases) if (m := _match(entries, mt))]
-    return max(matches) if matches else None
+    return max(matches, key=lambda m: (m[1], m[0])) if matches else None
 
 
 def ranked(header: str, offered: Sequence[Format]) -> tuple[Format, ...]:

@@ -21,7 +21,7 @@ from parkld.build import BuildResult, ensure_built
 from parkld.cli import main
 from parkld.config import Settings
 from parkld.store.embedded import EmbeddedStore
-from parkld.web import create_app
+from parkld.web import create_app, state_of
 from tests.live import live_server, live_server_factory  # noqa: F401 - shared fixtures
 
 # The backend fixtures (``backend``, ``backend_client``, ``backend_server``, ``virtuoso``…),
@@ -58,10 +58,11 @@ def shipped_store(
 
 
 @pytest.fixture
-def app(shipped_settings: Settings, shipped_store: EmbeddedStore) -> Flask:
+def app(shipped_settings: Settings, shipped_store: EmbeddedStore) -> Iterator[Flask]:
     app = create_app(shipped_settings, store=shipped_store)
     app.config["TESTING"] = True
-    return app
+    yield app
+    state_of(app).close()  # the app's caches; the shared store is closed by its own fixture
 
 
 @pytest.fixture

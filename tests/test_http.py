@@ -23,7 +23,7 @@ from parkld.config import Settings
 from parkld.linked import dumps, jsonld
 from parkld.linked.void import DUMPS
 from parkld.store.embedded import EmbeddedStore
-from parkld.web import create_app
+from parkld.web import create_app, state_of
 from tests.conftest import make_settings
 from tests.live import LiveServer
 
@@ -185,10 +185,9 @@ def test_cors_preflight_on_every_route(client: FlaskClient, path: str) -> None:
 
 
 def test_cors_with_a_list_of_origins(app: Flask) -> None:
-    settings = app.extensions["parkld"]["settings"].replace(
-        cors_origins="https://a.example, https://b.example"
-    )
-    client = create_app(settings, store=app.extensions["parkld"]["store"]).test_client()
+    state = state_of(app)
+    settings = state.settings.replace(cors_origins="https://a.example, https://b.example")
+    client = create_app(settings, store=state.store).test_client()
     for path in ("/park/sophia-antipolis", "/search?q=x", "/sparql?query=ASK%7B%7D"):
         ok = client.get(path, headers={"Origin": "https://b.example"})
         assert ok.headers["Access-Control-Allow-Origin"] == "https://b.example", path

@@ -94,11 +94,19 @@ def serve_cmd(
         )
     click.echo(f"parkld serving on http://{settings.host}:{settings.port}/", err=True)
     if dev:
-        from parkld.web import create_app
+        from parkld.web import create_app, state_of
 
-        create_app(settings).run(
-            host=settings.host, port=settings.port, debug=True, use_reloader=False, threaded=True
-        )
+        app = create_app(settings)
+        try:
+            app.run(
+                host=settings.host,
+                port=settings.port,
+                debug=True,
+                use_reloader=False,
+                threaded=True,
+            )
+        finally:
+            state_of(app).close()  # the store the app opened
         return
     if settings.server == "granian":
         run_granian(settings)
@@ -146,6 +154,16 @@ def _start_query_workers(worker: Any) -> None:
             worker.log.exception("could not start the query workers")
 
 
+def _close_app(server: Any, worker: Any) -> None:
+    """Close a web worker's app state (its store and query workers) as the worker exits."""
+    from parkld.web.state import state_of
+
+    try:
+        state_of(worker.wsgi).close()
+    except Exception:  # exiting anyway: say so, do not stop the arbiter
+        worker.log.exception("could not close the app's store")
+
+
 def run_gunicorn(settings: Settings) -> None:
     """Run gunicorn in this process with gthread workers, each building its own app."""
     from gunicorn.app.base import BaseApplication
@@ -172,6 +190,7 @@ def run_gunicorn(settings: Settings) -> None:
                 # on one machine (replicas, tests) would take it from each other.
                 "control_socket_disable": True,
                 "post_worker_init": _start_query_workers,
+                "worker_exit": _close_app,
                 # Import Flask and build the app once, in the arbiter, before forking: workers
                 # then start without re-importing it (~0.35 s of CPU each, a third of a cold
                 # start). Safe: the app opens its store and query pool lazily, in each worker

@@ -14,9 +14,9 @@ from parkld import config
 from parkld.config import Settings
 from parkld.kinds import KINDS, Kinds
 from parkld.store import Store
-from parkld.web.state import EXTENSION, get_settings, get_store
+from parkld.web.state import EXTENSION, AppState, get_settings, get_store, state_of
 
-__all__ = ["EXTENSION", "create_app", "get_settings", "get_store"]
+__all__ = ["EXTENSION", "AppState", "create_app", "get_settings", "get_store", "state_of"]
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def create_app(
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.extensions[EXTENSION] = {"settings": settings, "store": store, "kinds": kinds}
+    app.extensions[EXTENSION] = AppState(settings, kinds, store)  # parkld.web.state
     if kinds.templates:
         # The package's templates first: a kind's partial extends them, never replaces them.
         own = [app.jinja_loader] if app.jinja_loader is not None else []

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import current_app, request
+from flask import request
 
 from parkld.asof.day import PARAM, parse_as_of
 from parkld.asof.held import Held, held_on
-from parkld.linked.cache import GenerationCache, generation
-from parkld.web.state import get_store
-
-_STATE = "parkld.held"
+from parkld.linked.cache import generation
+from parkld.web.state import get_state, get_store
 
 
 def as_of_arg() -> dt.date | None:
@@ -27,8 +25,5 @@ def as_of_arg() -> dt.date | None:
 def held(day: dt.date) -> Held:
     """What held on *day*, for the current store generation."""
     # A few dozen days are plenty: readers walk a handful of dates, not every one.
-    cache: GenerationCache[Held] = current_app.extensions.setdefault(
-        _STATE, GenerationCache[Held](64)
-    )
     store = get_store()
-    return cache.get_or_make(generation(store), day, lambda: held_on(store, day))
+    return get_state().held.get_or_make(generation(store), day, lambda: held_on(store, day))

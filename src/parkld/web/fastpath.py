@@ -375,21 +375,16 @@ def memoised(app: Any, max_bytes: int | None = None) -> ResponseMemo:
     The store is the app's own (opened in this process on first use), so the generation the
     memo checks is the one the app renders from.
     """
-    ext = app.extensions["parkld"]
+    from parkld.linked.cache import generation
+    from parkld.web.state import state_of
+
+    state = state_of(app)
 
     def current_generation() -> str:
-        from parkld.linked.cache import generation
-
-        store = ext.get("store")
-        if store is None:
-            from parkld.web.state import get_store
-
-            with app.app_context():
-                store = get_store()
-        return generation(store)
+        return generation(state.get_store())
 
     def sparql_ok() -> bool:
-        return int(ext["settings"].rate_limit_per_minute) <= 0
+        return int(state.settings.rate_limit_per_minute) <= 0
 
     return ResponseMemo(
         app,

@@ -13,30 +13,18 @@ import hashlib
 import re
 import time
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
-from typing import Any
 
-from flask import Response, current_app, request
+from flask import Response, request
 
 from parkld import mediatypes, negotiation
 from parkld.errors import NotAcceptable
-from parkld.linked.cache import GenerationCache, generation
+from parkld.linked.cache import generation
 from parkld.linked.describe import Description
 from parkld.linked.index import Index, build_index, index_for
 from parkld.linked.jsonld import Context, context_from_store
 from parkld.mediatypes import Format
-from parkld.web.state import get_settings, get_store
-
-_STATE = "parkld.linked"
-
-
-@dataclass(frozen=True)
-class Rendered:
-    """A rendered representation, as cached."""
-
-    body: bytes
-    content_type: str
-    etag: str
+from parkld.web.state import Rendered as Rendered  # the cached answer; routes import it here
+from parkld.web.state import get_settings, get_state, get_store
 
 
 def rendered(body: bytes | str, content_type: str) -> Rendered:
@@ -45,43 +33,29 @@ def rendered(body: bytes | str, content_type: str) -> Rendered:
     return Rendered(data, content_type, hashlib.blake2b(data, digest_size=12).hexdigest())
 
 
-def _state() -> dict[str, Any]:
-    # setdefault is atomic under the GIL: two threads racing here still share one state.
-    state: dict[str, Any] = current_app.extensions.setdefault(
-        _STATE,
-        {
-            "responses": GenerationCache[Rendered](),
-            "index": GenerationCache[Index](2),
-            "descriptions": GenerationCache[Description](1024),
-            "page_indexes": GenerationCache[Index](1024),
-            "context": GenerationCache[Context](2),
-        },
-    )
-    return state
-
-
 def current_context() -> Context:
     """The JSON-LD context of the current store generation (what /context.jsonld serves)."""
     store = get_store()
     base = get_settings().base_iri
-    cache: GenerationCache[Context] = _state()["context"]
-    return cache.get_or_make(generation(store), base, lambda: context_from_store(store, base))
+    return get_state().context.get_or_make(
+        generation(store), base, lambda: context_from_store(store, base)
+    )
 
 
 def current_index() -> Index:
     """The label index of the current store generation (built on first use)."""
     store = get_store()
     base = get_settings().base_iri
-    cache: GenerationCache[Index] = _state()["index"]
-    return cache.get_or_make(generation(store), base, lambda: build_index(store, base))
+    return get_state().index.get_or_make(
+        generation(store), base, lambda: build_index(store, base)
+    )
 
 
 def description_index(key: Hashable, desc: Description) -> Index:
     """Names, types and sources of what *desc* mentions (its key as in cached_description)."""
     store = get_store()
     base = get_settings().base_iri
-    cache: GenerationCache[Index] = _state()["page_indexes"]
-    return cache.get_or_make(
+    return get_state().page_indexes.get_or_make(
         generation(store),
         key,
         lambda: index_for(store, base, sorted(desc.mentioned()), [*desc.graphs(), desc.iri]),
@@ -95,7 +69,7 @@ def last_modified(etag: str) -> dt.datetime:
     found = re.search(r"@(\d+)$", generation(get_store()))
     if found and int(found.group(1)) > 0:
         return dt.datetime.fromtimestamp(int(found.group(1)) / 1e9, dt.UTC).replace(microsecond=0)
-    seen: dict[str, dt.datetime] = _state().setdefault("first_seen", {})
+    seen = get_state().first_seen
     if len(seen) > 4096:
         seen.clear()
     return seen.setdefault(etag, dt.datetime.fromtimestamp(int(time.time()), dt.UTC))
@@ -103,14 +77,14 @@ def last_modified(etag: str) -> dt.datetime:
 
 def cached(key: Hashable, make: Callable[[], Rendered]) -> Rendered:
     """The rendered response for *key* in the current store generation."""
-    cache: GenerationCache[Rendered] = _state()["responses"]
-    return cache.get_or_make(generation(get_store()), (request.script_root, key), make)
+    return get_state().responses.get_or_make(
+        generation(get_store()), (request.script_root, key), make
+    )
 
 
 def cached_description(key: Hashable, make: Callable[[], Description]) -> Description:
     """A resource's description, shared by all its representations in this generation."""
-    cache: GenerationCache[Description] = _state()["descriptions"]
-    return cache.get_or_make(generation(get_store()), key, make)
+    return get_state().descriptions.get_or_make(generation(get_store()), key, make)
 
 
 def choose(formats: Sequence[Format], explicit: Format | None = None) -> Format:

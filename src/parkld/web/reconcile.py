@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request
 
 from parkld.errors import BadRequest, NotFound
-from parkld.linked.cache import GenerationCache, generation
+from parkld.linked.cache import generation
 from parkld.reconcile import service
 from parkld.reconcile.service import Catalogue
 from parkld.web.negotiate import current_index
 from parkld.web.safety import public_base
-from parkld.web.state import get_settings, get_store
+from parkld.web.state import get_settings, get_state, get_store
 
 bp = Blueprint("reconcile", __name__)
 
@@ -24,10 +24,7 @@ bp = Blueprint("reconcile", __name__)
 def current_catalogue() -> Catalogue:
     """The reconciliation catalogue of the current store generation."""
     store = get_store()
-    cache: GenerationCache[Catalogue] = current_app.extensions.setdefault(
-        "parkld.reconcile", GenerationCache[Catalogue](2)
-    )
-    return cache.get_or_make(
+    return get_state().catalogue.get_or_make(
         generation(store), "catalogue", lambda: service.catalogue(store, current_index())
     )
 

@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 
 from parkld import mediatypes, negotiation, project_files, queries, writes
 from parkld.errors import (
@@ -34,7 +34,7 @@ from parkld.sparql.answers import Answer, Formats, QueryRequest, Serialised
 from parkld.sparql.ratelimit import RateLimiter
 from parkld.sparql.service_description import describe_service
 from parkld.web.safety import link_target, public_base
-from parkld.web.state import EXTENSION, get_settings, get_store
+from parkld.web.state import get_settings, get_state, get_store
 
 bp = Blueprint("sparql", __name__)
 
@@ -403,15 +403,7 @@ def page(op: Operation) -> Response:
 
 # -- the route --------------------------------------------------------------------------
 def _limiter() -> RateLimiter:
-    ext = current_app.extensions[EXTENSION]
-    limiter: RateLimiter | None = ext.get("sparql.ratelimiter")
-    if limiter is None:
-        settings = get_settings()
-        limiter = RateLimiter(
-            settings.store_dir / "ratelimit.sqlite3", settings.rate_limit_per_minute
-        )
-        ext["sparql.ratelimiter"] = limiter
-    return limiter
+    return get_state().get_limiter()
 
 
 @bp.route("/sparql", methods=["GET", "POST", "OPTIONS"], provide_automatic_options=False)

@@ -46,9 +46,7 @@ def current_index() -> Index:
     """The label index of the current store generation (built on first use)."""
     store = get_store()
     base = get_settings().base_iri
-    return get_state().index.get_or_make(
-        generation(store), base, lambda: build_index(store, base)
-    )
+    return get_state().index.get_or_make(generation(store), base, lambda: build_index(store, base))
 
 
 def description_index(key: Hashable, desc: Description) -> Index:

@@ -124,9 +124,7 @@ def search_page() -> Response:
     hits = found.hits
     wants_json = (
         request.args.get("format") == "json"
-        or negotiation.choose(
-            request.headers.get("Accept", ""), (mediatypes.HTML, mediatypes.JSON)
-        )
+        or negotiation.choose(request.headers.get("Accept", ""), (mediatypes.HTML, mediatypes.JSON))
         is mediatypes.JSON
     )
     if wants_json:

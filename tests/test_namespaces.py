@@ -73,3 +73,28 @@ def test_prefix_tables_come_from_the_namespace_module() -> None:
 def test_parkld_namespaces_are_under_the_default_base() -> None:
     assert namespaces.PLD == project_files.DEFAULT_BASE + "ontology#"
     assert namespaces.VOCAB == project_files.DEFAULT_BASE + "vocab/"
+
+
+def test_namespace_iris_are_spelled_out_only_in_the_namespace_module() -> None:
+    # An assignment of a namespace (or of a term of one, "…/rdf-schema#seeAlso") elsewhere
+    # would be a second definition: such names are built from the module's constants.
+    spaces = sorted(set(namespaces.NAMED.values()), key=len, reverse=True)
+    again = [
+        f"{path.relative_to(PACKAGE)}:{line} {name} = {value}"
+        for path in SOURCES
+        for line, name, value in _assigned_strings(path)
+        if any(
+            value == ns or (value.startswith(ns) and value[len(ns) :].isidentifier())
+            for ns in spaces
+        )
+    ]
+    assert again == []
+
+
+def test_turtle_prefix_lines_name_the_module_namespaces() -> None:
+    lines = namespaces.turtle_prefixes("rdfs", "pld", ex="https://example.org/")
+    assert lines == [
+        f"@prefix rdfs: <{namespaces.RDFS}> .",
+        f"@prefix pld: <{namespaces.PLD}> .",
+        "@prefix ex: <https://example.org/> .",
+    ]

@@ -9,7 +9,6 @@ from flask import Flask
 from werkzeug.test import Client
 
 from parkld import mediatypes, negotiation
-from parkld.linked.iris import NEGOTIABLE_FORMATS
 from parkld.web.fastpath import accept_variant, memoised
 
 TRICKY = [
@@ -38,7 +37,7 @@ TRICKY = [
 OFFERS = [
     mediatypes.GRAPH_FORMATS,
     mediatypes.RESULT_FORMATS,
-    NEGOTIABLE_FORMATS,
+    mediatypes.TABLE.negotiable,
     (mediatypes.TEXT, mediatypes.HTML),
     (mediatypes.HTML, mediatypes.JSON),
     (mediatypes.HTML, *mediatypes.RESULT_FORMATS, *mediatypes.GRAPH_FORMATS),
@@ -46,7 +45,7 @@ OFFERS = [
 
 
 def test_q_dot_five_wildcards_ties_and_profiles() -> None:
-    assert negotiation.choose("text/turtle;q=.5, text/html;q=0.4", NEGOTIABLE_FORMATS) is (
+    assert negotiation.choose("text/turtle;q=.5, text/html;q=0.4", mediatypes.TABLE.negotiable) is (
         mediatypes.TURTLE
     )
     # The most specific entry gives a type its quality: Turtle 0.5, JSON-LD 1 (through */*).
@@ -56,7 +55,7 @@ def test_q_dot_five_wildcards_ties_and_profiles() -> None:
     assert negotiation.choose("application/ld+json, text/turtle", mediatypes.GRAPH_FORMATS) is (
         mediatypes.TURTLE  # a tie: ours first
     )
-    assert negotiation.choose(TRICKY[12], NEGOTIABLE_FORMATS) is mediatypes.JSONLD_EXPANDED
+    assert negotiation.choose(TRICKY[12], mediatypes.TABLE.negotiable) is mediatypes.JSONLD_EXPANDED
     assert negotiation.choose("", mediatypes.RESULT_FORMATS) is mediatypes.SPARQL_JSON
     assert negotiation.choose("image/png", mediatypes.GRAPH_FORMATS) is None
     assert negotiation.choose("text/html;q=0, */*", (mediatypes.HTML, mediatypes.JSON)) is (

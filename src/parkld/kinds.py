@@ -21,10 +21,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from parkld import queries
-
-DCT = "http://purl.org/dc/terms/"
-ORG = "http://www.w3.org/ns/org#"
-SCHEMA = "https://schema.org/"
+from parkld.namespaces import DCT, ORG, SCHEMA
 
 
 @dataclass(frozen=True)

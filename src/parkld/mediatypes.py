@@ -1,15 +1,17 @@
 """The one media-type table: media type ↔ rdflib format ↔ Oxigraph format ↔ file extension.
 
 Every place that negotiates, parses or serialises looks formats up here, so adding a format is
-one row.
+one row (and, for an app of one's own, :meth:`Table.extended`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 import pyoxigraph as ox
+
+from parkld.namespaces import JSONLD as JSONLD_NS
 
 
 class Kind(Enum):
@@ -70,7 +72,6 @@ RDFXML = Format(
     "xml",
     ox.RdfFormat.RDF_XML,
 )
-JSONLD_NS = "http://www.w3.org/ns/json-ld#"
 #: JSON-LD compacted with parkld's context (linked/jsonld.py); the profile is implied.
 JSONLD = Format(
     "jsonld", "application/ld+json", Kind.DATASET, "jsonld", (), "json-ld", ox.RdfFormat.JSON_LD
@@ -130,82 +131,157 @@ HTML = Format("html", "text/html", Kind.PAGE, "html", ("application/xhtml+xml",)
 #: not in ALL (its media type is already there, as an N-Triples alias).
 TEXT = Format("text", "text/plain", Kind.PAGE, "txt")
 
-ALL: tuple[Format, ...] = (
-    TURTLE,
-    NTRIPLES,
-    RDFXML,
-    JSONLD,
-    TRIG,
-    NQUADS,
-    SPARQL_JSON,
-    SPARQL_XML,
-    SPARQL_CSV,
-    SPARQL_TSV,
-    HTML,
-    JSONLD_EXPANDED,
-    JSONLD_FLATTENED,
-    JSON,
+
+@dataclass(frozen=True)
+class Table:
+    """The formats an app knows, by what each is for, with the lookups over them.
+
+    :data:`TABLE` is the shipped one. :meth:`extended` makes a table with one more row without
+    editing this module (``create_app(formats=...)`` serves it; docs/architecture.md's "a new
+    format" recipe, followed in ``tests/test_format_recipe.py``).
+    """
+
+    #: Every format, in lookup order: an extension or media type names the first row that has
+    #: it, so a profile variant or the JSON view never takes the place of JSON-LD or SPARQL JSON.
+    all: tuple[Format, ...]
+    #: For a graph (CONSTRUCT/DESCRIBE results), preferred first.
+    graphs: tuple[Format, ...]
+    #: For SELECT/ASK results, preferred first.
+    results: tuple[Format, ...]
+    #: What can be parsed as an input file.
+    inputs: tuple[Format, ...]
+    #: The representations of a resource, each with its extension URL (``/park/x.ttl``), in
+    #: negotiation order: on a tie (``*/*``, no Accept) the first wins, so curl gets Turtle
+    #: while browsers, which name text/html, get HTML.
+    resources: tuple[Format, ...]
+    #: What a resource's negotiation may answer besides: plain JSON (the compacted JSON-LD) and
+    #: the JSON-LD profile variants, which have no file of their own (``?format=…``).
+    resource_variants: tuple[Format, ...] = ()
+    #: Friendly names people type in ``?format=``.
+    nicknames: tuple[tuple[str, Format], ...] = ()
+    _by_name: dict[str, Format] = field(init=False, repr=False, compare=False)
+    _by_extension: dict[str, Format] = field(init=False, repr=False, compare=False)
+    _by_media_type: dict[str, Format] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_name = {f.name: f for f in self.all}
+        by_name.update(self.nicknames)
+        by_extension: dict[str, Format] = {}
+        by_media_type: dict[str, Format] = {}
+        for f in self.all:
+            by_extension.setdefault(f.extension, f)
+            for mt in (f.media_type, *f.aliases):
+                by_media_type.setdefault(mt, f)
+        object.__setattr__(self, "_by_name", by_name)
+        object.__setattr__(self, "_by_extension", by_extension)
+        object.__setattr__(self, "_by_media_type", by_media_type)
+
+    def __hash__(self) -> int:
+        return hash(self.all)
+
+    @property
+    def negotiable(self) -> tuple[Format, ...]:
+        """Everything a resource's negotiation may answer."""
+        return (*self.resources, *self.resource_variants)
+
+    @property
+    def media_types(self) -> tuple[str, ...]:
+        """Every media type of the table, aliases included (what a response memo keys on)."""
+        return tuple(dict.fromkeys(mt for f in self.all for mt in (f.media_type, *f.aliases)))
+
+    def extended(
+        self, fmt: Format, *, resource: bool = False, graph: bool = False, input: bool = False
+    ) -> Table:
+        """This table with *fmt* added: as a representation of resources (after the shipped
+        ones), a CONSTRUCT/DESCRIBE result format, an input format, as asked."""
+        if fmt.name in self._by_name or fmt.extension in self._by_extension:
+            raise ValueError(f"the table has a format named {fmt.name!r} or .{fmt.extension}")
+        return Table(
+            (*self.all, fmt),
+            (*self.graphs, fmt) if graph else self.graphs,
+            self.results,
+            (*self.inputs, fmt) if input else self.inputs,
+            (*self.resources, fmt) if resource else self.resources,
+            self.resource_variants,
+            self.nicknames,
+        )
+
+    def by_name(self, name: str) -> Format | None:
+        """The format a ``format=`` parameter names: a short name, an extension or a media type."""
+        key = name.strip().lower()
+        return self._by_name.get(key) or self._by_extension.get(key) or self._by_media_type.get(key)
+
+    def by_extension(self, extension: str) -> Format | None:
+        """The format of a file extension (with or without the dot)."""
+        return self._by_extension.get(extension.lower().lstrip("."))
+
+    def by_media_type(self, media_type: str) -> Format | None:
+        """The format of a media type, ignoring parameters such as charset."""
+        return self._by_media_type.get(media_type.split(";", 1)[0].strip().lower())
+
+    def resource_extension(self, extension: str) -> Format | None:
+        """The representation a resource URL's extension asks for (``x.ttl``), if any."""
+        fmt = self._by_extension.get(extension)
+        return fmt if fmt in self.resources else None
+
+    def for_path(self, path: str) -> Format | None:
+        """The input format of a file, from its extension (``.ttl``, ``.nt``, ``.trig``…)."""
+        _, dot, ext = path.rpartition(".")
+        if not dot:
+            return None
+        fmt = self.by_extension(ext)
+        if fmt is None and ext.lower() in {"owl", "xml"}:
+            return RDFXML
+        return fmt if fmt in self.inputs else None
+
+
+TABLE = Table(
+    all=(
+        TURTLE,
+        NTRIPLES,
+        RDFXML,
+        JSONLD,
+        TRIG,
+        NQUADS,
+        SPARQL_JSON,
+        SPARQL_XML,
+        SPARQL_CSV,
+        SPARQL_TSV,
+        HTML,
+        JSONLD_EXPANDED,
+        JSONLD_FLATTENED,
+        JSON,
+    ),
+    graphs=(TURTLE, JSONLD, NTRIPLES, RDFXML, TRIG, NQUADS),
+    results=(SPARQL_JSON, SPARQL_XML, SPARQL_CSV, SPARQL_TSV),
+    inputs=(TURTLE, NTRIPLES, RDFXML, JSONLD, TRIG, NQUADS),
+    resources=(TURTLE, HTML, JSONLD, RDFXML, NTRIPLES, TRIG, NQUADS),
+    resource_variants=(JSON, JSONLD_EXPANDED, JSONLD_FLATTENED),
+    nicknames=(
+        ("ttl", TURTLE),
+        ("nt", NTRIPLES),
+        ("xml-rdf", RDFXML),
+        ("rdf", RDFXML),
+        ("json-ld", JSONLD),
+        ("jsonld-compacted", JSONLD),
+        ("nq", NQUADS),
+        ("srj", SPARQL_JSON),
+        ("srx", SPARQL_XML),
+    ),
 )
 
-#: Formats for a graph (CONSTRUCT/DESCRIBE, resource descriptions), preferred first.
-GRAPH_FORMATS: tuple[Format, ...] = (TURTLE, JSONLD, NTRIPLES, RDFXML, TRIG, NQUADS)
-#: Formats for SELECT/ASK results, preferred first.
-RESULT_FORMATS: tuple[Format, ...] = (SPARQL_JSON, SPARQL_XML, SPARQL_CSV, SPARQL_TSV)
-#: Formats that can be parsed as input files.
-INPUT_FORMATS: tuple[Format, ...] = (TURTLE, NTRIPLES, RDFXML, JSONLD, TRIG, NQUADS)
-
-_BY_NAME = {f.name: f for f in ALL}
-# Extensions and media types name the first format that has them: a profile variant or the
-# JSON view never takes the place of JSON-LD or SPARQL JSON results.
-_BY_EXTENSION: dict[str, Format] = {}
-_BY_MEDIA_TYPE: dict[str, Format] = {}
-for _f in ALL:
-    _BY_EXTENSION.setdefault(_f.extension, _f)
-    for _mt in (_f.media_type, *_f.aliases):
-        _BY_MEDIA_TYPE.setdefault(_mt, _f)
-# Friendly names people type in ?format=
-_BY_NAME.update(
-    {
-        "ttl": TURTLE,
-        "nt": NTRIPLES,
-        "xml-rdf": RDFXML,
-        "rdf": RDFXML,
-        "json-ld": JSONLD,
-        "jsonld-compacted": JSONLD,
-        "nq": NQUADS,
-        "srj": SPARQL_JSON,
-        "srx": SPARQL_XML,
-    }
-)
-
-
-def by_name(name: str) -> Format | None:
-    """The format a ``format=`` parameter names: a short name, an extension or a media type."""
-    key = name.strip().lower()
-    return _BY_NAME.get(key) or _BY_EXTENSION.get(key) or _BY_MEDIA_TYPE.get(key)
+# The shipped table's rows and lookups, for code that serves no app of its own (CLI, build,
+# query workers). Routes use their app's table (``web.state.get_formats``).
+ALL = TABLE.all
+GRAPH_FORMATS = TABLE.graphs
+RESULT_FORMATS = TABLE.results
+INPUT_FORMATS = TABLE.inputs
+by_name = TABLE.by_name
+by_extension = TABLE.by_extension
+by_media_type = TABLE.by_media_type
+for_path = TABLE.for_path
 
 
 def variants(fmt: Format, formats: tuple[Format, ...]) -> list[Format]:
     """The profile variants of *fmt*'s media type among *formats*."""
     return [f for f in formats if f.profile and f.media_type == fmt.media_type]
-
-
-def by_extension(extension: str) -> Format | None:
-    """The format of a file extension (with or without the dot)."""
-    return _BY_EXTENSION.get(extension.lower().lstrip("."))
-
-
-def by_media_type(media_type: str) -> Format | None:
-    """The format of a media type, ignoring parameters such as charset."""
-    return _BY_MEDIA_TYPE.get(media_type.split(";", 1)[0].strip().lower())
-
-
-def for_path(path: str) -> Format | None:
-    """The input format of a file, from its extension (``.ttl``, ``.nt``, ``.trig``…)."""
-    _, dot, ext = path.rpartition(".")
-    if not dot:
-        return None
-    fmt = by_extension(ext)
-    if fmt is None and ext.lower() in {"owl", "xml"}:
-        return RDFXML
-    return fmt if fmt in INPUT_FORMATS else None

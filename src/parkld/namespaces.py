@@ -28,6 +28,20 @@ SH = "http://www.w3.org/ns/shacl#"
 VANN = "http://purl.org/vocab/vann/"
 WD = "http://www.wikidata.org/entity/"
 WDT = "http://www.wikidata.org/prop/direct/"
+VCARD = "http://www.w3.org/2006/vcard/ns#"
+LDP = "http://www.w3.org/ns/ldp#"
+DQV = "http://www.w3.org/ns/dqv#"
+OA = "http://www.w3.org/ns/oa#"
+PAV = "http://purl.org/pav/"
+#: The SPARQL service description, the formats registry, JSON-LD's own terms (profiles) and
+#: the SPARQL results XML namespace.
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS = "http://www.w3.org/ns/formats/"
+JSONLD = "http://www.w3.org/ns/json-ld#"
+SPARQL_RESULTS = "http://www.w3.org/2005/sparql-results#"
+#: SSSOM and its mapping-justification vocabulary (the Wikidata link proposals).
+SSSOM = "https://w3id.org/sssom/"
+SEMAPV = "https://w3id.org/semapv/vocab/"
 
 #: parkld's ontology and controlled vocabularies, under the default base.
 PLD = "https://w3id.org/parkld/ontology#"
@@ -57,3 +71,22 @@ PREFIXES: dict[str, str] = {
     "vann": VANN,
     "wd": WD,
 }
+
+
+#: Every prefix name of this module, for files parkld writes (:func:`turtle_prefixes`).
+NAMED: dict[str, str] = {
+    **PREFIXES,
+    "pld": PLD,
+    "pav": PAV,
+    "dqv": DQV,
+    "oa": OA,
+    "vcard": VCARD,
+    "sssom": SSSOM,
+    "semapv": SEMAPV,
+}
+
+
+def turtle_prefixes(*names: str, **more: str) -> list[str]:
+    """``@prefix`` lines for *names* (prefixes of :data:`NAMED`) and *more* (name → IRI)."""
+    pairs = [(n, NAMED[n]) for n in names] + list(more.items())
+    return [f"@prefix {n}: <{iri}> ." for n, iri in pairs]

@@ -28,6 +28,7 @@ from functools import lru_cache
 
 from parkld import mediatypes
 from parkld.mediatypes import Format
+from parkld.namespaces import JSONLD
 
 __all__ = ["Entry", "choose", "names_html", "parse", "ranked", "variant_key"]
 
@@ -36,8 +37,8 @@ Entry = tuple[str, float, tuple[str, ...]]
 
 _BARE_Q = re.compile(r"(;\s*q\s*=\s*)\.(\d)")
 _QVALUE = re.compile(r"\d+(\.\d+)?")
-#: Every media type of the table (the memo key covers exactly these).
-_KNOWN = tuple(dict.fromkeys(mt for f in mediatypes.ALL for mt in (f.media_type, *f.aliases)))
+#: Every media type of the shipped table (the memo key covers exactly these, or an app's own).
+_KNOWN = mediatypes.TABLE.media_types
 _HTML_TYPES = (mediatypes.HTML.media_type, *mediatypes.HTML.aliases)
 
 
@@ -132,7 +133,7 @@ def _choose(header: str, offered: tuple[Format, ...]) -> Format | None:
                 for profile in profiles:
                     if profile in variants:
                         return variants[profile]
-                    if profile == mediatypes.JSONLD_NS + "compacted":
+                    if profile == JSONLD + "compacted":
                         return chosen
     return chosen
 
@@ -144,14 +145,15 @@ def names_html(header: str) -> bool:
 
 
 @lru_cache(maxsize=256)
-def variant_key(header: str) -> tuple[object, ...]:
+def variant_key(header: str, media_types: tuple[str, ...] = _KNOWN) -> tuple[object, ...]:
     """Everything :func:`choose`, :func:`ranked` and :func:`names_html` read from *header*,
-    for any formats of the table: each media type's (quality, specificity), whether HTML is
-    named, and the profiles asked for (with their qualities). Two headers with one key get
-    one answer from every route, so the response memo keys on it."""
+    for any formats of a table (*media_types*: all of the table's, aliases included): each
+    media type's (quality, specificity), whether HTML is named, and the profiles asked for
+    (with their qualities). Two headers with one key get one answer from every route, so the
+    response memo keys on it."""
     entries = parse(header)
     if not entries:
         return ("none",)
-    qualities = tuple(_match(entries, mt) for mt in _KNOWN)
+    qualities = tuple(_match(entries, mt) for mt in media_types)
     profiles = tuple((v, q, p) for v, q, p in entries if p)  # in order: ties keep it
     return (qualities, names_html(header), profiles)

@@ -20,6 +20,7 @@ from rdflib.namespace import RDFS, SH, SKOS
 
 from parkld import project_files
 from parkld.graphs import LoadedFile, SourceFile
+from parkld.namespaces import PLD
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 
@@ -160,7 +161,7 @@ def _label(data: rdflib.Graph, node: rdflib.term.Node) -> str | None:
     return None
 
 
-PLD_SOURCE_GRAPH = rdflib.URIRef("https://w3id.org/parkld/ontology#SourceGraph")
+PLD_SOURCE_GRAPH = rdflib.URIRef(PLD + "SourceGraph")
 
 
 def validate(files: Sequence[LoadedFile]) -> Report:

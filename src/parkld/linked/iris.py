@@ -11,30 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from parkld import mediatypes
 from parkld.kinds import KINDS, Kinds
-from parkld.mediatypes import Format
-
-#: Representations of a resource, in negotiation order: on a tie (``*/*``, no Accept) the
-#: first wins, so curl gets Turtle while browsers, which name text/html, get HTML.
-RESOURCE_FORMATS: tuple[Format, ...] = (
-    mediatypes.TURTLE,
-    mediatypes.HTML,
-    mediatypes.JSONLD,
-    mediatypes.RDFXML,
-    mediatypes.NTRIPLES,
-    mediatypes.TRIG,
-    mediatypes.NQUADS,
-)
-#: What negotiation may answer besides: plain JSON (the compacted JSON-LD) and the JSON-LD
-#: profile variants, which have no file of their own (``?format=jsonld-expanded``).
-NEGOTIABLE_FORMATS: tuple[Format, ...] = (
-    *RESOURCE_FORMATS,
-    mediatypes.JSON,
-    mediatypes.JSONLD_EXPANDED,
-    mediatypes.JSONLD_FLATTENED,
-)
-_EXTENSIONS = {f.extension: f for f in RESOURCE_FORMATS}
+from parkld.mediatypes import TABLE, Format, Table
 
 # One path segment: letters, digits and the unreserved punctuation slugs use. Deliberately
 # narrower than RFC 3986 so odd encodings (%2e, NUL, backslashes, spaces) never match.
@@ -58,19 +36,18 @@ class Target:
         return self.path.split("/", 1)[0]
 
 
-def parse_path(path: str, kinds: Kinds = KINDS) -> Target | None:
+def parse_path(path: str, kinds: Kinds = KINDS, formats: Table = TABLE) -> Target | None:
     """The resource a request path names, or None when it names none (→ 404).
 
     ``path`` is the decoded path without the leading slash, as the router gives it; *kinds*
-    says which first segments name entities.
+    says which first segments name entities, *formats* which extensions name representations.
     """
     segments = path.split("/")
     if not segments or any(not _SEGMENT.fullmatch(s) for s in segments):
         return None
     fmt: Format | None = None
     stem, dot, ext = segments[-1].rpartition(".")
-    if dot and ext in _EXTENSIONS:
-        fmt = _EXTENSIONS[ext]
+    if dot and (fmt := formats.resource_extension(ext)) is not None:
         segments[-1] = stem
     kind = segments[0]
     if kinds.is_entity(kind):

@@ -29,10 +29,10 @@ import pyoxigraph as ox
 
 from parkld import project_files, queries
 from parkld.linked.index import project_prefixes
+from parkld.namespaces import JSONLD as JSONLD_NS
 from parkld.namespaces import OWL, RDF, RDF_TYPE, RDFS, XSD
 from parkld.store import Store
 
-JSONLD_NS = "http://www.w3.org/ns/json-ld#"
 COMPACTED = JSONLD_NS + "compacted"
 EXPANDED = JSONLD_NS + "expanded"
 FLATTENED = JSONLD_NS + "flattened"

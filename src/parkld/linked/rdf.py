@@ -20,13 +20,13 @@ from parkld.linked import jsonld
 from parkld.linked.describe import Description
 from parkld.linked.index import Index, project_prefixes
 from parkld.mediatypes import Format
-from parkld.namespaces import RDF_TYPE, RDFS_LABEL
+from parkld.namespaces import FOAF, PROV, RDF_TYPE, RDFS, RDFS_LABEL, SCHEMA
 
-RDFS_SEE_ALSO = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso")
-PROV_DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
-FOAF_TOPIC = ox.NamedNode("http://xmlns.com/foaf/0.1/primaryTopic")
-FOAF_DOCUMENT = ox.NamedNode("http://xmlns.com/foaf/0.1/Document")
-SCHEMA_URL = ox.NamedNode("https://schema.org/url")
+RDFS_SEE_ALSO = ox.NamedNode(RDFS + "seeAlso")
+PROV_DERIVED = ox.NamedNode(PROV + "wasDerivedFrom")
+FOAF_TOPIC = ox.NamedNode(FOAF + "primaryTopic")
+FOAF_DOCUMENT = ox.NamedNode(FOAF + "Document")
+SCHEMA_URL = ox.NamedNode(SCHEMA + "url")
 DEFAULT = ox.DefaultGraph()
 
 

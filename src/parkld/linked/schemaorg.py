@@ -14,8 +14,7 @@ import pyoxigraph as ox
 from parkld.kinds import KINDS, Kinds
 from parkld.linked.describe import Description
 from parkld.linked.index import Index
-
-WGS84 = "http://www.w3.org/2003/01/geo/wgs84_pos#"
+from parkld.namespaces import WGS84
 
 
 def schema_document(

@@ -14,13 +14,12 @@ import pyoxigraph as ox
 from parkld import __version__, mediatypes, project_files, queries
 from parkld.linked.index import Index, project_prefixes
 from parkld.mediatypes import Format
-from parkld.namespaces import DCAT, DCT, FOAF, OWL, PROV, RDF_TYPE, VOID, WD, XSD
+from parkld.namespaces import DCAT, DCT, FOAF, OWL, PROV, RDF_TYPE, VCARD, VOID, WD, XSD
 from parkld.store import Store
 
 XSD_INTEGER = ox.NamedNode(XSD + "integer")
 XSD_DATE = ox.NamedNode(XSD + "date")
 XSD_NON_NEGATIVE = ox.NamedNode(XSD + "nonNegativeInteger")
-VCARD = "http://www.w3.org/2006/vcard/ns#"
 KEYWORDS = (
     "technology parks",
     "science parks",

@@ -24,19 +24,35 @@ class RateLimiter:
         self.path = path
         self.per_minute = per_minute
         self._local = threading.local()
+        # Every thread's connection, so close() can close them all (from any thread: each is
+        # still used by its own thread only, hence check_same_thread=False).
+        self._opened: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
 
     def _db(self) -> sqlite3.Connection:
         db: sqlite3.Connection | None = getattr(self._local, "db", None)
         if db is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
+            db = sqlite3.connect(
+                self.path, timeout=5, isolation_level=None, check_same_thread=False
+            )
             db.execute("PRAGMA journal_mode=WAL")
             db.execute(
                 "CREATE TABLE IF NOT EXISTS hits (client TEXT, window INTEGER, n INTEGER,"
                 " PRIMARY KEY (client, window))"
             )
             self._local.db = db
+            with self._lock:
+                self._opened.append(db)
         return db
+
+    def close(self) -> None:
+        """Close every thread's connection (a thread that hits again opens a new one)."""
+        with self._lock:
+            opened, self._opened = self._opened, []
+        for db in opened:
+            db.close()
+        self._local = threading.local()
 
     def hit(self, client: str, now: float | None = None) -> None:
         """Count one request of *client*; raise TooManyRequests (with Retry-After) over limit."""

@@ -18,10 +18,10 @@ import pyoxigraph as ox
 
 from parkld import mediatypes
 from parkld.mediatypes import Format
-from parkld.namespaces import PREFIXES, XSD
+from parkld.namespaces import PREFIXES, SPARQL_RESULTS, XSD
 
 XSD_STRING = XSD + "string"
-RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
+RESULTS_NS = SPARQL_RESULTS
 
 Value = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Row = Mapping[str, Value]

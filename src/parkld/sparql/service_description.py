@@ -7,10 +7,8 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from parkld.namespaces import RDF_TYPE, RDFS, RDFS_LABEL
+from parkld.namespaces import FORMATS, RDF_TYPE, RDFS, RDFS_LABEL, SD
 
-SD = "http://www.w3.org/ns/sparql-service-description#"
-FORMATS = "http://www.w3.org/ns/formats/"
 RDFS_SEE_ALSO = ox.NamedNode(RDFS + "seeAlso")
 
 #: Result formats the endpoint writes, as W3C ``formats:`` IRIs.

@@ -51,6 +51,7 @@ from parkld.errors import (
     StoreUnavailable,
     UpstreamError,
 )
+from parkld.namespaces import LDP, OWL
 from parkld.sparql import analysis, answers, lexer
 from parkld.sparql.answers import Answer, QueryRequest
 from parkld.sparql.evaluate import Job, probe_update, raise_error
@@ -84,8 +85,8 @@ STAGING_PREFIX = "urn:parkld:staging:"
 SYSTEM_GRAPHS = frozenset(
     {
         "http://www.openlinksw.com/schemas/virtrdf#",
-        "http://www.w3.org/ns/ldp#",
-        "http://www.w3.org/2002/07/owl#",
+        LDP,
+        OWL,
     }
 )
 _SYSTEM_PATTERN = re.compile(r"^https?://[^/]+/(sparql|DAV/)$")

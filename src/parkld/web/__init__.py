@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from flask import Flask
+from flask import Blueprint, Flask
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 from parkld import config
 from parkld.config import Settings
 from parkld.kinds import KINDS, Kinds
+from parkld.mediatypes import TABLE, Table
 from parkld.store import Store
 from parkld.web.state import EXTENSION, AppState, get_settings, get_store, state_of
 
@@ -40,12 +41,18 @@ def create_app(
     store: Store | None = None,
     overrides: Mapping[str, Any] | None = None,
     kinds: Kinds = KINDS,
+    formats: Table = TABLE,
+    blueprints: Sequence[Blueprint] = (),
 ) -> Flask:
     """Build the app. Tests pass their own *settings* and *store*; production reads PARKLD_*.
 
     *kinds*: the kinds of resource served (``KINDS.extended(...)`` adds some without editing
     the shipped registry); their partials are looked up in the package's templates, then in
-    the registry's ``templates`` folders.
+    the registry's ``templates`` folders. *formats*: the media-type table the routes offer
+    (``TABLE.extended(...)`` adds a format). *blueprints*: pages of one's own, registered
+    after the shipped ones (a literal route such as ``/prizes`` still wins over the
+    dereferencing catch-all, as werkzeug ranks static paths first); they get the same
+    CORS, ETag, compression and error handling.
     """
     settings = settings or config.from_env()
     if overrides:
@@ -53,7 +60,7 @@ def create_app(
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.extensions[EXTENSION] = AppState(settings, kinds, store)  # parkld.web.state
+    app.extensions[EXTENSION] = AppState(settings, kinds, formats, store)  # parkld.web.state
     if kinds.templates:
         # The package's templates first: a kind's partial extends them, never replaces them.
         own = [app.jinja_loader] if app.jinja_loader is not None else []
@@ -61,6 +68,8 @@ def create_app(
     for name in BLUEPRINTS:
         module = importlib.import_module(name)
         app.register_blueprint(module.bp)
+    for extra in blueprints:
+        app.register_blueprint(extra)
     from parkld.web import http
 
     http.install(app)  # CORS, ETags and compression on every route

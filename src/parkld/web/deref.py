@@ -20,7 +20,7 @@ from parkld.errors import BadRequest, NotFound
 from parkld.linked import rdf
 from parkld.linked.describe import Description, describe
 from parkld.linked.index import Index
-from parkld.linked.iris import NEGOTIABLE_FORMATS, RESOURCE_FORMATS, Target, parse_path
+from parkld.linked.iris import Target, parse_path
 from parkld.linked.schemaorg import schema_document, script_json
 from parkld.mediatypes import Format
 from parkld.web.asof import as_of_arg, held
@@ -35,7 +35,7 @@ from parkld.web.negotiate import (
     respond,
 )
 from parkld.web.pages import PageView, document_sections
-from parkld.web.state import get_kinds, get_settings, get_store
+from parkld.web.state import get_formats, get_kinds, get_settings, get_store
 
 bp = Blueprint("deref", __name__)
 
@@ -43,7 +43,8 @@ bp = Blueprint("deref", __name__)
 @bp.route("/<path:path>", methods=["GET", "HEAD"])
 def resource(path: str) -> Response:
     """Any entity, ontology, shapes or vocabulary IRI, with or without a format extension."""
-    target = parse_path(path, get_kinds())
+    formats = get_formats()
+    target = parse_path(path, get_kinds(), formats)
     if target is None or target.kind == "dataset":
         # /dataset is served by the site blueprint's VoID route; everything else is unknown.
         if target is not None:
@@ -51,7 +52,7 @@ def resource(path: str) -> Response:
 
             return void_document(target.format)
         raise NotFound(f"/{path} is not a parkld resource")
-    fmt = choose(NEGOTIABLE_FORMATS, target.format)
+    fmt = choose(formats.negotiable, target.format)
     page_property, page = _paging()
     day = as_of_arg()
     query = as_of_query(
@@ -62,7 +63,7 @@ def resource(path: str) -> Response:
     return respond(
         result,
         path="/" + target.path,
-        formats=NEGOTIABLE_FORMATS,
+        formats=formats.negotiable,
         chosen=fmt,
         negotiated=target.format is None,
         query=query,
@@ -142,7 +143,7 @@ def render_page(
         kind_name=view.kind.title,
         path=path,
         query=query,
-        formats=[f for f in RESOURCE_FORMATS if f is not mediatypes.HTML],
+        formats=[f for f in get_formats().resources if f is not mediatypes.HTML],
         schema_json=script_json(schema_document(desc, index, url, kinds)),
         document_sections=document_sections,
         as_of=as_of.day if as_of else None,

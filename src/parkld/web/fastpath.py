@@ -41,7 +41,7 @@ from typing import Any
 
 from werkzeug.http import http_date
 
-from parkld import negotiation
+from parkld import mediatypes, negotiation
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -91,11 +91,14 @@ class Entry:
         return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + 200
 
 
-def accept_variant(header: str) -> tuple[Any, ...]:
-    """What an Accept header decides: :func:`parkld.negotiation.variant_key`, from the one
-    parse every route negotiates with, so a memo key never disagrees with a route's choice
-    (memoised there: clients send few spellings)."""
-    return negotiation.variant_key(header)
+def accept_variant(
+    header: str, media_types: tuple[str, ...] = mediatypes.TABLE.media_types
+) -> tuple[Any, ...]:
+    """What an Accept header decides for the media types of the app's table:
+    :func:`parkld.negotiation.variant_key`, from the one parse every route negotiates with, so
+    a memo key never disagrees with a route's choice (memoised there: clients send few
+    spellings)."""
+    return negotiation.variant_key(header, media_types)
 
 
 @lru_cache(maxsize=256)
@@ -140,8 +143,12 @@ class ResponseMemo:
         max_bytes: int = DEFAULT_MEMO_BYTES,
         sparql_memoisable: Callable[[], bool] = lambda: True,
         recheck: float = GENERATION_RECHECK,
+        media_types: tuple[str, ...] = mediatypes.TABLE.media_types,
     ) -> None:
         self.app = app
+        #: The media types of the app's table: the memo tells apart the Accept headers that
+        #: choose differently among them (an app with a format of its own keys on it too).
+        self.media_types = media_types
         self.recheck = recheck
         self.max_bytes = max_bytes
         self._generation_of = generation
@@ -228,7 +235,7 @@ class ResponseMemo:
             environ.get("SCRIPT_NAME", ""),
             path,
             qs,
-            accept_variant(environ.get("HTTP_ACCEPT", "")),
+            accept_variant(environ.get("HTTP_ACCEPT", ""), self.media_types),
             encoding_class(environ.get("HTTP_ACCEPT_ENCODING", "")),
             environ.get("HTTP_ORIGIN", ""),
             # Some answers name the URL they were asked at (the sitemap, VoID's endpoint,
@@ -391,4 +398,5 @@ def memoised(app: Any, max_bytes: int | None = None) -> ResponseMemo:
         current_generation,
         max_bytes=memo_bytes_from_env() if max_bytes is None else max_bytes,
         sparql_memoisable=sparql_ok,
+        media_types=state.formats.media_types,
     )

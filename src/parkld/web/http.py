@@ -25,7 +25,7 @@ from flask import Flask, Response, request
 from flask_compress import Compress
 
 from parkld import mediatypes
-from parkld.web.state import get_settings
+from parkld.web.state import get_settings, state_of
 
 #: Headers a cross-origin script may read.
 EXPOSED = (
@@ -55,7 +55,10 @@ TEXT_TYPES = sorted(
 def install(app: Flask) -> None:
     """Register compression, ETags and CORS on *app* (see the module docstring)."""
     app.config.setdefault("COMPRESS_REGISTER", False)  # we call it, to skip ranged answers
-    app.config.setdefault("COMPRESS_MIMETYPES", TEXT_TYPES)
+    formats = state_of(app).formats.all
+    app.config.setdefault(
+        "COMPRESS_MIMETYPES", sorted({*TEXT_TYPES, *(f.media_type for f in formats)})
+    )
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip", "zstd"])
     app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["br", "gzip", "zstd"])
     app.config.setdefault("COMPRESS_MIN_SIZE", 256)

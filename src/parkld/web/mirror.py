@@ -16,9 +16,9 @@ from pathlib import Path
 
 from parkld.config import Settings
 from parkld.errors import ParkldError
-from parkld.linked.iris import RESOURCE_FORMATS
 from parkld.linked.sitemap import FIXED_PATHS, page_paths, sitemap_xml
 from parkld.linked.void import DUMPS
+from parkld.mediatypes import TABLE, Table
 from parkld.store import Store
 from parkld.web import create_app
 from parkld.web.negotiate import current_index
@@ -55,13 +55,15 @@ def export_site(
     *,
     site_url: str | None = None,
     progress: Callable[[str], None] | None = None,
+    formats: Table = TABLE,
 ) -> ExportResult:
     """Write the mirror into *target* (created; existing files are overwritten).
 
-    *site_url* (default: the base IRI) prefixes the sitemap's URLs.
+    *site_url* (default: the base IRI) prefixes the sitemap's URLs; every resource is
+    written in each representation of *formats* (``resources``).
     """
     say = progress or (lambda _msg: None)
-    app = create_app(settings, store=store)
+    app = create_app(settings, store=store, formats=formats)
     client = app.test_client()
     written = 0
 
@@ -77,6 +79,7 @@ def export_site(
             response.close()
         written += 1
 
+    resource_formats = formats.resources
     target.mkdir(parents=True, exist_ok=True)
     with app.test_request_context():
         index = current_index()
@@ -85,7 +88,7 @@ def export_site(
     say(f"writing {len(paths)} resources")
     pictures: set[str] = set()  # the JSON every written page's pictures fetch
     for path in paths:
-        for fmt in RESOURCE_FORMATS:
+        for fmt in resource_formats:
             dest = target / f"{path.lstrip('/')}.{fmt.extension}"
             fetch(f"{path}.{fmt.extension}", dest)
             if fmt.extension == "html":
@@ -93,7 +96,7 @@ def export_site(
         # The resource's SHACL report (linked from its page), when the build made one.
         report = f"/validation{path}"
         if client.head(f"{report}.ttl").status_code == 200:
-            for fmt in RESOURCE_FORMATS:
+            for fmt in resource_formats:
                 fetch(f"{report}.{fmt.extension}", target / f"{report.lstrip('/')}.{fmt.extension}")
     fetch("/", target / "index.html")
     say("writing pictures and network downloads")

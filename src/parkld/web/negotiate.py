@@ -24,7 +24,7 @@ from parkld.linked.index import Index, build_index, index_for
 from parkld.linked.jsonld import Context, context_from_store
 from parkld.mediatypes import Format
 from parkld.web.state import Rendered as Rendered  # the cached answer; routes import it here
-from parkld.web.state import get_settings, get_state, get_store
+from parkld.web.state import get_formats, get_settings, get_state, get_store
 
 
 def rendered(body: bytes | str, content_type: str) -> Rendered:
@@ -94,7 +94,7 @@ def choose(formats: Sequence[Format], explicit: Format | None = None) -> Format:
         return explicit
     named = request.args.get("format")
     if named is not None:
-        fmt = mediatypes.by_name(named)
+        fmt = get_formats().by_name(named)
         if fmt is None or fmt not in formats:
             offered = ", ".join(f.name for f in formats)
             raise NotAcceptable(f"that format is not available here; try one of {offered}")

@@ -18,7 +18,7 @@ from parkld.kinds import KINDS, Kind, Kinds
 from parkld.linked.describe import Description, Statement
 from parkld.linked.index import Index, SourceInfo
 from parkld.linked.iris import local_path
-from parkld.namespaces import OWL, RDF_TYPE, RDFS_LABEL, SH, SKOS
+from parkld.namespaces import DCT, OWL, RDF_TYPE, RDFS_LABEL, SH, SKOS
 from parkld.store import Term
 from parkld.web.safety import link_target
 
@@ -311,7 +311,7 @@ class PageView:
                 continue
             s, p, o = q.subject.value, q.predicate.value, q.object
             if s == self.desc.iri:
-                if p == "http://purl.org/dc/terms/subject":
+                if p == DCT + "subject":
                     about = o.value
                 elif p == SH + "conforms":
                     conforms = o.value == "true"

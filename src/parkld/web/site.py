@@ -14,7 +14,6 @@ from parkld.errors import BadRequest, NotFound
 from parkld.linked import dumps as dumps_mod
 from parkld.linked import rdf
 from parkld.linked.index import class_counts
-from parkld.linked.iris import NEGOTIABLE_FORMATS
 from parkld.linked.schemaorg import dataset_document, script_json
 from parkld.linked.search import MAX_QUERY_CHARS, MAX_RESULTS, search
 from parkld.linked.sitemap import sitemap_xml
@@ -36,9 +35,10 @@ from parkld.web.state import get_kinds, get_settings, get_store
 
 bp = Blueprint("site", __name__)
 
+#: The VoID description's formats (the shipped table's: the mirror writes a fixed set).
 VOID_FORMATS = tuple(
     f
-    for f in NEGOTIABLE_FORMATS
+    for f in mediatypes.TABLE.negotiable
     if f.kind is mediatypes.Kind.GRAPH or f is mediatypes.HTML or f.media_type.endswith("json")
 )
 LANDING_FORMATS = (mediatypes.HTML, *(f for f in VOID_FORMATS if f is not mediatypes.HTML))

@@ -28,7 +28,7 @@ from parkld.errors import (
     UnsupportedMediaType,
 )
 from parkld.mediatypes import Format, Kind
-from parkld.namespaces import PLD, PREFIXES, VOCAB, WDT
+from parkld.namespaces import FORMATS, PLD, PREFIXES, SD, VOCAB, WDT
 from parkld.sparql import analysis, lexer, results
 from parkld.sparql.answers import Answer, Formats, QueryRequest, Serialised
 from parkld.sparql.ratelimit import RateLimiter
@@ -258,10 +258,7 @@ def service_description() -> Response:
         dataset_iri=settings.base_iri + "dataset",
         void_url=public_base() + ".well-known/void",
     )
-    sd = {
-        "sd": "http://www.w3.org/ns/sparql-service-description#",
-        "formats": "http://www.w3.org/ns/formats/",
-    }
+    sd = {"sd": SD, "formats": FORMATS}
     return Response(
         results.write_triples(triples, formats[0], sd), content_type=formats[0].content_type
     )

@@ -26,6 +26,7 @@ from parkld.linked.cache import GenerationCache
 from parkld.linked.describe import Description
 from parkld.linked.index import Index
 from parkld.linked.jsonld import Context
+from parkld.mediatypes import TABLE, Table
 from parkld.reconcile.service import Catalogue
 from parkld.sparql.ratelimit import RateLimiter
 from parkld.store import Store, open_store
@@ -49,6 +50,8 @@ class AppState:
 
     settings: Settings
     kinds: Kinds = KINDS
+    #: The formats the routes offer (the shipped table unless ``create_app`` got one).
+    formats: Table = TABLE
     #: The store: the caller's (tests pass one; they close it), or opened on first use in
     #: each process (after gunicorn forks) and then the app's own, closed by close().
     store: Store | None = None
@@ -95,12 +98,16 @@ class AppState:
         return limiter
 
     def close(self) -> None:
-        """Close the store the app opened (a store passed in is its caller's) and drop the
-        caches. Idempotent; a closed app opens its store again if it serves once more."""
+        """Close the store the app opened (a store passed in is its caller's) and the rate
+        limiter's connections, and drop the caches. Idempotent; a closed app opens its store
+        again if it serves once more."""
         with self._lock:
             store, owned = self.store, self.owns_store
             if owned:
                 self.store, self.owns_store = None, False
+            limiter, self.limiter = self.limiter, None
+        if limiter is not None:
+            limiter.close()
         if owned and store is not None:
             store.close()
         for cache in (
@@ -140,3 +147,8 @@ def get_store() -> Store:
 def get_kinds() -> Kinds:
     """The registry of kinds the app serves (the shipped one unless ``create_app`` got one)."""
     return get_state().kinds
+
+
+def get_formats() -> Table:
+    """The media-type table the app serves (the shipped one unless ``create_app`` got one)."""
+    return get_state().formats

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from parkld import queries
+from parkld.namespaces import turtle_prefixes
 from parkld.wikidata.client import WikidataClient
 from parkld.wikidata.project import Park
 from parkld.wikidata.scoring import distance_km, fold
@@ -182,12 +183,7 @@ def to_turtle(found: Sequence[Disagreement], *, endpoint: str) -> str:
     """The disagreements as RDF: one ``dqv:QualityAnnotation`` each."""
     out = [
         f"# Disagreements between parkld and {endpoint} (`parkld wikidata diff`).",
-        "@prefix dqv: <http://www.w3.org/ns/dqv#> .",
-        "@prefix oa:  <http://www.w3.org/ns/oa#> .",
-        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
-        "@prefix pld: <https://w3id.org/parkld/ontology#> .",
-        f"@prefix pwd: <{PWD}> .",
-        "@prefix wd:  <http://www.wikidata.org/entity/> .",
+        *turtle_prefixes("dqv", "oa", "rdfs", "pld", "wd", pwd=PWD),
         "",
     ]
     for d in found:

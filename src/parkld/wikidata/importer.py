@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from parkld.namespaces import turtle_prefixes
 from parkld.project_files import DEFAULT_BASE
 from parkld.wikidata.project import Project
 from parkld.wikidata.records import ParkRecord, Snapshot
@@ -28,18 +29,8 @@ from parkld.wikidata.terms import WGS84
 
 SLUG = "wikidata-parks"
 
-_HEADER = """\
-@prefix pld:    <https://w3id.org/parkld/ontology#> .
-@prefix rdfs:   <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix skos:   <http://www.w3.org/2004/02/skos/core#> .
-@prefix xsd:    <http://www.w3.org/2001/XMLSchema#> .
-@prefix dct:    <http://purl.org/dc/terms/> .
-@prefix prov:   <http://www.w3.org/ns/prov#> .
-@prefix pav:    <http://purl.org/pav/> .
-@prefix schema: <https://schema.org/> .
-@prefix wgs84:  <http://www.w3.org/2003/01/geo/wgs84_pos#> .
-@prefix wd:     <http://www.wikidata.org/entity/> .
-"""
+_PREFIXES = ("pld", "rdfs", "skos", "xsd", "dct", "prov", "pav", "schema", "wgs84", "wd")
+_HEADER = "".join(line + "\n" for line in turtle_prefixes(*_PREFIXES))
 
 
 @dataclass(frozen=True)

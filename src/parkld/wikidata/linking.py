@@ -29,6 +29,7 @@ from datetime import date
 import pyoxigraph as ox
 
 from parkld import queries
+from parkld.namespaces import turtle_prefixes
 from parkld.wikidata.client import Row, WikidataClient
 from parkld.wikidata.project import Park
 from parkld.wikidata.records import LANGUAGES
@@ -197,15 +198,7 @@ def render(
         f"# Endpoint: {endpoint}   threshold: {threshold}   date: {when}",
         "# Accepted links are asserted (park pld:wikidata item); candidates for review are",
         '# only described (pwd:status "review"), never asserted.',
-        "@prefix pld:   <https://w3id.org/parkld/ontology#> .",
-        "@prefix owl:   <http://www.w3.org/2002/07/owl#> .",
-        "@prefix rdfs:  <http://www.w3.org/2000/01/rdf-schema#> .",
-        "@prefix xsd:   <http://www.w3.org/2001/XMLSchema#> .",
-        "@prefix dct:   <http://purl.org/dc/terms/> .",
-        "@prefix sssom: <https://w3id.org/sssom/> .",
-        "@prefix semapv: <https://w3id.org/semapv/vocab/> .",
-        f"@prefix pwd:   <{PWD}> .",
-        "@prefix wd:    <http://www.wikidata.org/entity/> .",
+        *turtle_prefixes("pld", "owl", "rdfs", "xsd", "dct", "sssom", "semapv", "wd", pwd=PWD),
         "",
     ]
     for d in decisions:

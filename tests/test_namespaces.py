@@ -98,3 +98,6 @@ def test_turtle_prefix_lines_name_the_module_namespaces() -> None:
         f"@prefix pld: <{namespaces.PLD}> .",
         "@prefix ex: <https://example.org/> .",
     ]
+    assert namespaces.turtle_prefixes("rdfs", "pld", align=True)[1] == (
+        f"@prefix pld:  <{namespaces.PLD}> ."
+    )

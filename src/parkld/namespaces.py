@@ -86,7 +86,9 @@ NAMED: dict[str, str] = {
 }
 
 
-def turtle_prefixes(*names: str, **more: str) -> list[str]:
-    """``@prefix`` lines for *names* (prefixes of :data:`NAMED`) and *more* (name → IRI)."""
+def turtle_prefixes(*names: str, align: bool = False, **more: str) -> list[str]:
+    """``@prefix`` lines for *names* (prefixes of :data:`NAMED`) and *more* (name → IRI);
+    *align* lines the IRIs up in a column."""
     pairs = [(n, NAMED[n]) for n in names] + list(more.items())
-    return [f"@prefix {n}: <{iri}> ." for n, iri in pairs]
+    width = max((len(n) + 1 for n, _ in pairs), default=0) if align else 0
+    return [f"@prefix {(n + ':').ljust(width)} <{iri}> ." for n, iri in pairs]

@@ -30,7 +30,7 @@ from parkld.wikidata.terms import WGS84
 SLUG = "wikidata-parks"
 
 _PREFIXES = ("pld", "rdfs", "skos", "xsd", "dct", "prov", "pav", "schema", "wgs84", "wd")
-_HEADER = "".join(line + "\n" for line in turtle_prefixes(*_PREFIXES))
+_HEADER = "".join(line + "\n" for line in turtle_prefixes(*_PREFIXES, align=True))
 
 
 @dataclass(frozen=True)

@@ -196,6 +196,36 @@ def test_cors_with_a_list_of_origins(app: Flask) -> None:
         assert "Access-Control-Allow-Origin" not in other.headers, path
 
 
+def test_cors_is_granted_in_one_place(app: Flask) -> None:
+    # With a list of origins, a listed origin's preflight of a POST to the endpoint is
+    # answered from the route's Allow, the context document stays readable from anywhere,
+    # and no module but web/http.py writes an Access-Control-Allow-* header.
+    state = state_of(app)
+    settings = state.settings.replace(cors_origins="https://a.example")
+    client = create_app(settings, store=state.store).test_client()
+    pre = client.options(
+        "/sparql",
+        headers={"Origin": "https://a.example", "Access-Control-Request-Method": "POST"},
+    )
+    assert pre.headers["Access-Control-Allow-Origin"] == "https://a.example"
+    assert "POST" in pre.headers["Access-Control-Allow-Methods"]
+    refused = client.options(
+        "/sparql",
+        headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
+    )
+    assert "Access-Control-Allow-Origin" not in refused.headers
+    context = client.get("/context.jsonld", headers={"Origin": "https://evil.example"})
+    assert context.headers["Access-Control-Allow-Origin"] == "*"
+    assert "@context" in context.get_json()
+    web = Path(__file__).resolve().parents[1] / "src" / "parkld"
+    writers = sorted(
+        str(p.relative_to(web))
+        for p in web.rglob("*.py")
+        if '"Access-Control-Allow-' in p.read_text(encoding="utf-8")
+    )
+    assert writers == ["web/http.py"]
+
+
 def test_robots_txt_allows_and_points_to_the_sitemap(
     shipped_settings: Settings, shipped_store: EmbeddedStore
 ) -> None:

@@ -14,7 +14,8 @@ first, so :func:`install` registers them in the reverse of the order they act in
    alone.
 3. **CORS** from ``PARKLD_CORS_ORIGINS`` (``*`` or a comma-separated list): the request's
    origin is echoed when listed (with ``Vary: Origin``), and ``OPTIONS`` preflights get the
-   allowed methods and headers.
+   allowed methods (the route's ``Allow``) and headers. No route sets CORS headers itself;
+   the JSON-LD context is readable from any origin (:data:`PUBLIC_PATHS`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ EXPOSED = (
     "Content-Disposition, X-Parkld-Result-Count, X-Parkld-Truncated, X-Parkld-Max-Rows, "
     "Retry-After"
 )
+#: Documents any origin may read whatever PARKLD_CORS_ORIGINS says: the JSON-LD context, which
+#: JSON-LD processors fetch from wherever the data is used (a context only names terms).
+PUBLIC_PATHS = frozenset({"/context.jsonld"})
 ALLOWED_HEADERS = "Accept, Accept-Language, Content-Type, Authorization, If-None-Match, Range"
 #: Text formats worth compressing, besides flask-compress's own list (HTML, CSS, JS, JSON…).
 TEXT_TYPES = sorted(
@@ -107,19 +111,14 @@ def _cors(response: Response) -> Response:
     allowed = get_settings().cors_origins.strip()
     origins = {o.strip() for o in allowed.split(",") if o.strip()}
     origin = request.headers.get("Origin")
-    if "*" in origins:
+    if "*" in origins or request.path in PUBLIC_PATHS:
         response.headers["Access-Control-Allow-Origin"] = "*"
     elif origin and origin in origins:
         response.headers["Access-Control-Allow-Origin"] = origin
         response.vary.add("Origin")
     else:
-        # Not an allowed origin: no grant, whatever a route may have set from the raw
-        # setting (a comma-separated list is not a valid header value), except the context
-        # document's deliberate "*".
-        if response.headers.get("Access-Control-Allow-Origin") != "*" or request.path != (
-            "/context.jsonld"
-        ):
-            response.headers.pop("Access-Control-Allow-Origin", None)
+        # Not an allowed origin: no grant (the only place that grants is here).
+        response.headers.pop("Access-Control-Allow-Origin", None)
         if origins:
             response.vary.add("Origin")
         return response

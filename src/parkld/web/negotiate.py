@@ -145,25 +145,7 @@ def respond(
     response.headers["Link"] = ", ".join(links)
     if negotiated:
         response.headers["Content-Location"] = location(path, chosen, query)
-    # Linked-data clients in browsers read resources cross-origin, headers included.
-    if allow_origin(response, get_settings().cors_origins, request.headers.get("Origin")):
-        response.headers["Access-Control-Expose-Headers"] = "Link, Content-Location, ETag"
     response.set_etag(result.etag)
     response.headers["Cache-Control"] = "public, max-age=300"
     response.make_conditional(request)  # turns a matching If-None-Match into a 304
     return response
-
-
-def allow_origin(response: Response, allowed: str, origin: str | None) -> bool:
-    """Set ``Access-Control-Allow-Origin`` for *origin* if the comma-separated *allowed*
-    list admits it: ``*`` for any, else the matching origin echoed (one origin is all the
-    header may hold) with ``Vary: Origin``. Return whether the origin is allowed."""
-    origins = {o.strip() for o in allowed.split(",") if o.strip()}
-    if "*" in origins:
-        response.headers["Access-Control-Allow-Origin"] = "*"
-        return True
-    response.vary.add("Origin")  # the answer depends on the Origin header from here on
-    if origin is not None and origin in origins:
-        response.headers["Access-Control-Allow-Origin"] = origin
-        return True
-    return False

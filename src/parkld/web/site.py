@@ -285,8 +285,7 @@ def context() -> Response:
         negotiated=False,
     )
     response.headers.pop("Link", None)
-    response.headers["Access-Control-Allow-Origin"] = "*"  # contexts are fetched cross-origin
-    return response
+    return response  # readable from any origin: web/http.py's PUBLIC_PATHS
 
 
 @bp.route("/sitemap.xml", methods=["GET", "HEAD"])

@@ -407,7 +407,8 @@ def _limiter() -> RateLimiter:
 def endpoint() -> Response:
     """The SPARQL 1.1 Protocol endpoint."""
     if request.method == "OPTIONS":
-        return Response(status=204)
+        # What a preflight may ask for (web/http.py answers the CORS part from it).
+        return Response(status=204, headers={"Allow": "GET, HEAD, POST, OPTIONS"})
     _limiter().hit(request.remote_addr or "unknown")
     op = read_operation()
     if op.kind == "update":
@@ -426,22 +427,6 @@ def endpoint() -> Response:
 
 @bp.after_request
 def protocol_headers(response: Response) -> Response:
-    """``Vary: Accept`` on every answer, and CORS for GET/POST from configured origins."""
+    """``Vary: Accept`` on every answer (CORS is web/http.py's, for every route)."""
     response.vary.add("Accept")
-    origin = request.headers.get("Origin")
-    allowed = get_settings().cors_origins.strip()
-    if origin and allowed:
-        origins = {o.strip() for o in allowed.split(",")}
-        if "*" in origins:
-            response.headers["Access-Control-Allow-Origin"] = "*"
-        elif origin in origins:
-            response.headers["Access-Control-Allow-Origin"] = origin
-            response.vary.add("Origin")
-        else:
-            return response
-        response.headers["Access-Control-Expose-Headers"] = EXPOSED
-        if request.method == "OPTIONS":
-            response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-            response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, Authorization"
-            response.headers["Access-Control-Max-Age"] = "86400"
     return response

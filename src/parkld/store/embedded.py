@@ -40,6 +40,7 @@ import pyoxigraph as ox
 from parkld.errors import QuerySyntaxError, StoreUnavailable
 from parkld.snapshot import GENERATION_FILE, Snapshot, current_path, generation_stamp
 from parkld.sparql.executor import WorkerPool
+from parkld.store import querytext
 from parkld.store.base import (
     CHUNK_TRIPLES,
     Answer,
@@ -90,6 +91,21 @@ def substitutions(
     return {ox.Variable(name): term for name, term in bindings.items()}
 
 
+def bound(query: str, bindings: Bindings | None) -> tuple[str, Bindings | None]:
+    """A trusted query and its bindings as Oxigraph is given them: IRIs and literals as a
+    ``VALUES`` block opening the WHERE group (the remote store's text, written from RDF terms
+    by the one VALUES writer), anything else (a blank node) left as substitutions.
+
+    Why not substitutions throughout: Oxigraph plans the query before it substitutes, so a
+    join does not start from the bound variable. The evidence of a park (a path from ?s to
+    its claims, then each claim's evidence graph) took 10–17 ms with ?s substituted and
+    0.1 ms with ?s in a VALUES block at 100k triples, as the pattern is then planned from ?s.
+    """
+    if not bindings or not all(isinstance(t, ox.NamedNode | ox.Literal) for t in bindings.values()):
+        return query, bindings
+    return querytext.with_bindings(query, bindings, querytext.shape(query)), None
+
+
 class EmbeddedStore(Store):
     """A pyoxigraph database directory, shared by every process of one server."""
 
@@ -128,7 +144,8 @@ class EmbeddedStore(Store):
 
     def _query(self, query: str, bindings: Bindings | None) -> object:
         try:
-            return self.reader().query(query, substitutions=substitutions(bindings))
+            text, rest = bound(query, bindings)
+            return self.reader().query(text, substitutions=substitutions(rest))
         except SyntaxError as exc:
             raise QuerySyntaxError(str(exc)) from exc
         except (OSError, RuntimeError) as exc:

@@ -1,4 +1,4 @@
-"""Reading SPARQL text without evaluating it, for the remote store.
+"""Reading SPARQL text without evaluating it, and writing bindings into it.
 
 The remote store sends query *text* to another server, so it must know a few things about a
 query before it leaves: its form (to ask for the right result format), whether it names its
@@ -6,13 +6,15 @@ own dataset (``FROM``), where its top-level ``WHERE`` group starts (to put bindi
 ``VALUES`` block built from serialised terms), and which remote services it would make the
 store call. The tokens come from parkld's one SPARQL tokenizer (:mod:`parkld.sparql.lexer`); the
 syntax itself is checked by Oxigraph's parser, so the remote store reports the same syntax
-errors as the embedded one.
+errors as the embedded one. The embedded store writes the bindings of its trusted reads the
+same way (:func:`parkld.store.embedded.bound`), so both backends evaluate one text.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pyoxigraph as ox
 
@@ -42,8 +44,22 @@ class Shape:
     group_at: int | None  # offset just after the top-level WHERE group's "{"
 
 
+#: Texts up to this long have their shape remembered: parkld's own queries (a few dozen
+#: ``.rq`` files, bound on every page) are tokenised once, and the memo stays small.
+SHAPE_MEMO_CHARS = 8192
+
+
 def shape(query: str) -> Shape:
     """The form, dataset clause and top-level group of a (syntactically valid) query."""
+    return _remembered_shape(query) if len(query) <= SHAPE_MEMO_CHARS else _shape(query)
+
+
+@lru_cache(maxsize=256)
+def _remembered_shape(query: str) -> Shape:
+    return _shape(query)
+
+
+def _shape(query: str) -> Shape:
     toks = list(tokens(query))
     form_index = next((i for i, t in enumerate(toks) if t.is_word(*FORMS)), None)
     if form_index is None:

@@ -8,7 +8,8 @@ The example queries researchers read are elsewhere (the project's ``queries/exam
 :func:`examples` reads them, for the landing page and the query page alike.
 
 Each file starts with comment lines saying what it does and which variables the caller binds;
-values always travel as bindings (Oxigraph substitutions / a VALUES clause), never as text.
+values always travel as bindings (a VALUES block written from RDF terms by the one VALUES
+writer, ``store/querytext.py``), never as text a user typed.
 """
 
 from __future__ import annotations

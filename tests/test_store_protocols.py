@@ -6,7 +6,6 @@ from __future__ import annotations
 from parkld.store.base import GraphWriter, QueryRunner, Reader, Store
 from parkld.store.embedded import EmbeddedStore
 from parkld.store.remote import RemoteStore
-from parkld.writes import UpdatableStore
 
 
 def as_reader(store: Store) -> Reader:
@@ -21,10 +20,6 @@ def as_writer(store: Store) -> GraphWriter:
     return store
 
 
-def as_updatable(store: Store) -> UpdatableStore:
-    return store
-
-
 def test_every_backend_implements_every_method() -> None:
     for backend in (EmbeddedStore, RemoteStore):
         assert issubclass(backend, Store)
@@ -35,6 +30,6 @@ def test_the_protocols_name_what_callers_use() -> None:
     # The writer protocol is what publish needs, and no backend-only method is.
     needed = {"content_hashes", "merged_hash", "stage", "swap", "derive_merge"}
     assert needed <= set(dir(GraphWriter))
-    assert {"run", "run_serialised", "check_update", "start"} <= set(dir(QueryRunner))
+    assert {"run", "run_serialised", "start"} <= set(dir(QueryRunner))
     assert {"select", "select_each", "ask", "construct"} <= set(dir(Reader))
     assert "executor" not in dir(Store) and "recorded_hashes" not in dir(GraphWriter)

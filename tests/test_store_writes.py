@@ -11,7 +11,7 @@ import pytest
 
 from parkld import writes
 from parkld.build import ensure_built
-from parkld.errors import BadRequest, ValidationFailed
+from parkld.errors import BadRequest, QueryAborted, QueryTimeout, ValidationFailed
 from parkld.store.embedded import EmbeddedStore
 from parkld.web import create_app
 from tests.conftest import make_settings
@@ -119,3 +119,57 @@ def test_an_update_is_in_the_default_graph_once_and_survives_a_restart(
     # A restart with unchanged inputs keeps the written version, not the original build.
     ensure_built(make_settings(own_store.store_dir))
     assert EmbeddedStore(own_store.store_dir).ask(f"ASK {{ <{SOPHIA}> {note} }}")
+
+
+#: An update whose WHERE clause is a cross product of every triple with every triple: its
+#: evaluation grows without bound, as a hostile or careless client's might.
+RUNAWAY = (
+    "INSERT { GRAPH <urn:parkld:test:runaway> { ?a <urn:parkld:test:p> ?f } } "
+    "WHERE { ?a ?b ?c . ?d ?e ?f }"
+)
+
+
+def test_a_runaway_update_is_stopped_at_its_time_limit_and_changes_nothing(
+    own_store: EmbeddedStore,
+) -> None:
+    graphs = sorted(own_store.graph_names())
+    with pytest.raises(QueryTimeout, match="took longer than 2 s") as caught:
+        writes.apply_update(own_store, RUNAWAY, timeout=2.0)
+    assert "nothing was changed" in caught.value.message
+    assert sorted(own_store.graph_names()) == graphs
+    # The store still takes a conforming update afterwards (no lock, no process left over).
+    update(own_store, DROP_NAMES.replace("?name", '"no such name"@zz'))
+    assert own_store.ask(ASK_NAMED)
+    own_store.close()
+
+
+def test_a_runaway_update_is_stopped_at_its_memory_limit(own_store: EmbeddedStore) -> None:
+    graphs = sorted(own_store.graph_names())
+    with pytest.raises(QueryAborted, match="PARKLD_QUERY_MEMORY_MB") as caught:
+        writes.apply_update(own_store, RUNAWAY, timeout=600.0, memory_mb=64)
+    assert "nothing was changed" in caught.value.message
+    assert sorted(own_store.graph_names()) == graphs
+    own_store.close()
+
+
+def test_http_runaway_update_gets_504_naming_the_limit(own_store: EmbeddedStore) -> None:
+    settings = make_settings(
+        own_store.store_dir, update_enabled=True, update_token="t0ken", query_timeout=2.0
+    )
+    client = create_app(settings, store=own_store).test_client()
+    answer = client.post(
+        "/sparql",
+        data={"update": RUNAWAY},
+        headers={"Authorization": "Bearer t0ken", "Accept": "text/plain"},
+    )
+    assert answer.status_code == 504
+    text = answer.get_data(as_text=True)
+    assert "took longer than 2 s (PARKLD_QUERY_TIMEOUT)" in text
+    assert "nothing was changed" in text and "Traceback" not in text
+    ask = client.get(
+        "/sparql",
+        query_string={"query": "ASK { GRAPH <urn:parkld:test:runaway> { ?s ?p ?o } }"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert json.loads(ask.data)["boolean"] is False
+    own_store.close()

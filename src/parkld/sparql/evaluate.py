@@ -45,9 +45,6 @@ class Job:
     max_rows: int = 10_000
     base_iri: str | None = None
     prefixes: tuple[tuple[str, str], ...] = ()
-    #: Only check that this update parses (and runs) on an empty in-memory store, so that the
-    #: engine meets the text first where time and memory are limited.
-    update_probe: bool = False
     #: The SERVICE endpoints the query calls (already allow-listed), to name in errors.
     services: tuple[str, ...] = ()
 
@@ -101,22 +98,8 @@ def query_arguments(job: Job) -> dict[str, Any]:
     return {}
 
 
-def probe_update(job: Job) -> Outcome:
-    """Parse and run an update on an empty in-memory store: its syntax error, or an empty
-    Outcome. Nothing stored is touched; the caller applies the update afterwards."""
-    try:
-        ox.Store().update(job.query, base_iri=job.base_iri)
-    except SyntaxError as exc:
-        return Outcome(error="QuerySyntaxError", message=f"malformed update: {exc}")
-    except (RuntimeError, ValueError, OSError) as exc:
-        return Outcome(error="BadRequest", message=f"the update could not be applied: {exc}")
-    return Outcome(form="update")
-
-
 def evaluate(store: ox.Store, job: Job) -> Outcome:
     """Run *job* on *store*; errors a user can cause come back as an error Outcome."""
-    if job.update_probe:
-        return probe_update(job)
     try:
         return _evaluate(store, job)
     except ParkldError as exc:

@@ -316,20 +316,6 @@ class WorkerPool:
         self._idle.put(w)
         return outcome
 
-    def check_update(self, update: str, timeout: float, base_iri: str | None = None) -> None:
-        """Let a worker parse (and try) *update* on an empty store first: its syntax error
-        (400), a crash or a timeout happen there, never in the web process that applies it."""
-        raise_error(
-            self.submit(
-                Job(
-                    query=update,
-                    base_iri=base_iri,
-                    update_probe=True,
-                ),
-                timeout,
-            )
-        )
-
     def close(self) -> None:
         """Stop every worker (idle ones get EOF and exit; busy ones are killed)."""
         with self._lock:

@@ -118,11 +118,6 @@ class QueryRunner(Protocol):
         *formats* that fits its form (NotAcceptable when none does)."""
         ...
 
-    def check_update(self, update: str, timeout: float) -> None:
-        """Let the engine parse (and try on an empty dataset) a user's update before it is
-        applied: its syntax error (QuerySyntaxError), a crash or a runaway happen there."""
-        ...
-
     def start(self) -> None:
         """Start what running queries needs (the embedded store's worker processes), so the
         first query does not pay for it."""
@@ -251,10 +246,6 @@ class Store(ABC):
     def run_serialised(self, request: QueryRequest, formats: Formats) -> Serialised:
         """Run a user query, serialised above the backend by :mod:`parkld.sparql.answers`."""
         return answers.serialise(self.run(request), formats)
-
-    @abstractmethod
-    def check_update(self, update: str, timeout: float) -> None:
-        """See :meth:`QueryRunner.check_update`."""
 
     def start(self) -> None:  # noqa: B027 - optional hook: most stores have nothing to start
         """See :meth:`QueryRunner.start`."""

@@ -32,6 +32,7 @@ import os
 import shutil
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -184,9 +185,6 @@ class EmbeddedStore(Store):
         # sending them back costs a fraction of sending every term.
         return self.executor().run_serialised(request, formats)
 
-    def check_update(self, update: str, timeout: float) -> None:
-        self.executor().check_update(update, timeout)
-
     def start(self) -> None:
         self.executor()
 
@@ -256,8 +254,15 @@ class EmbeddedStore(Store):
                     if not keeps_merge:
                         rederive_default(store)
                     store.flush()
+                except BaseException as exc:
+                    # The change's frames in the traceback hold the handle, and RocksDB frees
+                    # its lock only when the handle is freed: a caller keeping the error (a
+                    # test, a log record) would otherwise lock the next write out.
+                    traceback.clear_frames(exc.__traceback__)
+                    raise
                 finally:
-                    _release(store)
+                    del store  # this frame's reference too (see _release)
+                    gc.collect()
                 if hashes is not None:
                     recorded = _read_hashes(target)
                     hashes(recorded)

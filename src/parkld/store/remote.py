@@ -54,7 +54,6 @@ from parkld.errors import (
 from parkld.namespaces import LDP, OWL
 from parkld.sparql import analysis, answers, lexer
 from parkld.sparql.answers import Answer, QueryRequest
-from parkld.sparql.evaluate import Job, probe_update, raise_error
 from parkld.store import querytext
 from parkld.store.base import CHUNK_TRIPLES, Bindings, Change, Solutions, Store, Term
 from parkld.store.dataset import merged_default, named_quads
@@ -422,11 +421,6 @@ class RemoteStore(Store):
         if boolean is not None:
             return answers.boolean(boolean)
         return answers.solutions(variables, rows, request.max_rows)
-
-    def check_update(self, update: str, timeout: float) -> None:
-        # Parsed and tried on an empty in-memory dataset, with the embedded worker's words.
-        # Nothing is sent: the update itself runs on a copy of the graphs (rewrite).
-        raise_error(probe_update(Job(query=update, update_probe=True)))
 
     def _visible_graphs(self) -> list[str]:
         cached = self._graphs

@@ -318,7 +318,12 @@ def run_update(op: Operation) -> Response:
     # The engine meets the text first where time and memory are limited, then the update runs
     # on a copy that must conform to the shapes before anything is written (422 otherwise).
     try:
-        writes.apply_update(get_store(), found.canonical, settings.query_timeout)
+        writes.apply_update(
+            get_store(),
+            found.canonical,
+            settings.query_timeout,
+            memory_mb=settings.query_memory_mb,
+        )
     except QuerySyntaxError as exc:
         raise QuerySyntaxError(lexer.original_position(exc.message, op.text)) from exc
     return Response(status=204)

@@ -307,14 +307,6 @@ OPEN_DIFFERENCES: dict[tuple[str, str], str] = {
     # (§17.3) takes 武 (U+6B66) before 深 (U+6DF1), as rdflib and Oxigraph do; Virtuoso
     # orders by its own collation. Virtuoso is wrong, as in the two cases above.
     ("virtuoso", "claims-with-sources"): "Virtuoso's MIN on strings uses its own collation",
-    # "2012-01"^^xsd:gYearMonth comes back from Virtuoso as "2012"^^xsd:gYear (its gYearMonth
-    # support truncates the month). Virtuoso is wrong: RDF terms must come back unchanged.
-    ("virtuoso", "linked_in_all"): "Virtuoso returns xsd:gYearMonth as xsd:gYear",
-    ("virtuoso", "linked_out"): "Virtuoso returns xsd:gYearMonth as xsd:gYear",
-    ("virtuoso", "linked_in_counts"): "Virtuoso returns xsd:gYearMonth as xsd:gYear",
-    # DATATYPE("x"@en) is rdf:langString (SPARQL 1.1 with RDF 1.1 literals, as rdflib and
-    # Oxigraph answer); Virtuoso leaves it unbound.
-    ("virtuoso", "linked_predicate_kinds"): "Virtuoso's DATATYPE of a tagged literal is unbound",
     # The pictures' queries with their bindings opening the WHERE group, as parkld's remote
     # store sends them (a VALUES block; a BIND instead makes viz-events run but leaves
     # viz-agreements wrong). These are defects of parkld's pictures on Virtuoso, open in

@@ -292,11 +292,14 @@ OPEN_DIFFERENCES: dict[tuple[str, str], str] = {
     # (§17.3) takes 武 (U+6B66) before 深 (U+6DF1), as rdflib and Oxigraph do; Virtuoso
     # orders by its own collation. Virtuoso is wrong, as in the two cases above.
     ("virtuoso", "claims-with-sources"): "Virtuoso's MIN on strings uses its own collation",
-    # One row more on Virtuoso: the Havana–Tecnopuc agreement dated "2024-03"^^xsd:gYearMonth,
-    # which Virtuoso turns into a gYear (see linked_out above) before comparing; likely the
-    # same defect, not proven.
-    ("virtuoso", "agreements-in-force-as-of"): "one row more on Virtuoso (an xsd:gYearMonth "
-    "date); likely its gYearMonth defect, not proven",
+    # One row more on Virtuoso: the Havana park's membership of the Ibero-American network,
+    # dated only by its source's issue date "2025-04"^^xsd:gYearMonth. §17.3 defines no `<=`
+    # between an xsd:gYearMonth and an xsd:date: a type error, and the FILTER drops the row
+    # (rdflib, Oxigraph). Virtuoso compares them (`"2024-03"^^xsd:gYearMonth <=
+    # "2026-12-02"^^xsd:date` is true there, measured). Virtuoso is wrong; the literal itself
+    # now comes back unchanged (RemoteStore loads through the Graph Store Protocol).
+    ("virtuoso", "agreements-in-force-as-of"): "Virtuoso compares an xsd:gYearMonth with an "
+    "xsd:date (a type error by §17.3): one row more",
     # §13.2.1: the default graph of FROM <a> FROM <b> is the RDF merge, a set. Virtuoso
     # returns a triple both graphs state twice; parkld's remote store passes the dataset
     # through (the embedded store evaluates such a query on a merged copy, sparql/merge.py).

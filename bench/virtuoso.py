@@ -209,12 +209,19 @@ class VirtuosoServer:
         """Authenticated endpoint (Digest) that takes updates from SPARQL_UPDATE users."""
         return f"{self.base_url}/sparql-auth"
 
+    @property
+    def graph_url(self) -> str:
+        """Authenticated SPARQL 1.1 Graph Store Protocol endpoint: staging graphs load here
+        (Virtuoso's INSERT DATA can change a calendar literal's datatype; see RemoteStore)."""
+        return f"{self.base_url}/sparql-graph-crud-auth"
+
     def env(self, **extra: str) -> dict[str, str]:
         """PARKLD_* variables pointing parkld at this server (for subprocesses)."""
         return {
             "PARKLD_STORE": "remote",
             "PARKLD_STORE_QUERY_URL": self.query_url,
             "PARKLD_STORE_UPDATE_URL": self.update_url,
+            "PARKLD_STORE_GRAPH_URL": self.graph_url,
             "PARKLD_STORE_USER": USER,
             "PARKLD_STORE_PASSWORD": PASSWORD,
             **extra,
@@ -226,6 +233,7 @@ class VirtuosoServer:
             "store": "remote",
             "store_query_url": self.query_url,
             "store_update_url": self.update_url,
+            "store_graph_url": self.graph_url,
             "store_user": USER,
             "store_password": PASSWORD,
         }

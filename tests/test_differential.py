@@ -32,8 +32,6 @@ from flask.testing import FlaskClient
 from rdflib.term import BNode, Literal, Node, URIRef
 
 from parkld import project_files
-from parkld.store import querytext
-from parkld.store.terms import Bindings
 from tests.backends import Backend
 from tests.reference import shipped_dataset
 
@@ -96,13 +94,6 @@ RDFLIB_ERRORS: dict[str, tuple[str, str]] = {
 CONCATENATED = {"graphs"}
 
 
-AS_OF_2018: Bindings = {
-    "asOf": ox.Literal("2018-06-30", datatype=ox.NamedNode(XSD + "date")),
-    "anyDate": ox.Literal("false", datatype=ox.NamedNode(XSD + "boolean")),
-    "pastToo": ox.Literal("false", datatype=ox.NamedNode(XSD + "boolean")),
-}
-
-
 def _corpus() -> list[tuple[str, str, bool]]:
     """(name, query text, ordered) for every query of the corpus."""
     found: list[tuple[str, str, bool]] = []
@@ -112,12 +103,6 @@ def _corpus() -> list[tuple[str, str, bool]]:
     for path in sorted(internal.glob("[lrv]*/*.rq")):  # linked/, reconcile/, viz/
         # The one template: parkld fills LIMIT/OFFSET with integers (linked.describe).
         text = path.read_text(encoding="utf-8").replace("{limit}", "50").replace("{offset}", "0")
-        if "?anyDate" in text:
-            # The pictures' queries take these bindings from parkld (docs/pictures.md): a day,
-            # written as the remote store writes bindings, a VALUES block opening the WHERE
-            # group. (A VALUES after the query would be joined after the group's FILTERs ran
-            # with the variables unbound, §18.2.4.3 — another query, with another answer.)
-            text = querytext.with_bindings(text, AS_OF_2018, querytext.shape(text))
         found.append((f"{path.parent.name}_{path.stem}", text, False))
     blocks = re.split(r"^#> ", PROBES.read_text(encoding="utf-8"), flags=re.M)[1:]
     for block in blocks:
@@ -307,37 +292,19 @@ OPEN_DIFFERENCES: dict[tuple[str, str], str] = {
     # (§17.3) takes 武 (U+6B66) before 深 (U+6DF1), as rdflib and Oxigraph do; Virtuoso
     # orders by its own collation. Virtuoso is wrong, as in the two cases above.
     ("virtuoso", "claims-with-sources"): "Virtuoso's MIN on strings uses its own collation",
-    # "2012-01"^^xsd:gYearMonth comes back from Virtuoso as "2012"^^xsd:gYear (its gYearMonth
-    # support truncates the month). Virtuoso is wrong: RDF terms must come back unchanged.
-    ("virtuoso", "linked_in_all"): "Virtuoso returns xsd:gYearMonth as xsd:gYear",
-    ("virtuoso", "linked_out"): "Virtuoso returns xsd:gYearMonth as xsd:gYear",
-    ("virtuoso", "linked_in_counts"): "Virtuoso returns xsd:gYearMonth as xsd:gYear",
-    # DATATYPE("x"@en) is rdf:langString (SPARQL 1.1 with RDF 1.1 literals, as rdflib and
-    # Oxigraph answer); Virtuoso leaves it unbound.
-    ("virtuoso", "linked_predicate_kinds"): "Virtuoso's DATATYPE of a tagged literal is unbound",
-    # The pictures' queries with their bindings opening the WHERE group, as parkld's remote
-    # store sends them (a VALUES block; a BIND instead makes viz-events run but leaves
-    # viz-agreements wrong). These are defects of parkld's pictures on Virtuoso, open in
-    # issue 13: Oxigraph and rdflib agree on all of them.
-    ("virtuoso", "viz_agreements"): "Virtuoso answers 2 of the 136 rows as of 2018-06-30 "
-    "(OPTIONAL subqueries with MIN after the VALUES block); not analysed further",
-    ("virtuoso", "viz_parks"): "Virtuoso runs past the 300 s test limit on the canonical text "
-    "(the store's own select of the same query takes < 1 s); not analysed further",
-    # "false"^^xsd:boolean bound by VALUES comes back from Virtuoso as the integer 0: an RDF
-    # term must come back unchanged, Virtuoso is wrong.
-    ("virtuoso", "viz_status"): "Virtuoso returns a VALUES xsd:boolean as an integer",
-    # One row more on Virtuoso: the Havana–Tecnopuc agreement dated "2024-03"^^xsd:gYearMonth,
-    # which Virtuoso turns into a gYear (see linked_out above) before comparing; likely the
-    # same defect, not proven.
-    ("virtuoso", "agreements-in-force-as-of"): "one row more on Virtuoso (an xsd:gYearMonth "
-    "date); likely its gYearMonth defect, not proven",
+    # One row more on Virtuoso: the Havana park's membership of the Ibero-American network,
+    # dated only by its source's issue date "2025-04"^^xsd:gYearMonth. §17.3 defines no `<=`
+    # between an xsd:gYearMonth and an xsd:date: a type error, and the FILTER drops the row
+    # (rdflib, Oxigraph). Virtuoso compares them (`"2024-03"^^xsd:gYearMonth <=
+    # "2026-12-02"^^xsd:date` is true there, measured). Virtuoso is wrong; the literal itself
+    # now comes back unchanged (RemoteStore loads through the Graph Store Protocol).
+    ("virtuoso", "agreements-in-force-as-of"): "Virtuoso compares an xsd:gYearMonth with an "
+    "xsd:date (a type error by §17.3): one row more",
     # §13.2.1: the default graph of FROM <a> FROM <b> is the RDF merge, a set. Virtuoso
     # returns a triple both graphs state twice; parkld's remote store passes the dataset
     # through (the embedded store evaluates such a query on a merged copy, sparql/merge.py).
     ("virtuoso", "from-two-graphs-is-a-set"): "Virtuoso repeats a triple two FROM graphs "
     "both state (their union, not their merge); open in issue 13",
-    ("virtuoso", "viz_events"): "Virtuoso refuses it: estimated execution time over its limit",
-    ("virtuoso", "viz_memberships"): "Virtuoso refuses it: estimated execution time over its limit",
     ("virtuoso", "path-subclass-plus"): "Virtuoso cannot evaluate ?c rdfs:subClassOf+ ?sup "
     "with both ends unbound ('transitive start not given')",
 }

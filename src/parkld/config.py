@@ -40,6 +40,9 @@ class Settings:
     #: Remote store: SPARQL query endpoint, update endpoint and credentials.
     store_query_url: str = ""
     store_update_url: str = ""
+    #: Optional SPARQL 1.1 Graph Store Protocol endpoint that staging graphs are loaded
+    #: through (Virtuoso: ``/sparql-graph-crud-auth``); empty: loaded with INSERT DATA.
+    store_graph_url: str = ""
     store_user: str = ""
     store_password: str = ""
     #: Seconds before a remote store request is abandoned.

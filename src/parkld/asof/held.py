@@ -1,7 +1,7 @@
 """What held on one day, for resource pages, their RDF and the landing page ("as of" a date).
 
 One implementation of "what held on day D": the pictures' facts (:mod:`parkld.viz.facts`, the
-``viz/*.rq`` queries with :func:`parkld.asof.day.bindings`). They are read twice — for every
+``viz/*.rq`` queries, cut at the day by :mod:`parkld.asof.rows`). They are read twice — for every
 day and for D — and every dated fact that is known but did not hold on D is *hidden*:
 
 * agreements, parks' alliance memberships, status records and events, by the rules of

@@ -16,9 +16,9 @@ from typing import TypedDict
 
 import pyoxigraph as ox
 
-from parkld.asof.day import bindings
+from parkld.asof import rows as asof_rows
 from parkld.queries import load
-from parkld.store import Solutions, Store, Term
+from parkld.store import Store, Term
 
 
 @dataclass
@@ -140,9 +140,9 @@ def local_name(iri: str) -> str:
     return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
-def _group(solutions: Solutions, key: str) -> dict[str, list[dict[str, Term]]]:
+def _group(rows: Iterable[dict[str, Term]], key: str) -> dict[str, list[dict[str, Term]]]:
     groups: dict[str, list[dict[str, Term]]] = defaultdict(list)
-    for row in solutions.rows:
+    for row in rows:
         if key in row:
             groups[row[key].value].append(row)
     return groups
@@ -177,11 +177,19 @@ def _distinct(rows: list[dict[str, Term]], name: str) -> list[str]:
     return sorted({t.value for t in _all(rows, name)})
 
 
+def _dated(store: Store, name: str, key: str) -> list[dict[str, Term]]:
+    """The rows of ``viz/<name>``, each with the ``from`` day of its *key* (``viz/*_starts``)."""
+    starts_query = "status_starts" if name == "status" else f"{key}_starts"
+    first_days = asof_rows.starts(store.select(load(f"viz/{starts_query}")).rows, key)
+    return asof_rows.with_starts(store.select(load(f"viz/{name}")).rows, key, first_days)
+
+
 # -- the facts --------------------------------------------------------------------------------
 def parks(store: Store, as_of: dt.date | None = None) -> list[Park]:
     """Every park (founded by *as_of*, when given), sorted by label."""
     result = []
-    for iri, rows in _group(store.select(load("viz/parks"), bindings(as_of)), "park").items():
+    held = asof_rows.kept(store.select(load("viz/parks")).rows, asof_rows.founded_by, as_of)
+    for iri, rows in _group(held, "park").items():
         # Coordinates are taken as a pair from one row, never latitude from one source and
         # longitude from another.
         coords = sorted(
@@ -216,8 +224,9 @@ def agreements(
 ) -> list[Agreement]:
     """Agreements holding on *as_of* (or ever, without it), sorted by start date and IRI."""
     found = []
-    solutions = store.select(load("viz/agreements"), bindings(as_of, past_too=past_too))
-    for iri, rows in _group(solutions, "agreement").items():
+    rule = asof_rows.begun_by_day if past_too else asof_rows.holding_on
+    held = asof_rows.kept(_dated(store, "agreements", "agreement"), rule, as_of)
+    for iri, rows in _group(held, "agreement").items():
         kind = _first(rows, "kind")
         found.append(
             Agreement(
@@ -237,8 +246,9 @@ def memberships(
 ) -> list[Membership]:
     """Parks' alliance memberships holding on *as_of* (or ever), sorted by start and IRI."""
     found = []
-    solutions = store.select(load("viz/memberships"), bindings(as_of, past_too=past_too))
-    for iri, rows in _group(solutions, "membership").items():
+    rule = asof_rows.begun_by_day if past_too else asof_rows.holding_on
+    held = asof_rows.kept(_dated(store, "memberships", "membership"), rule, as_of)
+    for iri, rows in _group(held, "membership").items():
         alliance = _text(_first(rows, "alliance"))
         found.append(
             Membership(
@@ -266,7 +276,8 @@ def memberships(
 def status_records(store: Store, as_of: dt.date | None = None) -> list[StatusRecord]:
     """Status records reached by *as_of* (or all), sorted by start date and IRI."""
     found = []
-    for iri, rows in _group(store.select(load("viz/status"), bindings(as_of)), "record").items():
+    held = asof_rows.kept(_dated(store, "status", "record"), asof_rows.reached_by, as_of)
+    for iri, rows in _group(held, "record").items():
         about = _text(_first(rows, "about"))
         status = _text(_first(rows, "status"))
         found.append(
@@ -292,7 +303,8 @@ def current_status(records: Iterable[StatusRecord], about: str) -> StatusRecord 
 def events(store: Store, as_of: dt.date | None = None) -> list[Event]:
     """Events begun by *as_of* (or all), sorted by start date and IRI."""
     found = []
-    for iri, rows in _group(store.select(load("viz/events"), bindings(as_of)), "event").items():
+    held = asof_rows.kept(store.select(load("viz/events")).rows, asof_rows.begun_by, as_of)
+    for iri, rows in _group(held, "event").items():
         own = _date(_first(rows, "start"))
         found.append(
             Event(

@@ -251,6 +251,8 @@ def _child_main(conn: Connection, update: str, data: bytes, memory_mb: int, vali
         conn.send(("error", type(exc).__name__, exc.message))
     except MemoryError:
         conn.send(("error", "MemoryError", ""))
+    except Exception as exc:  # reported: a death would read as "out of memory"
+        conn.send(("error", "ParkldError", f"the update failed unexpectedly: {exc}"))
     finally:
         conn.close()
 

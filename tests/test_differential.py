@@ -280,34 +280,11 @@ def _rdflib_answer(query: str) -> tuple[str, object]:
     ]
 
 
-#: Differences not yet resolved, each listed (strict xfail: fixing one makes the test fail,
-#: so the list cannot go stale). Found on the last run before the deadline; see issue 13.
-OPEN_DIFFERENCES: dict[tuple[str, str], str] = {
-    # MIN over two English labels differing only in case ("Hi-Tech" / "Hi-tech"): by
-    # SPARQL's ordering of simple literals (codepoints, §15.1 via §17.3) "Hi-Tech" comes
-    # first, as rdflib and Oxigraph answer; Virtuoso answers "Hi-tech". Virtuoso is wrong.
-    ("virtuoso", "confederation-collaborators"): "Virtuoso's MIN on strings ignores case",
-    ("virtuoso", "sister-parks-of-sophia-antipolis"): "Virtuoso's MIN on strings ignores case",
-    # A publisher with two names (深圳商报 / 武汉晚报, one per source row): MIN by codepoints
-    # (§17.3) takes 武 (U+6B66) before 深 (U+6DF1), as rdflib and Oxigraph do; Virtuoso
-    # orders by its own collation. Virtuoso is wrong, as in the two cases above.
-    ("virtuoso", "claims-with-sources"): "Virtuoso's MIN on strings uses its own collation",
-    # One row more on Virtuoso: the Havana park's membership of the Ibero-American network,
-    # dated only by its source's issue date "2025-04"^^xsd:gYearMonth. §17.3 defines no `<=`
-    # between an xsd:gYearMonth and an xsd:date: a type error, and the FILTER drops the row
-    # (rdflib, Oxigraph). Virtuoso compares them (`"2024-03"^^xsd:gYearMonth <=
-    # "2026-12-02"^^xsd:date` is true there, measured). Virtuoso is wrong; the literal itself
-    # now comes back unchanged (RemoteStore loads through the Graph Store Protocol).
-    ("virtuoso", "agreements-in-force-as-of"): "Virtuoso compares an xsd:gYearMonth with an "
-    "xsd:date (a type error by §17.3): one row more",
-    # §13.2.1: the default graph of FROM <a> FROM <b> is the RDF merge, a set. Virtuoso
-    # returns a triple both graphs state twice; parkld's remote store passes the dataset
-    # through (the embedded store evaluates such a query on a merged copy, sparql/merge.py).
-    ("virtuoso", "from-two-graphs-is-a-set"): "Virtuoso repeats a triple two FROM graphs "
-    "both state (their union, not their merge); open in issue 13",
-    ("virtuoso", "path-subclass-plus"): "Virtuoso cannot evaluate ?c rdfs:subClassOf+ ?sup "
-    "with both ends unbound ('transitive start not given')",
-}
+#: Differences not yet resolved, each listed with the spec's reasoning (strict xfail: fixing
+#: one makes the test fail, so the list cannot go stale). Empty: the constructs Virtuoso gets
+#: wrong (MIN/MAX collation, gYearMonth/date comparison, FROM a FROM b as a union, unbound
+#: transitive paths) are evaluated by parkld on a local copy (parkld.store.deviations).
+OPEN_DIFFERENCES: dict[tuple[str, str], str] = {}
 #: Not run on Virtuoso: unbound, they take Virtuoso longer than the test timeout (parkld
 #: always binds them when it uses them).
 TOO_SLOW_ON_VIRTUOSO = {

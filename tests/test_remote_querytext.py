@@ -6,7 +6,8 @@ import pyoxigraph as ox
 import pytest
 
 from parkld.errors import Forbidden, StoreUnavailable
-from parkld.store import querytext
+from parkld.sparql import analysis
+from parkld.store import deviations, querytext
 from parkld.store.remote import RemoteStore, bnode_safe_chunks, is_hidden
 from tests.conftest import make_settings
 
@@ -68,3 +69,41 @@ def test_unreachable_store_is_503(tmp_path: object) -> None:
     with pytest.raises(StoreUnavailable, match="unreachable") as down:
         store.select("SELECT * WHERE { ?s ?p ?o }")
     assert down.value.status == 503
+
+
+@pytest.mark.parametrize(
+    ("query", "reasons"),
+    [
+        ("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1", ()),
+        ("SELECT * WHERE { ?s ?p ?o }", ()),
+        ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", ()),
+        ("SELECT ?s WHERE { ?s ?p ?o FILTER(?o = 1 || ?o != 2) }", ()),
+        ("SELECT ?s WHERE { ?s <urn:p>? ?o }", ()),
+        ("SELECT (MIN(?o) AS ?m) WHERE { ?s ?p ?o }", ("MIN",)),
+        ("SELECT (max(?o) AS ?m) (MIN(?o) AS ?n) WHERE { ?s ?p ?o }", ("MAX", "MIN")),
+        ("SELECT ?s WHERE { ?s ?p ?o FILTER(?o <= 3) }", ("an ordering comparison",)),
+        ("SELECT ?s WHERE { ?s ?p ?o FILTER(?o>?s) }", ("an ordering comparison",)),
+        (
+            "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+            "SELECT ?c ?d WHERE { ?c rdfs:subClassOf+ ?d }",
+            ("a transitive property path",),
+        ),
+        ("SELECT ?c WHERE { ?c a/(<urn:p>|<urn:q>)* ?d }", ("a transitive property path",)),
+        ("SELECT ?c WHERE { ?c a* ?d }", ("a transitive property path",)),
+        (
+            "SELECT ?s FROM <urn:a> FROM <urn:b> WHERE { ?s ?p ?o }",
+            ("two or more default graphs",),
+        ),
+        ("SELECT ?s FROM <urn:a> FROM NAMED <urn:b> WHERE { ?s ?p ?o }", ()),
+        # A comparison spelled inside a string or an IRI is no comparison.
+        ('SELECT ?s WHERE { ?s <urn:p> "a < b" }', ()),
+    ],
+)
+def test_constructs_the_store_gets_wrong(query: str, reasons: tuple[str, ...]) -> None:
+    assert deviations.found(analysis.analyse(query)) == reasons
+
+
+def test_two_protocol_default_graphs_are_a_deviation() -> None:
+    found = analysis.analyse("SELECT ?s WHERE { ?s ?p ?o }")
+    assert deviations.found(found, ("urn:a", "urn:b")) == ("two or more default graphs",)
+    assert deviations.found(found, ("urn:a",)) == ()

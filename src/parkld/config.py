@@ -47,6 +47,9 @@ class Settings:
     store_password: str = ""
     #: Seconds before a remote store request is abandoned.
     store_timeout: float = 30.0
+    #: Remote store: most statements copied locally to evaluate the queries the store gets
+    #: wrong (parkld.store.deviations); 0 sends them to the store as they are.
+    store_mirror_max_triples: int = 2_000_000
     #: Extra RDF source directories/files loaded after the project's own data.
     data_paths: tuple[Path, ...] = ()
     #: HTTP server: ``granian`` (default: Rust, event-driven, so slow clients hold no worker

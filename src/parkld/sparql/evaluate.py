@@ -47,6 +47,8 @@ class Job:
     prefixes: tuple[tuple[str, str], ...] = ()
     #: The SERVICE endpoints the query calls (already allow-listed), to name in errors.
     services: tuple[str, ...] = ()
+    #: Parse only (the remote store's syntax check): nothing is evaluated.
+    syntax_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,28 @@ def query_arguments(job: Job) -> dict[str, Any]:
     # No flag: the stored default graph is the merge of the named graphs, each triple once
     # (Oxigraph's union flag would repeat a triple per graph); FROM clauses apply as written.
     return {}
+
+
+_PARSER: ox.Store | None = None
+
+
+def check_syntax(job: Job) -> Outcome:
+    """Parse *job*'s query without evaluating it: an error Outcome, or an empty one.
+
+    SELECT, CONSTRUCT and DESCRIBE results are lazy in pyoxigraph, so preparing them on an
+    empty store evaluates nothing; the caller sends an ASK that calls a SERVICE as the
+    equivalent SELECT (:func:`parkld.store.querytext.syntax_probe`).
+    """
+    global _PARSER
+    if _PARSER is None:
+        _PARSER = ox.Store()
+    try:
+        _PARSER.query(job.query, base_iri=job.base_iri)
+    except SyntaxError as exc:
+        return Outcome(error="QuerySyntaxError", message=f"malformed query: {exc}")
+    except ValueError as exc:  # e.g. an invalid base IRI
+        return Outcome(error="QuerySyntaxError", message=str(exc))
+    return Outcome(form=job.form)
 
 
 def evaluate(store: ox.Store, job: Job) -> Outcome:

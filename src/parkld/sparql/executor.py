@@ -254,6 +254,12 @@ class WorkerPool:
         crosses the pipe instead of every term)."""
         return to_serialised(self._outcome(request, formats))
 
+    def check_syntax(self, query: str, base_iri: str | None, timeout: float) -> None:
+        """Parse *query* (canonical text) in a worker, evaluating nothing: QuerySyntaxError
+        when it does not parse. For stores that evaluate elsewhere (the remote store), so
+        the web process never runs the engine's parser on user text either."""
+        _raise_error(self.submit(Job(query=query, base_iri=base_iri, syntax_only=True), timeout))
+
     def _outcome(self, request: QueryRequest, formats: Formats | None) -> Outcome:
         job = make_job(request, formats)
         outcome = self.submit(job, request.timeout)

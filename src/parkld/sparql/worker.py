@@ -19,7 +19,7 @@ from pathlib import Path
 
 from parkld.errors import ParkldError
 from parkld.snapshot import Snapshot
-from parkld.sparql.evaluate import Job, Outcome, evaluate
+from parkld.sparql.evaluate import Job, Outcome, check_syntax, evaluate
 
 log = logging.getLogger(__name__)
 
@@ -131,9 +131,12 @@ def serve(conn: Connection, store_dir: str, memory_mb: int = 0, network: bool = 
         if not isinstance(job, Job):
             continue
         try:
-            if store is None:
-                store = Snapshot(Path(store_dir))
-            outcome = evaluate(store.reader(), job)
+            if job.syntax_only:
+                outcome = check_syntax(job)
+            else:
+                if store is None:
+                    store = Snapshot(Path(store_dir))
+                outcome = evaluate(store.reader(), job)
         except ParkldError as exc:
             outcome = Outcome(error=type(exc).__name__, message=exc.message)
         except MemoryError:

@@ -86,19 +86,28 @@ def _skip_group(toks: Sequence[Token], i: int) -> int:
     return len(toks)
 
 
-def check_syntax(query: str, parser: ox.Store, base_iri: str | None = None) -> Shape:
-    """Parse with Oxigraph (same messages as the embedded store) without evaluating anything.
+def syntax_probe(query: str) -> tuple[str, Shape]:
+    """The text to parse to check *query*'s syntax without evaluating anything, and its shape.
 
     SELECT, CONSTRUCT and DESCRIBE results are lazy in pyoxigraph, so preparing them on an
-    empty store evaluates nothing. ASK is evaluated at once, so it is checked as the
-    equivalent SELECT: an ASK must never make this process call a SERVICE.
+    empty store evaluates nothing. ASK is evaluated at once, so an ASK that calls a SERVICE
+    is checked as the equivalent SELECT: a syntax check must never call a SERVICE. Any other
+    ASK is parsed as written (same error positions as the embedded store).
     """
     found = shape(query)
-    text = query
-    # An ASK without SERVICE is parsed as written (same error positions as the embedded
-    # store; evaluating it on the empty parser store costs nothing).
     if found.form == "ask" and any(t.is_word("service") for t in tokens(query)):
-        text = query[: found.form_at] + "SELECT (1 AS ?parkldAskProbe)" + query[found.form_at + 3 :]
+        at = found.form_at
+        return query[:at] + "SELECT (1 AS ?parkldAskProbe)" + query[at + 3 :], found
+    return query, found
+
+
+def check_syntax(query: str, parser: ox.Store, base_iri: str | None = None) -> Shape:
+    """Parse parkld's own (trusted) query text with Oxigraph, in this process.
+
+    User text is parsed in a query worker instead
+    (:meth:`parkld.sparql.executor.WorkerPool.check_syntax`).
+    """
+    text, found = syntax_probe(query)
     try:
         parser.query(text, base_iri=base_iri)
     except SyntaxError as exc:

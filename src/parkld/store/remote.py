@@ -13,13 +13,16 @@ separate, authenticated endpoint. Everything the embedded store guarantees holds
   "no dataset" means (Virtuoso: every graph, *including its system graphs*; Fuseki: an empty
   default graph), so parkld does not rely on it.
 * Bindings become a ``VALUES`` block built from serialised terms (:mod:`.querytext`).
-* User queries are parsed by Oxigraph first (same syntax errors), the SERVICE allow-list and
-  the LOAD refusal apply before any request, the store is asked to stop at the time limit
-  (and the HTTP read times out shortly after), and answers are cut at the row cap and
-  serialised by :mod:`parkld.sparql.answers`, as the embedded store's are.
+* User queries are parsed by Oxigraph first, in a bounded query worker (same syntax errors),
+  the SERVICE allow-list and the LOAD refusal apply before any request, the store is asked
+  to stop at the time limit (and the HTTP read times out shortly after), and answers are
+  cut at the row cap and serialised by :mod:`parkld.sparql.answers`, as the embedded store's are.
 * Updates are validated like the embedded store's (:mod:`parkld.writes`): an update runs on
   an in-memory copy of the graphs (:meth:`RemoteStore.rewrite`), and only the graphs it
   changed, once they conform, are written back — the store never evaluates the update.
+* A query using a construct the store gets wrong (:mod:`.deviations`: MIN/MAX, ordering
+  comparisons, transitive paths, several default graphs) is evaluated by parkld's engine on
+  a local copy of the graphs (:mod:`.mirror`), so its answer is the embedded store's.
 * Failures are never 404s: unreachable or overloaded → StoreUnavailable (503); too slow →
   QueryTimeout (504); refused credentials → StoreCredentialsError (503, says which setting).
 
@@ -31,6 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import http.client
+import os
 import re
 import threading
 import time
@@ -53,10 +57,11 @@ from parkld.errors import (
 )
 from parkld.namespaces import LDP, OWL
 from parkld.sparql import analysis, answers, lexer
-from parkld.sparql.answers import Answer, QueryRequest
-from parkld.store import querytext
+from parkld.sparql.answers import Answer, Formats, QueryRequest, Serialised
+from parkld.store import deviations, querytext
 from parkld.store.base import CHUNK_TRIPLES, Bindings, Change, Solutions, Store, Term
 from parkld.store.dataset import merged_default, named_quads
+from parkld.store.mirror import Fingerprint, Mirror
 
 #: parkld's own bookkeeping graph: one content hash per published graph.
 META_GRAPH = "urn:parkld:meta"
@@ -94,6 +99,7 @@ GRAPH_LIST_TTL = 5.0
 #: Extra seconds the HTTP read waits beyond a query's limit, for the store to say it stopped.
 TIMEOUT_MARGIN = 2.0
 CONNECT_TIMEOUT = 5.0
+GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
 
 class StoreCredentialsError(StoreUnavailable):
@@ -190,10 +196,13 @@ class RemoteStore(Store):
             if settings.store_user
             else None
         )
-        # Parsing only: user queries are checked here, never evaluated.
+        # Parsing parkld's own queries only (user text is parsed in a query worker).
         self._parser = ox.Store()
         self._graphs: tuple[float, list[str]] | None = None
         self._graphs_lock = threading.Lock()
+        self._mirror: Mirror | None = None
+        self._mirror_pid = 0
+        self._mirror_lock = threading.Lock()
 
     # -- HTTP ------------------------------------------------------------------------------
     def _post(
@@ -395,20 +404,65 @@ class RemoteStore(Store):
         except SyntaxError as exc:
             raise UpstreamError(f"the SPARQL store sent unreadable RDF: {exc}") from exc
 
+    def start(self) -> None:
+        self.mirror()
+
+    def mirror(self) -> Mirror:
+        """This process's local copy and query workers, started on first use.
+
+        Per process, as the embedded store's pool: gunicorn forks its workers after the app
+        exists, and a pool's pipes and child processes belong to the process that made them.
+        """
+        with self._mirror_lock:
+            if self._mirror is None or self._mirror_pid != os.getpid():
+                self._mirror = Mirror(
+                    self.settings.query_workers,
+                    memory_mb=self.settings.query_memory_mb,
+                    network=bool(self.settings.service_allowlist),
+                )
+                self._mirror_pid = os.getpid()
+            return self._mirror
+
     def run(self, request: QueryRequest) -> Answer:
+        found = self._checked(request)
+        local = self._local_mirror(request, found)
+        if local is not None:
+            return local.run(request)
+        return self._run_here(request, found)
+
+    def run_serialised(self, request: QueryRequest, formats: Formats) -> Serialised:
+        found = self._checked(request)
+        local = self._local_mirror(request, found)
+        if local is not None:
+            return local.run_serialised(request, formats)
+        return answers.serialise(self._run_here(request, found), formats)
+
+    def _checked(self, request: QueryRequest) -> analysis.Analysis:
         # The embedded store's checks, in the same order and words, before any request.
-        found_names = analysis.check_query(
-            request.query, request.service_allowlist, request.base_iri
-        )
+        found = analysis.check_query(request.query, request.service_allowlist, request.base_iri)
+        querytext.check_builtins(found.canonical)
+        return found
+
+    def _local_mirror(self, request: QueryRequest, found: analysis.Analysis) -> Mirror | None:
+        """The synchronised local copy when *request* must be evaluated there, else None."""
+        reasons = deviations.found(found, request.default_graphs)
+        limit = self.settings.store_mirror_max_triples
+        if not reasons or limit <= 0:
+            return None
+        local = self.mirror()
+        local.sync(self._fingerprint, self._named_quads, limit, reasons)
+        return local
+
+    def _run_here(self, request: QueryRequest, found_names: analysis.Analysis) -> Answer:
         # What is sent is the canonical text the checks read (parkld.sparql.lexer).
-        querytext.check_builtins(found_names.canonical)
+        probe, found = querytext.syntax_probe(found_names.canonical)
         try:
-            text, found = self._prepare(found_names.canonical, None, request.base_iri)
+            self.mirror().check_syntax(probe, request.base_iri, request.timeout)
         except QuerySyntaxError as exc:  # positions as in the text the user wrote
             raise QuerySyntaxError(
                 lexer.original_position(exc.message, request.query, request.base_iri)
             ) from exc
-        text = querytext.with_base(text, request.base_iri)
+        text = querytext.with_base(found_names.canonical, request.base_iri)
         dataset = self._dataset(
             request.default_graphs,
             request.named_graphs,
@@ -496,12 +550,24 @@ class RemoteStore(Store):
         if changed:
             self.replace_graphs(changed)
 
+    def _fingerprint(self) -> Fingerprint:
+        """What changes with the content of the visible graphs (see :mod:`.mirror`): the
+        recorded hashes and each graph's size; and the number of statements."""
+        sizes = sorted(
+            (row["g"].value, int(row["n"].value))
+            for row in self._select_rows(
+                GRAPH_SIZES, None, timeout=self.timeout, dataset=self._dataset()
+            )[1]
+        )
+        state = repr((sizes, sorted(self.recorded_hashes().items())))
+        return hashlib.sha256(state.encode()).hexdigest(), sum(n for _, n in sizes)
+
     def _named_quads(self) -> list[ox.Quad]:
         """Every statement of the visible graphs, checked against their sizes: a store that
         cuts results (Virtuoso's ``ResultSetMaxRows``) must not make a write lose triples."""
         dataset = self._dataset()
         sizes = self._select_rows(
-            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+            GRAPH_SIZES,
             None,
             timeout=self.timeout,
             dataset=dataset,
@@ -552,7 +618,10 @@ class RemoteStore(Store):
             raise Forbidden(
                 "the remote store is read-only here: PARKLD_STORE_UPDATE_URL is not set"
             )
-        self._post(self.update_url, {"update": update}, "*/*", self.timeout, auth=self.auth)
+        try:
+            self._post(self.update_url, {"update": update}, "*/*", self.timeout, auth=self.auth)
+        finally:
+            self._wrote()
 
     def content_hashes(self) -> dict[str, str]:
         """The content hash recorded for each published graph (the merge not included)."""
@@ -608,15 +677,18 @@ class RemoteStore(Store):
         literal as written (tests/test_remote_literals.py).
         """
         body = "".join(f"{t.subject} {t.predicate} {t.object} .\n" for t in triples)
-        self._post(
-            self.graph_url,
-            body.encode("utf-8"),
-            "*/*",
-            self.timeout,
-            auth=self.auth,
-            params={"graph": graph},
-            content_type=mediatypes.NTRIPLES.media_type,
-        )
+        try:
+            self._post(
+                self.graph_url,
+                body.encode("utf-8"),
+                "*/*",
+                self.timeout,
+                auth=self.auth,
+                params={"graph": graph},
+                content_type=mediatypes.NTRIPLES.media_type,
+            )
+        finally:
+            self._wrote()
 
     def swap(self, graph: str, staging: str | None, content_hash: str | None) -> None:
         """Make *staging* the content of *graph* (or drop it) and record its hash, in one request.
@@ -655,7 +727,17 @@ class RemoteStore(Store):
             self.swap(graph, staging, None)
         self.refresh_merged()
 
+    def _wrote(self) -> None:
+        # After every write, failed ones too (a timeout may still have changed the store):
+        # the next local query asks for the fingerprint again.
+        if self._mirror is not None:
+            self._mirror.invalidate()
+
     def close(self) -> None:
+        with self._mirror_lock:
+            if self._mirror is not None and self._mirror_pid == os.getpid():
+                self._mirror.close()
+            self._mirror = None
         self.session.close()
 
 

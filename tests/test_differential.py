@@ -285,12 +285,6 @@ def _rdflib_answer(query: str) -> tuple[str, object]:
 #: wrong (MIN/MAX collation, gYearMonth/date comparison, FROM a FROM b as a union, unbound
 #: transitive paths) are evaluated by parkld on a local copy (parkld.store.deviations).
 OPEN_DIFFERENCES: dict[tuple[str, str], str] = {}
-#: Not run on Virtuoso: unbound, they take Virtuoso longer than the test timeout (parkld
-#: always binds them when it uses them).
-TOO_SLOW_ON_VIRTUOSO = {
-    "linked_graph": "unbound: > 300 s on Virtuoso",
-    "linked_quads": "unbound: > 300 s on Virtuoso",
-}
 
 
 #: rdflib's evaluator, not parkld, is the bottleneck here: these researcher queries join every
@@ -324,11 +318,9 @@ def test_same_answer_as_rdflib(
         request.applymarker(
             pytest.mark.xfail(reason=OPEN_DIFFERENCES[backend.name, name], strict=True)
         )
-    if backend.name == "virtuoso" and name in TOO_SLOW_ON_VIRTUOSO:
-        pytest.skip(TOO_SLOW_ON_VIRTUOSO[name])
     if name in TOO_SLOW_FOR_RDFLIB:
         pytest.skip(TOO_SLOW_FOR_RDFLIB[name])
-    if name in NOT_COMPARED_IN_FULL and name not in COUNT_ONLY:
+    if name in NOT_COMPARED_IN_FULL and name not in COUNT_ONLY and name not in KEY_ONLY:
         # Listed with its reason above; the query still has to be accepted by parkld's checks.
         ox.Store().query(query) if "SERVICE" not in query else None
         return

@@ -6,11 +6,13 @@ which compares every answer with rdflib's evaluation of the same dataset):
 * **two or more default graphs** (``FROM <a> FROM <b>``, or two ``default-graph-uri``): the
   default graph is the RDF merge, a set (§13.2.1); Virtuoso returns a triple once per graph
   stating it;
-* **MIN and MAX**: SPARQL orders simple literals by codepoint (§15.1, used by §18.5.1);
-  Virtuoso applies its own collation (case-insensitive for Latin text, its own order for CJK);
+* **MIN and MAX** over stored language-tagged strings: SPARQL orders them as ORDER BY does
+  (§18.5.1.7, §15.1); Virtuoso answers by its own collation (``"Hi-tech"@en`` before
+  ``"Hi-Tech"@en``, its own order for CJK) or not at all (MIN over labels in several
+  languages comes back unbound). Its ORDER BY and its ``<`` on simple literals are right;
 * **ordering comparisons** (``<  >  <=  >=``): §17.3 makes comparing an ``xsd:gYearMonth``
-  with an ``xsd:date`` a type error (the FILTER drops the row); Virtuoso compares them, and
-  strings by the same collation as MIN;
+  with an ``xsd:date`` a type error (the FILTER drops the row); Virtuoso compares them. The
+  types of the operands are only known at evaluation, so every such comparison counts;
 * **``+`` and ``*`` property paths**: Virtuoso refuses a transitive path with both ends
   unbound ("transitive start not given").
 

@@ -89,6 +89,29 @@ RDFLIB_ERRORS: dict[str, tuple[str, str]] = {
         " ORDER BY ?p ?label",
     ),
 }
+#: Queries given to rdflib in another, equivalent order: rdflib evaluates a group's patterns in
+#: the order written, as nested loops, and a zero-or-one path with both ends unbound first
+#: makes it try every node of the graph against the rest (> 300 s here; 4 s reordered).
+#: §18.5 defines Join on multisets, commutative, so moving the GRAPH pattern first changes no
+#: answer; parkld is still sent the query as written.
+_EVIDENCE_PATH = "  ?s (^org:member|^org:organization|^pld:party|^pld:about)? ?claim .\n"
+_EVIDENCE_GRAPH = "  GRAPH ?g { ?claim pld:evidence ?ev . ?ev pld:quote ?quote }\n"
+RDFLIB_ORDER: dict[str, tuple[str, str]] = {
+    "linked_evidence": (_EVIDENCE_PATH + _EVIDENCE_GRAPH, _EVIDENCE_GRAPH + _EVIDENCE_PATH),
+}
+
+
+def for_rdflib(name: str, query: str) -> str:
+    """The text rdflib evaluates for corpus query *name* (see RDFLIB_ERRORS, RDFLIB_ORDER)."""
+    if name in RDFLIB_ERRORS:
+        return RDFLIB_ERRORS[name][1]
+    if name in RDFLIB_ORDER:
+        written, reordered = RDFLIB_ORDER[name]
+        assert written in query, f"{name}: the reordered patterns are no longer in the query"
+        return query.replace(written, reordered)
+    return query
+
+
 #: Variables made by GROUP_CONCAT: §18.5.1.7 leaves the order of the concatenated values
 #: undefined, so they compare as sorted lists of their space-separated parts.
 CONCATENATED = {"graphs"}
@@ -327,9 +350,7 @@ def test_same_answer_as_rdflib(
     # The whole answer is compared: no row cap (the shipped queries return up to ~17,000 rows;
     # the cap's own behaviour is tested in test_sparql_web.py).
     kind, ours = parkld_answer(backend.client(max_rows=1_000_000), query)
-    expected_kind, theirs = rdflib_answer(
-        RDFLIB_ERRORS[name][1] if name in RDFLIB_ERRORS else query
-    )
+    expected_kind, theirs = rdflib_answer(for_rdflib(name, query))
     assert kind == expected_kind
     if name in COUNT_ONLY:
         assert isinstance(ours, list) and isinstance(theirs, list)

@@ -22,6 +22,7 @@ from typing import Any, Literal, overload
 from parkld import __version__, graphs
 from parkld.config import Settings
 from parkld.errors import ValidationFailed
+from parkld.snapshot import switch_current
 from parkld.store.embedded import WRITE_SUFFIX, write_database
 
 log = logging.getLogger(__name__)
@@ -230,10 +231,7 @@ def _make_current(store_dir: Path, target: Path) -> None:
     link = store_dir / "current"
     if link.is_symlink() and link.resolve() == target.resolve():
         return
-    tmp_link = store_dir / f".current.{os.getpid()}"
-    tmp_link.unlink(missing_ok=True)
-    tmp_link.symlink_to(target.relative_to(store_dir))
-    tmp_link.replace(link)  # rename(2) is atomic: readers see the old or the new target
+    switch_current(store_dir, target)
 
 
 def _prune(store_dir: Path, keep: Path) -> None:

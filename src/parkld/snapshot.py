@@ -13,6 +13,7 @@ workers); ``tests/test_layers.py`` checks that the worker's imports never reach 
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -36,6 +37,17 @@ def generation_stamp(store_dir: Path) -> tuple[str, int]:
         return target, (store_dir / target / GENERATION_FILE).stat().st_mtime_ns
     except OSError:
         return "", 0
+
+
+def switch_current(store_dir: Path, target: Path) -> None:
+    """Point the ``current`` link at *target*, a database directory inside *store_dir*.
+
+    rename(2) is atomic: a reader resolving the link sees the old target or the new one.
+    """
+    tmp_link = store_dir / f".{CURRENT_LINK}.{os.getpid()}"
+    tmp_link.unlink(missing_ok=True)
+    tmp_link.symlink_to(target.relative_to(store_dir))
+    tmp_link.replace(store_dir / CURRENT_LINK)
 
 
 class Snapshot:

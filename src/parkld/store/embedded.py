@@ -39,7 +39,13 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from parkld.errors import QuerySyntaxError, StoreUnavailable
-from parkld.snapshot import GENERATION_FILE, Snapshot, current_path, generation_stamp
+from parkld.snapshot import (
+    GENERATION_FILE,
+    Snapshot,
+    current_path,
+    generation_stamp,
+    switch_current,
+)
 from parkld.sparql.executor import WorkerPool
 from parkld.store import querytext
 from parkld.store.base import (
@@ -272,7 +278,7 @@ class EmbeddedStore(Store):
                 raise
             (target / COMPLETE).write_text(f"{target.name}\n")
             bump_generation(target)
-            _switch(self.store_dir, target)
+            switch_current(self.store_dir, target)
             _prune_versions(self.store_dir, target)
             self._generation_seen = None
 
@@ -404,14 +410,6 @@ def _clone(source: Path, target: Path) -> None:
         copy_function=link_or_copy,
         ignore=shutil.ignore_patterns("LOCK", COMPLETE, LOCK_FILE),
     )
-
-
-def _switch(store_dir: Path, target: Path) -> None:
-    link = store_dir / "current"
-    tmp_link = store_dir / f".current.{os.getpid()}"
-    tmp_link.unlink(missing_ok=True)
-    tmp_link.symlink_to(target.relative_to(store_dir))
-    tmp_link.replace(link)  # rename(2) is atomic: readers see the old or the new target
 
 
 def _prune_versions(store_dir: Path, keep: Path) -> None:

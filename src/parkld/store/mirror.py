@@ -28,7 +28,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from parkld.errors import StoreUnavailable
-from parkld.snapshot import CURRENT_LINK
+from parkld.snapshot import switch_current
 from parkld.sparql.answers import Answer, Formats, QueryRequest, Serialised
 from parkld.sparql.executor import WorkerPool
 from parkld.store.embedded import bump_generation, write_database
@@ -103,11 +103,7 @@ class Mirror:
         version = self.directory / "builds" / f"copy{self._copies}"
         write_database(version, quads)
         bump_generation(version)
-        link = self.directory / CURRENT_LINK
-        tmp = self.directory / ".current.new"
-        tmp.unlink(missing_ok=True)
-        tmp.symlink_to(version.relative_to(self.directory))
-        tmp.replace(link)  # atomic: a worker opens the old copy or the new one
+        switch_current(self.directory, version)  # a worker opens the old copy or the new
         for old in sorted(self.directory.glob("builds/copy*"), key=_number)[: -1 - KEEP_COPIES]:
             shutil.rmtree(old, ignore_errors=True)
 

@@ -362,7 +362,9 @@ def _size_section(size: dict[str, Any], conc: list[int]) -> list[str]:
             "",
             "parkld build phases: "
             + ", ".join(f"{k} {_f(v, 2)} s" for k, v in ph.items())
-            + " (SHACL = validation of this graph with the project's shapes).",
+            + " (SHACL = validation of this graph with the project's shapes; a build of 16 MB"
+            " or more validates in a second process while it loads: its *shacl wait* is what"
+            " follows the load, the verdict and the per-resource reports).",
         ]
     out += [
         "",

@@ -149,13 +149,24 @@ def last_line(log: Path) -> str:
 
 
 def _phases(log: Path, total: float) -> dict[str, float]:
-    """Durations of the build's phases from the time stamps on its progress lines."""
+    """Durations of the build's phases from the time stamps on its progress lines.
+
+    A small build validates, then loads (parse, shacl, store). A big one validates in a
+    second process while it loads (``parsing … (validating beside)``, ``loading …``, then
+    ``waiting for the validation``): its phases are parse, store, and the rest (the wait for
+    the verdict and the per-resource reports) as ``shacl wait``.
+    """
     stamps: dict[str, float] = {}
     for line in log.read_text(errors="replace").splitlines():
-        m = re.match(r"^(\d+\.\d+) … (parsing|validating|loading)", line)
+        m = re.match(r"^(\d+\.\d+) … (parsing|validating|loading|waiting)", line)
         if m:
             stamps.setdefault(m.group(2), float(m.group(1)))
     out: dict[str, float] = {}
+    if "waiting" in stamps and "parsing" in stamps and "loading" in stamps:
+        out["parse"] = stamps["loading"] - stamps["parsing"]
+        out["store"] = stamps["waiting"] - stamps["loading"]
+        out["shacl wait"] = total - stamps["waiting"]
+        return out
     if "parsing" in stamps and "validating" in stamps:
         out["parse"] = stamps["validating"] - stamps["parsing"]
     if "validating" in stamps and "loading" in stamps:

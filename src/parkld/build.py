@@ -17,13 +17,16 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from parkld import __version__, graphs
 from parkld.config import Settings
 from parkld.errors import ValidationFailed
 from parkld.snapshot import switch_current
 from parkld.store.embedded import WRITE_SUFFIX, write_database
+
+if TYPE_CHECKING:
+    from parkld.validate import Verdict
 
 log = logging.getLogger(__name__)
 
@@ -142,26 +145,13 @@ def ensure_built(
     if reuse_only:
         return None
 
-    say(f"parsing {len(sources)} files")
-    files = graphs.load_all(sources, settings.base_iri)
-    say("validating against the shapes")
-    # Imported here: the SHACL engines take about a second to import, and a restart that
-    # reuses the build (the common case) never needs them. The build needs only the verdict,
-    # so it takes the native engine (seconds at 1M triples where pySHACL takes minutes);
-    # `parkld validate` gives pySHACL's report.
-    from parkld.validate import conforms_fast
-
-    verdict = conforms_fast(files)
-    if not verdict.conforms:
-        raise ValidationFailed(
-            f"{verdict.violations} SHACL violation(s); nothing was loaded. "
-            "Run `parkld validate` for the report."
-        )
-    say("loading the store")
     tmp = store_dir / "builds" / f".{key}.{os.getpid()}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    write_database(tmp, graphs.iter_quads(files))
+    try:
+        files, verdict = _parse_validate_write(sources, settings.base_iri, tmp, say)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     # Each resource's SHACL report, beside the store, not in it: the store holds the data and
     # its counts stay the data's.
     from parkld import resource_reports
@@ -214,6 +204,55 @@ def _build_logged(settings: Settings) -> BuildResult:
     result = ensure_built(settings, progress=say)
     assert result is not None
     return result
+
+
+def _parse_validate_write(
+    sources: Sequence[graphs.SourceFile],
+    base: str,
+    tmp: Path,
+    say: Callable[[str], None],
+) -> tuple[list[graphs.LoadedFile], Verdict]:
+    """Parse, validate and write the database at *tmp*; raise on bad syntax or violations.
+
+    A small build validates, then writes. A big one validates in a second process while this
+    one parses and writes (:mod:`parkld.validate_beside`): the write is then wasted when the
+    data does not conform, but *tmp* is never made current, so nothing stored changes.
+    """
+    # Imported here: the SHACL engines take about a second to import, and a restart that
+    # reuses the build (the common case) never needs them. The build needs only the verdict,
+    # so it takes the native engine (seconds at 1M triples where pySHACL takes minutes);
+    # `parkld validate` gives pySHACL's report.
+    from parkld import validate_beside
+    from parkld.validate import conforms_fast
+
+    if not validate_beside.wanted(sources):
+        say(f"parsing {len(sources)} files")
+        files = graphs.load_all(sources, base)
+        say("validating against the shapes")
+        verdict = _conforming(conforms_fast(files))
+        say("loading the store")
+        tmp.mkdir(parents=True)
+        write_database(tmp, graphs.iter_quads(files))
+        return files, verdict
+    with validate_beside.Beside(sources, base) as beside:
+        say(f"parsing {len(sources)} files (validating beside)")
+        files = graphs.load_all(sources, base)
+        beside.send(files)
+        say("loading the store (validating beside)")
+        tmp.mkdir(parents=True)
+        write_database(tmp, graphs.iter_quads(files))
+        say("waiting for the validation")
+        verdict = _conforming(beside.verdict())
+    return files, verdict
+
+
+def _conforming(verdict: Verdict) -> Verdict:
+    if not verdict.conforms:
+        raise ValidationFailed(
+            f"{verdict.violations} SHACL violation(s); nothing was loaded. "
+            "Run `parkld validate` for the report."
+        )
+    return verdict
 
 
 def _written_version(store_dir: Path, key: str) -> Path | None:

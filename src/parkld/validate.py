@@ -248,11 +248,7 @@ def conforms_fast(files: Sequence[LoadedFile]) -> Verdict:
     and on generated data with injected violations; the build only needs the verdict and sends
     the curator to ``parkld validate`` for the report.
     """
-    from pyshacl_turbo import validate as native_validate
-
     shapes = to_rdflib(q for f in files if f.source.role == "shapes" for q in f.quads)
-    if len(shapes) == 0:
-        return Verdict(True, 0, rdflib.Graph())
     data = ox.Store()
     data.bulk_extend(
         ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
@@ -260,10 +256,26 @@ def conforms_fast(files: Sequence[LoadedFile]) -> Verdict:
         if f.source.role in ("data", "ontology")
         for q in f.quads
     )
-    data.bulk_extend(
+    data.bulk_extend(source_graph_quads(files))
+    return native_verdict(data, shapes)
+
+
+def source_graph_quads(files: Sequence[LoadedFile]) -> list[ox.Quad]:
+    """``<graph> a pld:SourceGraph`` for every graph a data file loads into: the shapes of
+    graphs (each names its source document) target them."""
+    return [
         ox.Quad(graph, _OX_TYPE, _OX_SOURCE_GRAPH, ox.DefaultGraph())
-        for graph in _data_graph_names(files)
-    )
+        for graph in sorted(_data_graph_names(files), key=str)
+    ]
+
+
+def native_verdict(data: ox.Store, shapes: rdflib.Graph) -> Verdict:
+    """The native engine's verdict on *data* (its default graph: the union of the data files,
+    the ontology and the source-graph types) against *shapes*."""
+    from pyshacl_turbo import validate as native_validate
+
+    if len(shapes) == 0:
+        return Verdict(True, 0, rdflib.Graph())
     ok, report_graph, _ = native_validate(
         data,
         shacl_graph=shapes,

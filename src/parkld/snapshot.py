@@ -30,13 +30,19 @@ def current_path(store_dir: Path) -> Path:
     return (store_dir / CURRENT_LINK).resolve()
 
 
-def generation_stamp(store_dir: Path) -> tuple[str, int]:
-    """(link target, generation mtime) of the current version; ("", 0) when there is none."""
+def generation_stamp(store_dir: Path | str) -> tuple[str, int]:
+    """(link target, generation mtime) of the current version; ("", 0) when there is none.
+
+    Asked before every read, so written with ``os`` on strings: through :mod:`pathlib` the
+    two system calls cost ~140 µs, an eighth of a first page render's eleven queries.
+    """
+    directory = os.fspath(store_dir)
     try:
-        target = str((store_dir / CURRENT_LINK).readlink())
-        return target, (store_dir / target / GENERATION_FILE).stat().st_mtime_ns
+        target = os.readlink(f"{directory}/{CURRENT_LINK}")  # noqa: PTH115 - see above
+        stamp = os.stat(f"{directory}/{target}/{GENERATION_FILE}").st_mtime_ns  # noqa: PTH116
     except OSError:
         return "", 0
+    return target, stamp
 
 
 def switch_current(store_dir: Path, target: Path) -> None:
@@ -55,13 +61,14 @@ class Snapshot:
 
     def __init__(self, store_dir: Path) -> None:
         self.store_dir = store_dir
+        self._dir = os.fspath(store_dir)
         self._lock = threading.Lock()
         self._stamp: tuple[str, int] | None = None
         self._store: ox.Store | None = None
 
     def reader(self) -> ox.Store:
         """The current version, opened read-only (the same handle while it is current)."""
-        stamp = generation_stamp(self.store_dir)
+        stamp = generation_stamp(self._dir)
         store = self._store
         if store is not None and stamp == self._stamp:
             return store

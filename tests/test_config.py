@@ -86,11 +86,3 @@ def test_settings_survive_the_trip_through_the_environment() -> None:
 def test_unknown_server_is_refused() -> None:
     with pytest.raises(ConfigError, match="PARKLD_SERVER"):
         config.from_env({"PARKLD_SERVER": "apache"})
-
-
-def test_web_workers_follow_the_server_unless_given() -> None:
-    assert config.web_workers(config.from_env({})) == 1  # granian, the default server
-    assert config.web_workers(config.from_env({"PARKLD_SERVER": "gunicorn"})) == 2
-    assert config.web_workers(config.from_env({"PARKLD_WORKERS": "3"})) == 3
-    with pytest.raises(ConfigError, match="PARKLD_WORKERS"):
-        config.from_env({"PARKLD_WORKERS": "-1"})

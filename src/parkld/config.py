@@ -57,8 +57,9 @@ class Settings:
     server: str = "granian"
     host: str = "127.0.0.1"
     port: int = 8080
-    #: Web worker processes; 0 = the server's default (:func:`web_workers`).
-    workers: int = 0
+    #: Web worker processes (docs/sparql.md: 1 halves the memory, 2 answers twice the new
+    #: requests on two cores).
+    workers: int = 2
     threads: int = 8
     #: Longest a SPARQL query may run, in seconds, before it is stopped.
     query_timeout: float = 10.0
@@ -177,19 +178,6 @@ def to_env(settings: Settings) -> dict[str, str]:
     return env
 
 
-#: Web workers when PARKLD_WORKERS is 0. Under granian one process with its threads serves
-#: as fast as two here (its HTTP front is Rust; measured with wrk on the same two cores:
-#: memo hits 16–19k req/s at c=8 with one worker, 14–23k with two) at half the memory (one
-#: Python, one Flask, one memo, one pool of query workers: PSS at rest 94 MiB against 173).
-#: gunicorn's gthread loop is Python, so it keeps two processes for the two cores.
-DEFAULT_WORKERS = {"granian": 1, "gunicorn": 2}
-
-
-def web_workers(settings: Settings) -> int:
-    """How many web worker processes the configured server runs."""
-    return settings.workers or DEFAULT_WORKERS.get(settings.server, 2)
-
-
 def check(settings: Settings) -> None:
     """Reject inconsistent settings early, with the setting's name in the message."""
     if not settings.base_iri.endswith(("/", "#")):
@@ -205,8 +193,6 @@ def check(settings: Settings) -> None:
         raise ConfigError("PARKLD_STORE=remote needs PARKLD_STORE_QUERY_URL")
     if settings.server not in {"gunicorn", "granian"}:
         raise ConfigError("PARKLD_SERVER must be 'gunicorn' or 'granian'")
-    if settings.workers < 0:
-        raise ConfigError("PARKLD_WORKERS must be 0 (the server's default) or more")
     if settings.query_timeout <= 0:
         raise ConfigError("PARKLD_QUERY_TIMEOUT must be positive")
     if settings.max_rows < 1:

@@ -9,18 +9,14 @@ import click
 
 from parkld.build import ensure_built_apart
 from parkld.cli import output
-from parkld.config import Settings, check, to_env, web_workers
+from parkld.config import Settings, check, to_env
 
 
 @click.command("serve")
 @click.option("--host", envvar="PARKLD_HOST", default=None, help="Address to bind [127.0.0.1].")
 @click.option("--port", envvar="PARKLD_PORT", type=int, default=None, help="Port [8080].")
 @click.option(
-    "--workers",
-    envvar="PARKLD_WORKERS",
-    type=int,
-    default=None,
-    help="Web worker processes [granian 1, gunicorn 2].",
+    "--workers", envvar="PARKLD_WORKERS", type=int, default=None, help="Web worker processes [2]."
 )
 @click.option(
     "--threads", envvar="PARKLD_THREADS", type=int, default=None, help="Threads per worker [8]."
@@ -135,7 +131,7 @@ def run_granian(settings: Settings) -> None:
         address=settings.host,
         port=settings.port,
         interface=Interfaces.WSGI,
-        workers=web_workers(settings),
+        workers=settings.workers,
         blocking_threads=settings.threads,
         websockets=False,
         log_access=settings.access_log,
@@ -176,7 +172,7 @@ def run_gunicorn(settings: Settings) -> None:
         def load_config(self) -> None:
             options: dict[str, Any] = {
                 "bind": f"{settings.host}:{settings.port}",
-                "workers": web_workers(settings),
+                "workers": settings.workers,
                 # gthread, answering a request line over the limit as the app answers a
                 # long target (414 saying to POST: parkld.web.urilimit).
                 "worker_class": "parkld.web.gunicorn_worker.ThreadWorker",

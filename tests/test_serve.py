@@ -149,15 +149,16 @@ def _cpu_seconds(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+@pytest.mark.parametrize("http_server", ["gunicorn", "granian"])
 def test_runaway_query_is_stopped_while_others_are_served(
-    live_server_factory: ServerFactory, tmp_path_factory: pytest.TempPathFactory
+    live_server_factory: ServerFactory, tmp_path_factory: pytest.TempPathFactory, http_server: str
 ) -> None:
     store_dir = parks_store(tmp_path_factory.mktemp("runaway"), filler=3000)
-    # gunicorn: its post_worker_init hook lets the single-threaded web worker fork its query
-    # workers, which is what the process-tree checks below look at (granian starts the pool
-    # at the first query, from its threaded worker, through the fork server).
+    # Both servers start a web worker's query pool before the worker runs threads (gunicorn's
+    # post_worker_init hook; granian's import of parkld.web.wsgi), so the worker forks its
+    # query workers itself: what the process-tree checks below look at.
     server = live_server_factory(
-        {"PARKLD_QUERY_TIMEOUT": "2", "PARKLD_WORKERS": "1", "PARKLD_SERVER": "gunicorn"},
+        {"PARKLD_QUERY_TIMEOUT": "2", "PARKLD_WORKERS": "1", "PARKLD_SERVER": http_server},
         store_dir=store_dir,
         build=False,
     )

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import subprocess
+import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -53,3 +56,34 @@ def test_granian_serves_queries_pages_and_errors(
     assert status == 400 and b"malformed query" in body
     status, _, _ = get(server.base_url + "/park/no-such-park", "text/turtle")
     assert status == 404
+
+
+def test_a_granian_worker_imports_nothing_the_server_did_not_preload(
+    shipped_settings: Settings, shipped_build: BuildResult
+) -> None:
+    # `parkld serve` imports the app's modules before granian forks its workers: a worker's
+    # import of parkld.web.wsgi (its app, store and query pool) then loads no parkld, Flask,
+    # werkzeug or Jinja module of its own — the cold start's largest cost, paid once.
+    script = (
+        "import sys\n"
+        "from parkld.web import preload\n"
+        "preload()\n"
+        "before = set(sys.modules)\n"
+        "import parkld.web.wsgi\n"
+        "from parkld.web import state_of\n"
+        "assert state_of(parkld.web.wsgi.app).get_store().executor().pids()\n"
+        "print('\\n'.join(sorted(set(sys.modules) - before)))\n"
+    )
+    env = {
+        **os.environ,
+        "PARKLD_STORE_DIR": str(shipped_settings.store_dir),
+        "PARKLD_LOG_LEVEL": "WARNING",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    new = out.stdout.split()
+    assert "parkld.web.wsgi" in new
+    own = [m for m in new if m.split(".")[0] in {"parkld", "flask", "werkzeug", "jinja2"}]
+    assert own == ["parkld.web.wsgi"], own

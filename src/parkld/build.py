@@ -22,8 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 from parkld import __version__, graphs
 from parkld.config import Settings
 from parkld.errors import ValidationFailed
-from parkld.snapshot import switch_current
-from parkld.store.embedded import WRITE_SUFFIX, write_database
+from parkld.snapshot import WRITE_SUFFIX, switch_current
 
 if TYPE_CHECKING:
     from parkld.validate import Verdict
@@ -222,7 +221,11 @@ def _parse_validate_write(
     # reuses the build (the common case) never needs them. The build needs only the verdict,
     # so it takes the native engine (seconds at 1M triples where pySHACL takes minutes);
     # `parkld validate` gives pySHACL's report.
+    # Imported here, not at the top: a server's restart only checks that its build is
+    # current (ensure_built with reuse_only), and the store and the validator are a fifth of
+    # a second of its cold start.
     from parkld import validate_beside
+    from parkld.store.embedded import write_database
     from parkld.validate import conforms_fast
 
     if not validate_beside.wanted(sources):

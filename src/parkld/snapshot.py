@@ -21,6 +21,9 @@ import pyoxigraph as ox
 
 from parkld.errors import StoreUnavailable
 
+#: Suffix of a build made by a write: ``<fingerprint>.w<n>`` (``parkld.build`` reuses it).
+WRITE_SUFFIX = ".w"
+
 CURRENT_LINK = "current"
 GENERATION_FILE = "generation"
 

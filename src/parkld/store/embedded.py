@@ -41,6 +41,7 @@ import pyoxigraph as ox
 from parkld.errors import QuerySyntaxError, StoreUnavailable
 from parkld.snapshot import (
     GENERATION_FILE,
+    WRITE_SUFFIX,
     Snapshot,
     current_path,
     generation_stamp,
@@ -68,8 +69,6 @@ LOCK_FILE = "write.lock"
 COMPLETE = "COMPLETE"
 #: Builds kept besides the current one (readers may still hold a recent one open).
 KEEP_VERSIONS = 3
-#: Suffix of a build made by a write: ``<fingerprint>.w<n>`` (``parkld.build`` reuses it).
-WRITE_SUFFIX = ".w"
 #: The content hashes of a version's written graphs (and of its merge), in its directory.
 HASHES_FILE = "hashes.json"
 

@@ -17,7 +17,15 @@ from parkld.mediatypes import TABLE, Table
 from parkld.store import Store
 from parkld.web.state import EXTENSION, AppState, get_settings, get_store, state_of
 
-__all__ = ["EXTENSION", "AppState", "create_app", "get_settings", "get_store", "state_of"]
+__all__ = [
+    "EXTENSION",
+    "AppState",
+    "create_app",
+    "get_settings",
+    "get_store",
+    "preload",
+    "state_of",
+]
 
 log = logging.getLogger(__name__)
 
@@ -77,3 +85,25 @@ def create_app(
 
     app.wsgi_app = ChunkedBodyLimit(app.wsgi_app, settings.max_body_bytes)  # type: ignore[method-assign]
     return app
+
+
+# What a web worker imports beyond the blueprints: the memo, and the embedded store with its
+# query worker pool (opened lazily, at the first read or at start()).
+PRELOAD = (
+    "parkld.web.http",
+    "parkld.web.bodylimit",
+    "parkld.web.fastpath",
+    "parkld.store.embedded",
+    "parkld.sparql.executor",
+    "parkld.sparql.worker",
+)
+
+
+def preload() -> None:
+    """Import every module an app's worker needs, without making an app or opening anything.
+
+    For a server that forks its workers after this (granian, under the default "fork" start
+    method): they share these pages and start without importing Flask and the routes again.
+    """
+    for name in (*BLUEPRINTS, *PRELOAD):
+        importlib.import_module(name)

@@ -3,6 +3,8 @@ development server (--dev)."""
 
 from __future__ import annotations
 
+import importlib
+import math
 from typing import Any
 
 import click
@@ -148,7 +150,37 @@ def run_granian(settings: Settings) -> None:
         websockets=False,
         log_access=settings.access_log,
         respawn_failed_workers=True,
-    ).serve()
+        # The bound on a stop: a worker still running after this is killed (its query
+        # workers die with it). Without one granian joins its workers forever, and a worker
+        # that lost its stop signal kept `parkld serve` from ever exiting. load_worker_app closes
+        # the largest window for that; granian keeps a small one of its own (a signal after
+        # it installs its handlers, before its serve loop waits: seen once in ~90 stops sent
+        # within 0.25 s of the workers' start), which this bound turns into a slow stop.
+        workers_kill_timeout=stop_timeout(settings),
+    ).serve(target_loader=load_worker_app)
+
+
+def stop_timeout(settings: Settings) -> int:
+    """Seconds a stopping web worker has to finish its requests: the longest query, and some."""
+    return math.ceil(settings.query_timeout) + 5
+
+
+def load_worker_app(target: str) -> Any:
+    """Import a granian worker's app, ``target``, with SIGTERM and SIGINT stopping it at once.
+
+    A forked worker inherits the main process's handlers, which only set a flag in the
+    main's memory: a stop signal that arrived while the worker imported the app (opening the
+    store, forking its query workers) was lost, and the worker then served on after the main
+    asked it to stop: `parkld serve` never exited (seen here for a stop sent as the workers
+    started; tests/test_serve_granian.py). Until granian installs its own handlers, right
+    after this returns, nothing is in flight, so the default action (exit) is the right one.
+    """
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module), name)
 
 
 def _start_query_workers(worker: Any) -> None:

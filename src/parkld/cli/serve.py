@@ -154,7 +154,7 @@ def run_granian(settings: Settings) -> None:
         # workers die with it). Without one granian joins its workers forever, and a worker
         # that lost its stop signal kept `parkld serve` from ever exiting. load_worker_app closes
         # the largest window for that; granian keeps a small one of its own (a signal after
-        # it installs its handlers, before its serve loop waits: seen once in ~90 stops sent
+        # it installs its handlers, before its serve loop waits: seen in 2 of 133 stops sent
         # within 0.25 s of the workers' start), which this bound turns into a slow stop.
         workers_kill_timeout=stop_timeout(settings),
     ).serve(target_loader=load_worker_app)
